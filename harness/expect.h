@@ -1,0 +1,12 @@
+/* expect.h — running one expectation against the world: the probe it needs, and "fails" applied. */
+#ifndef NSH_EXPECT_H
+#define NSH_EXPECT_H
+
+#include "harness/world.h"
+#include "probes/check.h"
+
+/* Runs the probe behind e and fills c; for "expect ... fails" the verdict is turned around, except that a
+ * probe that could not run (CHECK_ERROR) is never counted as the required failure. */
+enum check_status expect_run(struct world *w, const struct expect *e, struct check *c);
+
+#endif

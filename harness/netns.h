@@ -1,0 +1,30 @@
+/* netns.h — anonymous network namespaces held by file descriptors, and running code inside them.
+ *
+ * A namespace made here is never bind-mounted or named: it lives exactly as long as its fd (or any socket
+ * created inside it) is open, so the kernel removes it, and every interface in it, when the process exits,
+ * SIGKILL included.  Code runs inside a namespace on a short-lived thread that setns()es and exits, so no
+ * long-lived thread, and never the main thread, changes namespace. */
+#ifndef NSH_NETNS_H
+#define NSH_NETNS_H
+
+#include <stddef.h>
+
+/* Creates a new, empty network namespace.  Returns its fd (O_CLOEXEC), or -errno. */
+int netns_create(void);
+
+/* Runs fn(arg) on a fresh thread that has entered the namespace nsfd, and waits for it.  Returns fn's return
+ * value, or -errno when the thread could not be started or could not enter the namespace.  Sockets, pcap
+ * handles and /proc/sys files opened by fn belong to that namespace and may be used from any thread after. */
+int netns_run(int nsfd, int (*fn)(void *arg), void *arg);
+
+/* Opens a socket inside the namespace (socket(2) arguments).  Returns the fd (with SOCK_CLOEXEC) or -errno. */
+int netns_socket(int nsfd, int domain, int type, int protocol);
+
+/* Writes value to /proc/sys/<key> inside the namespace; key uses '/' separators ("net/ipv4/ip_forward").
+ * Returns 0 or -errno. */
+int netns_sysctl_write(int nsfd, const char *key, const char *value);
+
+/* Reads /proc/sys/<key> inside the namespace into buf (trailing newline removed).  Returns 0 or -errno. */
+int netns_sysctl_read(int nsfd, const char *key, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,38 @@
+/* nl.h — netlink sockets opened inside a namespace, and request/answer exchanges with extended acks.
+ *
+ * libmnl frames and parses; this file adds what every caller needs on top: the socket is opened inside the
+ * target namespace, extended acks are on, and an exchange reads until its own ack (or dump end), so the
+ * caller gets either its data or the kernel's own words for the refusal. */
+#ifndef NSH_NL_H
+#define NSH_NL_H
+
+#include <libmnl/libmnl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define NL_BUF_SIZE 16384     /* one request; answers are read MNL_SOCKET_BUFFER_SIZE at a time */
+#define NL_MSG_LEN 256        /* room for the kernel's extended ack message */
+
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t portid;
+	uint32_t seq;
+};
+
+/* Opens a netlink socket of the given bus (NETLINK_ROUTE, NETLINK_NETFILTER) inside namespace nsfd, with
+ * extended acks and capped acks, bound, and subscribed to the given groups (bitmask of 1 << (group - 1);
+ * 0 for none).  Returns 0 or -errno. */
+int nl_open(struct nl *nl, int nsfd, int bus, unsigned groups);
+void nl_close(struct nl *nl);
+
+/* Stamps nlh with the next sequence number, sends it, and reads answers until its ack, its NLMSG_DONE, or
+ * (for a plain GET that carries NLM_F_ACK) the ack that follows the data.  Data messages go to cb (may be NULL).
+ * Returns 0, or -errno with the kernel's extended ack message (or strerror) in msg.  Waits at most
+ * timeout_ms (scaled); -ETIMEDOUT after that. */
+int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *msg, size_t msglen);
+
+/* Reads an NLMSG_ERROR message: returns 0 for an ack, -errno for a refusal, and copies the extended ack
+ * message (NLMSGERR_ATTR_MSG), if any, into msg (else msg is set to ""). */
+int nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen);
+
+#endif

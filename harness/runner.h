@@ -1,0 +1,19 @@
+/* runner.h — running a scenario's stages in order against a fresh world. */
+#ifndef NSH_RUNNER_H
+#define NSH_RUNNER_H
+
+#include "harness/result.h"
+#include "reports/report.h"
+
+struct run_options {
+	bool verbose;             /* each step on stderr as it is applied, with its scenario line */
+};
+
+/* Builds the scenario's world, applies each stage's steps and checks its expectations, reporting each stage
+ * to the reporters as it ends, then destroys the world.  A stage whose step or expectation fails is not ok;
+ * the stages after it are skipped (they build on it).  Returns 0 when the world could be built at all, or
+ * -errno when not even its namespaces could be made (then res explains, and every stage is reported). */
+int run_scenario(const struct scenario *sc, const struct run_options *opt, struct reporter *const *reps,
+		 unsigned nreps, struct scenario_result *res);
+
+#endif

@@ -1,0 +1,111 @@
+/* world.c — building a scenario's namespaces and applying its steps over rtnetlink. */
+#include "harness/world.h"
+#include "harness/netns.h"
+#include "harness/rtnl_msg.h"
+#include "harness/steps.h"
+#include "harness/rtnl_link.h"
+
+#include <errno.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static int ns_open(struct world_ns *ns, char *err, size_t errlen)
+{
+	int ret;
+
+	ns->fd = netns_create();
+	if (ns->fd < 0) {
+		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(-ns->fd));
+		return ns->fd;
+	}
+	ret = nl_open(&ns->rtnl, ns->fd, NETLINK_ROUTE, 0);
+	if (ret == 0)
+		ret = ns->ioctl_fd = netns_socket(ns->fd, AF_INET, SOCK_DGRAM, 0);
+	if (ret < 0)
+		snprintf(err, errlen, "cannot open sockets in a new namespace: %s", strerror(-ret));
+	return ret < 0 ? ret : 0;
+}
+
+int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen)
+{
+	char msg[NL_MSG_LEN];
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->sc = sc;
+	for (unsigned i = 0; i < sc->nnetns; i++) {
+		w->ns[i].fd = w->ns[i].ioctl_fd = -1;
+		w->nns = i + 1;
+		ret = ns_open(&w->ns[i], err, errlen);
+		if (ret)
+			return ret;
+		/* lo is ifindex 1 in every namespace; bringing it up is part of making a namespace usable. */
+		ret = nl_talk(&w->ns[i].rtnl, rtnl_msg_link_set(w->buf, 1, true), NULL, NULL, msg, sizeof(msg));
+		if (ret) {
+			snprintf(err, errlen, "cannot bring lo up in namespace '%s': %s", sc->netns[i].name, msg);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+void world_destroy(struct world *w)
+{
+	steps_release(w);
+	for (unsigned i = 0; i < w->nns; i++) {
+		nl_close(&w->ns[i].rtnl);
+		if (w->ns[i].ioctl_fd >= 0)
+			close(w->ns[i].ioctl_fd);
+		if (w->ns[i].fd >= 0)
+			close(w->ns[i].fd);
+	}
+	w->nns = 0;
+}
+
+int world_ifindex(struct world *w, unsigned ns, const char *name)
+{
+	struct link_state st;
+	int ret = link_state_read(&w->ns[ns].rtnl, name, 0, NULL, &st);
+
+	return ret ? ret : st.ifindex;
+}
+
+/* Firewall and NAT steps of a stage go in after its other steps, as one atomic batch per namespace. */
+static int apply_firewall(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	const struct step *batch[n ? n : 1];
+	int ret = 0;
+
+	for (unsigned ns = 0; ns < w->nns && ret == 0; ns++) {
+		unsigned count = 0;
+
+		for (unsigned i = first; i < first + n; i++)
+			if (step_is_firewall(&w->sc->steps[i]) && w->sc->steps[i].ns == ns)
+				batch[count++] = &w->sc->steps[i];
+		if (count)
+			ret = steps_firewall(w, ns, batch, count, err, errlen);
+	}
+	return ret;
+}
+
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	char msg[NL_MSG_LEN];
+	int ret = 0;
+
+	for (unsigned i = first; i < first + n && ret == 0; i++) {
+		const struct step *st = &w->sc->steps[i];
+
+		if (step_is_firewall(st))
+			continue;
+		msg[0] = '\0';
+		ret = steps_apply(w, st, msg, sizeof(msg));
+		if (ret)
+			snprintf(err, errlen, "%s:%u: %s: %s", st->loc.file, st->loc.line, st->text,
+				 msg[0] ? msg : strerror(-ret));
+	}
+	return ret ? ret : apply_firewall(w, first, n, err, errlen);
+}

@@ -1,0 +1,44 @@
+/* world.h — a scenario made real: its namespaces (held by fds, nothing named) and what its steps built in them.
+ *
+ * world_create makes every namespace the scenario declares and brings lo up in each; world_apply_stage
+ * applies one stage's steps in file order (firewall and NAT steps as one atomic batch per namespace);
+ * world_destroy closes everything, and the kernel removes the namespaces with every link, rule and socket in
+ * them.  Nothing is ever created in the namespace nsharness was started in. */
+#ifndef NSH_WORLD_H
+#define NSH_WORLD_H
+
+#include "harness/model.h"
+#include "harness/nl.h"
+
+#define MAX_LISTENERS 32
+
+struct nft_ns;
+struct listener;
+
+struct world_ns {
+	int fd;                   /* the namespace */
+	struct nl rtnl;           /* NETLINK_ROUTE requests, opened inside */
+	int ioctl_fd;             /* a datagram socket inside, for ethtool ioctls */
+	struct nft_ns *nft;       /* nftables state, made on the first firewall or NAT step */
+};
+
+struct world {
+	const struct scenario *sc;
+	struct world_ns ns[MAX_NETNS];
+	unsigned nns;
+	struct listener *listeners[MAX_LISTENERS];
+	unsigned nlisteners;
+	char buf[NL_BUF_SIZE];    /* request buffer, one request at a time */
+};
+
+/* Creates the scenario's namespaces.  0, or -errno with a message in err ("cannot create namespace: ..."). */
+int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen);
+/* Applies steps [first, first + n) of the scenario.  Stops at the first step that fails: returns -errno
+ * and err reads "FILE:LINE: STEP TEXT: kernel message". */
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
+void world_destroy(struct world *w);
+
+/* The ifindex of interface name in namespace ns, or -errno (-ENODEV when there is none). */
+int world_ifindex(struct world *w, unsigned ns, const char *name);
+
+#endif

@@ -1,0 +1,298 @@
+/* icmp.c — the ping probe: a raw ICMP/ICMPv6 socket inside the namespace, a few echo requests, and a verdict
+ * from the first packet that is provably about them. */
+#include "probes/icmp.h"
+#include "harness/clock.h"
+#include "harness/netns.h"
+#include "probes/flow.h"
+#include "probes/icmp_packet.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/icmp6.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <linux/icmp.h>
+
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+#define PING_BUF 2048             /* errors quote at most 576 (v4) / 1280 (v6) bytes; longer is not ours */
+
+/* Marks our packets in captures; 16 bytes, as the unit tests' captured requests carry. */
+static const char payload[] = "nsharness probe!";
+
+struct ping {
+	struct check *c;
+	const struct addr *dst;
+	char dst_str[INET6_ADDRSTRLEN];
+	int fd;
+	uint16_t id;
+	unsigned sent;                  /* echo requests sent; their sequence numbers are 1..sent */
+	double sent_at[PING_COUNT];     /* clock_now_s() just before each sendto */
+	unsigned ignored;               /* ICMP packets seen that were not about our echo requests */
+	struct addr stray;              /* first reply with our id and seq from another address (family 0: none) */
+};
+
+/* A send the kernel refused, and what it means for the path to dst; anything else could not run. */
+static const struct {
+	int err;
+	const char *name;
+	const char *cause;              /* printf format; %s is the destination */
+} send_errors[] = {
+	{ ENETUNREACH, "ENETUNREACH", "no route to %s in the namespace" },
+	{ EHOSTUNREACH, "EHOSTUNREACH", "the namespace's route to %s is of type unreachable" },
+	{ EACCES, "EACCES", "sending to %s is refused: a prohibit route, or a broadcast address" },
+	{ EINVAL, "EINVAL", "the namespace's route to %s is of type blackhole" },
+	{ EPERM, "EPERM", "the namespace's firewall (output) rejected the echo request to %s" },
+	{ ENETDOWN, "ENETDOWN", "the interface toward %s is down" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL", "the namespace has no source address to reach %s from" },
+};
+
+static const char *addr_text(const struct addr *a, char *buf, size_t len)
+{
+	if (!inet_ntop(a->family, a->bytes, buf, len))
+		snprintf(buf, len, "(address family %d)", a->family);
+	return buf;
+}
+
+static int same_addr(const struct addr *a, const struct addr *b)
+{
+	return a->family == b->family && !memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : 16);
+}
+
+/* Lets only echo replies and the two errors through, so the receive queue is not filled by other traffic. */
+static int ping_filter(int fd, int family)
+{
+	int ret;
+
+	if (family == AF_INET) {
+		struct icmp_filter f = {
+			.data = ~(1u << ICMP_ECHOREPLY | 1u << ICMP_DEST_UNREACH | 1u << ICMP_TIME_EXCEEDED),
+		};
+		ret = setsockopt(fd, SOL_RAW, ICMP_FILTER, &f, sizeof(f));
+	} else {
+		struct icmp6_filter f;
+
+		ICMP6_FILTER_SETBLOCKALL(&f);
+		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+		ret = setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
+	}
+	return ret ? -errno : 0;
+}
+
+static enum check_status ping_open(struct ping *p, int nsfd)
+{
+	int family = p->dst->family, ret;
+
+	p->fd = netns_socket(nsfd, family, SOCK_RAW, family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (p->fd < 0) {
+		check_got(p->c, "could not open a raw %s socket in the namespace: %s",
+			  family == AF_INET ? "ICMP" : "ICMPv6", strerror(-p->fd));
+		return check_set(p->c, CHECK_ERROR);
+	}
+	ret = ping_filter(p->fd, family);
+	if (ret) {
+		check_got(p->c, "could not set the ICMP filter: %s", strerror(-ret));
+		return check_set(p->c, CHECK_ERROR);
+	}
+	return CHECK_PASS;
+}
+
+static int ping_send(struct ping *p)
+{
+	uint8_t buf[ICMP_ECHO_HDR_LEN + sizeof(payload)];
+	struct sockaddr_storage ss = { .ss_family = p->dst->family };
+	socklen_t sslen;
+	ssize_t len = icmp_echo_build(p->dst->family, buf, sizeof(buf), p->id, (uint16_t)(p->sent + 1),
+				      payload, sizeof(payload) - 1);
+
+	if (len < 0)
+		return (int)len;
+	if (p->dst->family == AF_INET) {
+		memcpy(&((struct sockaddr_in *)&ss)->sin_addr, p->dst->bytes, 4);
+		sslen = sizeof(struct sockaddr_in);
+	} else {
+		memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr, p->dst->bytes, 16);
+		sslen = sizeof(struct sockaddr_in6);
+	}
+	p->sent_at[p->sent] = clock_now_s();
+	if (sendto(p->fd, buf, (size_t)len, 0, (struct sockaddr *)&ss, sslen) < 0)
+		return -errno;
+	p->sent++;
+	return 0;
+}
+
+static enum check_status ping_send_failed(struct ping *p, int err)
+{
+	for (size_t i = 0; i < sizeof(send_errors) / sizeof(send_errors[0]); i++) {
+		if (send_errors[i].err != err)
+			continue;
+		check_got(p->c, "sendto failed: %s (%s)", strerror(err), send_errors[i].name);
+		check_cause(p->c, send_errors[i].cause, p->dst_str);
+		check_evidence(p->c, "id 0x%04x seq %u; %u echo request%s sent before", p->id, p->sent + 1,
+			       p->sent, PLURAL(p->sent));
+		return check_set(p->c, CHECK_FAIL);
+	}
+	check_got(p->c, "could not send an echo request: %s", strerror(err));
+	return check_set(p->c, CHECK_ERROR);
+}
+
+/* 1-based sequence number of ours that m is about (reply from dst, or error quoting a request to dst); else 0. */
+static unsigned ping_match(struct ping *p, const struct icmp_msg *m)
+{
+	if (m->id != p->id || m->seq < 1 || m->seq > p->sent)
+		return 0;
+	if (m->kind != ICMP_KIND_ECHO_REPLY)
+		return same_addr(&m->orig_dst, p->dst) ? m->seq : 0;
+	if (same_addr(&m->from, p->dst))
+		return m->seq;
+	if (!p->stray.family)
+		p->stray = m->from;
+	return 0;
+}
+
+static enum check_status ping_passed(struct ping *p, unsigned seq, double now)
+{
+	double rtt = (now - p->sent_at[seq - 1]) * 1000;
+
+	p->c->value_ms = rtt;
+	check_got(p->c, "reply from %s in %.3f ms", p->dst_str, rtt);
+	check_evidence(p->c, "id 0x%04x seq %u; %u echo request%s sent", p->id, seq, p->sent, PLURAL(p->sent));
+	return check_set(p->c, CHECK_PASS);
+}
+
+/* The error names its reporter; when that is the namespace itself, the next hop never answered ARP/ND. */
+static enum check_status ping_error(struct ping *p, const struct icmp_msg *m, unsigned seq)
+{
+	int fam = p->dst->family;
+	char from[INET6_ADDRSTRLEN];
+	const char *code = icmp_code_str(fam, m->type, m->code);
+	int unresolved = same_addr(&m->from, &m->orig_src) &&
+			 (fam == AF_INET ? m->code == ICMP_HOST_UNREACH : m->code == ICMP6_DST_UNREACH_ADDR);
+
+	addr_text(&m->from, from, sizeof(from));
+	check_got(p->c, "%s from %s: %s (code %u)", icmp_type_str(fam, m->type), from, code, m->code);
+	if (m->kind == ICMP_KIND_TIME_EXCEEDED)
+		check_cause(p->c, "the echo request's %s ran out at %s before it reached %s (a routing loop?)",
+			    fam == AF_INET ? "TTL" : "hop limit", from, p->dst_str);
+	else if (unresolved)
+		check_cause(p->c, "the namespace got no %s answer from the next hop toward %s",
+			    fam == AF_INET ? "ARP" : "neighbour discovery", p->dst_str);
+	else
+		check_cause(p->c, "%s could not deliver the echo request to %s: %s", from, p->dst_str, code);
+	check_evidence(p->c, "id 0x%04x seq %u; %u echo request%s sent", p->id, seq, p->sent, PLURAL(p->sent));
+	return check_set(p->c, CHECK_FAIL);
+}
+
+static enum check_status ping_timed_out(struct ping *p, msec_t waited)
+{
+	char stray[INET6_ADDRSTRLEN];
+
+	check_got(p->c, "no reply within %lld ms (%u echo request%s sent)", (long long)waited, p->sent,
+		  PLURAL(p->sent));
+	if (p->stray.family)
+		check_cause(p->c, "replies with our id and sequence came from %s, not from %s",
+			    addr_text(&p->stray, stray, sizeof(stray)), p->dst_str);
+	else
+		check_cause(p->c, "neither an echo reply nor an ICMP error came back: dropped silently");
+	check_evidence(p->c, "id 0x%04x seq 1..%u; %u other ICMP packet%s ignored", p->id, p->sent, p->ignored,
+		       PLURAL(p->ignored));
+	return check_set(p->c, CHECK_FAIL);
+}
+
+static int ping_parse(const struct ping *p, const uint8_t *buf, size_t len,
+		      const struct sockaddr_storage *ss, struct icmp_msg *m)
+{
+	struct addr from = { .family = AF_INET6 };
+
+	if (p->dst->family == AF_INET)
+		return icmp4_parse(buf, len, m);
+	if (ss->ss_family != AF_INET6)
+		return -EBADMSG;
+	memcpy(from.bytes, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	return icmp6_parse(buf, len, &from, m);
+}
+
+/* Reads every queued packet.  Returns 1 once one decided the verdict, 0 when the queue is empty, or -errno. */
+static int ping_drain(struct ping *p)
+{
+	uint8_t buf[PING_BUF];
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	struct icmp_msg m;
+	ssize_t n;
+	unsigned seq;
+
+	for (;;) {
+		sslen = sizeof(ss);
+		n = recvfrom(p->fd, buf, sizeof(buf), MSG_DONTWAIT, (struct sockaddr *)&ss, &sslen);
+		if (n < 0)
+			return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR ? 0 : -errno;
+		if (ping_parse(p, buf, (size_t)n, &ss, &m) || !(seq = ping_match(p, &m))) {
+			p->ignored++;
+			continue;
+		}
+		if (m.kind == ICMP_KIND_ECHO_REPLY)
+			ping_passed(p, seq, clock_now_s());
+		else
+			ping_error(p, &m, seq);
+		return 1;
+	}
+}
+
+/* Sends request i at start + i * span / PING_COUNT and listens in between, until a verdict or the deadline. */
+static enum check_status ping_run(struct ping *p, unsigned timeout_ms)
+{
+	msec_t deadline = deadline_after(timeout_ms), span = (msec_t)(timeout_ms * timeout_scale());
+	msec_t start = deadline - span, next;
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	int ret, wait;
+
+	for (;;) {
+		next = start + span * p->sent / PING_COUNT;
+		if (p->sent < PING_COUNT && !deadline_left(next)) {
+			ret = ping_send(p);
+			if (ret)
+				return ping_send_failed(p, -ret);
+			next = start + span * p->sent / PING_COUNT;
+		}
+		wait = deadline_left(deadline);
+		if (p->sent < PING_COUNT && deadline_left(next) < wait)
+			wait = deadline_left(next);
+		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
+			ret = -errno;
+		else
+			ret = ping_drain(p);
+		if (ret > 0)
+			return p->c->status;
+		if (ret < 0) {
+			check_got(p->c, "could not receive: %s", strerror(-ret));
+			return check_set(p->c, CHECK_ERROR);
+		}
+		if (!deadline_left(deadline))
+			return ping_timed_out(p, span);
+	}
+}
+
+enum check_status probe_ping(int nsfd, const struct addr *dst, unsigned timeout_ms, struct check *c)
+{
+	struct ping p = { .c = c, .dst = dst, .fd = -1, .id = flow_icmp_id() };
+	enum check_status st;
+
+	addr_text(dst, p.dst_str, sizeof(p.dst_str));
+	check_expected(c, "echo reply from %s", p.dst_str);
+	if (dst->family != AF_INET && dst->family != AF_INET6) {
+		check_got(c, "cannot ping address family %d", dst->family);
+		return check_set(c, CHECK_ERROR);
+	}
+	st = ping_open(&p, nsfd);
+	if (st == CHECK_PASS)
+		st = ping_run(&p, timeout_ms);
+	if (p.fd >= 0)
+		close(p.fd);
+	return st;
+}

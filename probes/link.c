@@ -1,0 +1,96 @@
+/* link.c — the link probe: admin state and carrier, waiting for RTNLGRP_LINK events with a deadline. */
+#include "probes/link.h"
+#include "harness/clock.h"
+#include "harness/rtnl_link.h"
+
+#include <errno.h>
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <string.h>
+
+static bool is_up(const struct link_state *st)
+{
+	return (st->flags & IFF_UP) && st->operstate == IF_OPER_UP;
+}
+
+static void describe(const struct link_state *st, struct check *c)
+{
+	check_got(c, "admin %s, carrier %s, operstate %s", st->flags & IFF_UP ? "up" : "down",
+		  st->flags & IFF_LOWER_UP ? "on" : "off", operstate_name(st->operstate));
+}
+
+static void explain_down(const struct link_probe *p, const struct link_state *st, struct check *c)
+{
+	if (!(st->flags & IFF_UP))
+		check_cause(c, "%s is administratively down (no 'up' step for it)", p->where);
+	else if (!(st->flags & IFF_LOWER_UP) && p->peer)
+		check_cause(c, "%s has no carrier: its veth peer %s is down", p->where, p->peer);
+	else if (!(st->flags & IFF_LOWER_UP))
+		check_cause(c, "%s has no carrier", p->where);
+	else
+		check_cause(c, "%s has carrier but operstate %s", p->where, operstate_name(st->operstate));
+}
+
+/* Drains pending notifications; they only tell us to read the state again. */
+static void drain(struct nl *events)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	while (recv(mnl_socket_get_fd(events->sock), buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		;
+}
+
+static int wait_for_state(const struct link_probe *p, struct link_state *st, msec_t deadline)
+{
+	struct nl events;
+	int ret = nl_open(&events, p->nsfd, NETLINK_ROUTE, RTMGRP_LINK);
+
+	if (ret)
+		return ret;
+	/* Subscribed before this read, so no change between the read and the poll can be missed. */
+	while ((ret = link_state_read(p->rtnl, p->ifname, 0, NULL, st)) == 0 && is_up(st) != p->want_up) {
+		struct pollfd pfd = { .fd = mnl_socket_get_fd(events.sock), .events = POLLIN };
+		int n = poll(&pfd, 1, deadline_left(deadline));
+
+		if (n == 0)
+			break;
+		if (n < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+		drain(&events);
+	}
+	nl_close(&events);
+	return ret;
+}
+
+enum check_status probe_link(const struct link_probe *p, struct check *c)
+{
+	msec_t deadline = deadline_after(p->timeout_ms);
+	struct link_state st;
+	int ret;
+
+	check_expected(c, "%s %s", p->where, p->want_up ? "up (admin up, carrier, operstate UP)" : "down");
+	ret = link_state_read(p->rtnl, p->ifname, 0, NULL, &st);
+	/* Carrier comes and goes by itself; the admin state changes only when someone sets it, and every step
+	 * that could has run by now.  So only a link that is admin up (or must go down) is worth waiting for. */
+	if (ret == 0 && is_up(&st) != p->want_up && ((st.flags & IFF_UP) || !p->want_up))
+		ret = wait_for_state(p, &st, deadline);
+	if (ret == -ENODEV) {
+		check_got(c, "no link %s", p->where);
+		return check_set(c, CHECK_FAIL);
+	}
+	if (ret) {
+		check_got(c, "cannot read %s: %s", p->where, strerror(-ret));
+		return check_set(c, CHECK_ERROR);
+	}
+	describe(&st, c);
+	if (is_up(&st) == p->want_up)
+		return check_set(c, CHECK_PASS);
+	if (p->want_up)
+		explain_down(p, &st, c);
+	else
+		check_cause(c, "%s is still up after %u ms", p->where, p->timeout_ms);
+	return check_set(c, CHECK_FAIL);
+}

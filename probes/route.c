@@ -1,0 +1,171 @@
+/* route.c — the route probe: a FIB lookup compared with the expectation, then the gateway's usability. */
+#include "probes/route.h"
+#include "harness/rtnl_link.h"
+#include "harness/rtnl_msg.h"
+#include "probes/neigh.h"
+
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+static void copy_addr(struct addr *out, int family, const struct nlattr *a)
+{
+	unsigned len = family == AF_INET6 ? 16 : 4;
+
+	memset(out, 0, sizeof(*out));
+	out->family = family;
+	if (mnl_attr_get_payload_len(a) == len)
+		memcpy(out->bytes, mnl_attr_get_payload(a), len);
+}
+
+struct route_read {
+	struct route_info *r;
+	int family;
+};
+
+static int route_attr(const struct nlattr *a, void *data)
+{
+	struct route_read *rr = data;
+
+	switch (mnl_attr_get_type(a)) {
+	case RTA_OIF:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			rr->r->oif = (int)mnl_attr_get_u32(a);
+		break;
+	case RTA_GATEWAY:
+		rr->r->has_gateway = true;
+		copy_addr(&rr->r->gateway, rr->family, a);
+		break;
+	case RTA_PREFSRC:
+		rr->r->has_prefsrc = true;
+		copy_addr(&rr->r->prefsrc, rr->family, a);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int on_route(const struct nlmsghdr *nlh, void *data)
+{
+	struct route_read *rr = data;
+	const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE)
+		return MNL_CB_OK;
+	rr->r->type = rtm->rtm_type;
+	return mnl_attr_parse(nlh, sizeof(*rtm), route_attr, rr);
+}
+
+int route_lookup(struct nl *rtnl, const struct addr *dst, struct route_info *r, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct route_read rr = { r, dst->family };
+
+	memset(r, 0, sizeof(*r));
+	return nl_talk(rtnl, rtnl_msg_route_get(buf, dst), on_route, &rr, msg, msglen);
+}
+
+static void describe_route(const struct route_info *r, const char *dev, struct check *c)
+{
+	char a[ADDR_STRLEN];
+
+	check_got(c, "route");
+	if (r->has_gateway)
+		check_got(c, " via %s", addr_str(&r->gateway, a, sizeof(a)));
+	check_got(c, " dev %s", dev);
+	if (r->has_prefsrc)
+		check_got(c, " src %s", addr_str(&r->prefsrc, a, sizeof(a)));
+}
+
+static void describe_expected(const struct route_probe *p, struct check *c)
+{
+	char a[ADDR_STRLEN];
+
+	check_expected(c, "%s: route to %s", p->ns_name, addr_str(&p->dst, a, sizeof(a)));
+	if (p->via)
+		check_expected(c, " via %s", addr_str(p->via, a, sizeof(a)));
+	if (p->dev)
+		check_expected(c, " dev %s", p->dev);
+	if (p->src)
+		check_expected(c, " src %s", addr_str(p->src, a, sizeof(a)));
+	if (p->via)
+		check_expected(c, ", gateway answering %s", p->via->family == AF_INET6 ? "ND" : "ARP");
+}
+
+/* Compares the FIB's answer with each required part; names the first that differs as the cause. */
+static bool route_matches(const struct route_probe *p, const struct route_info *r, const char *dev, struct check *c)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (p->via && !r->has_gateway) {
+		check_cause(c, "%s reaches %s directly on %s, not through gateway %s", p->ns_name,
+			    addr_str(&p->dst, a, sizeof(a)), dev, addr_str(p->via, b, sizeof(b)));
+		return false;
+	}
+	if (p->via && !addr_equal(p->via, &r->gateway)) {
+		check_cause(c, "the kernel chose gateway %s, not %s", addr_str(&r->gateway, a, sizeof(a)),
+			    addr_str(p->via, b, sizeof(b)));
+		return false;
+	}
+	if (p->dev && strcmp(p->dev, dev)) {
+		check_cause(c, "the route leaves through %s, not %s", dev, p->dev);
+		return false;
+	}
+	if (p->src && !(r->has_prefsrc && addr_equal(p->src, &r->prefsrc))) {
+		check_cause(c, "the preferred source is %s, not %s",
+			    r->has_prefsrc ? addr_str(&r->prefsrc, a, sizeof(a)) : "unset", addr_str(p->src, b, sizeof(b)));
+		return false;
+	}
+	return true;
+}
+
+/* A gateway must be someone else, and must answer ARP/ND. */
+static enum check_status gateway_usable(const struct route_probe *p, const struct route_info *r, struct check *c)
+{
+	char a[ADDR_STRLEN], states[96], msg[NL_MSG_LEN];
+	const char *proto = r->gateway.family == AF_INET6 ? "neighbour discovery" : "ARP";
+	struct route_info gw;
+	int state;
+
+	addr_str(&r->gateway, a, sizeof(a));
+	if (route_lookup(p->rtnl, &r->gateway, &gw, msg, sizeof(msg)) == 0 && gw.type == RTN_LOCAL) {
+		check_cause(c, "gateway %s is an address of %s itself", a, p->ns_name);
+		return check_set(c, CHECK_FAIL);
+	}
+	state = neigh_resolve(p->nsfd, p->rtnl, r->oif, &r->gateway, p->timeout_ms);
+	if (state < 0) {
+		check_cause(c, "cannot resolve gateway %s: %s", a, strerror(-state));
+		return check_set(c, CHECK_ERROR);
+	}
+	check_evidence(c, "neighbour %s: %s\n", a, neigh_state_name(state, states, sizeof(states)));
+	if (neigh_usable(state))
+		return check_set(c, CHECK_PASS);
+	check_got(c, "; gateway %s unresolved (%s)", a, states);
+	check_cause(c, "gateway %s does not answer %s (neighbour %s after %u ms)", a, proto, states, p->timeout_ms);
+	return check_set(c, CHECK_FAIL);
+}
+
+enum check_status probe_route(const struct route_probe *p, struct check *c)
+{
+	char dev[IFNAMSIZ] = "?", msg[NL_MSG_LEN], a[ADDR_STRLEN];
+	struct link_state st;
+	struct route_info r;
+	int ret;
+
+	describe_expected(p, c);
+	ret = route_lookup(p->rtnl, &p->dst, &r, msg, sizeof(msg));
+	if (ret) {
+		check_got(c, "no route (%s)", msg);
+		check_cause(c, "%s has no route to %s%s", p->ns_name, addr_str(&p->dst, a, sizeof(a)),
+			    ret == -ENETUNREACH ? " (and no default route)" : "");
+		return check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
+	}
+	if (r.oif)
+		link_state_read(p->rtnl, NULL, r.oif, dev, &st);
+	describe_route(&r, dev, c);
+	if (!route_matches(p, &r, dev, c))
+		return check_set(c, CHECK_FAIL);
+	if (!r.has_gateway)
+		return check_set(c, CHECK_PASS);
+	return gateway_usable(p, &r, c);
+}

@@ -1,0 +1,52 @@
+#!/bin/bash
+# SIGKILL in the middle of a run leaves nothing: no interface, no named or mounted namespace, and no process
+# holds any of the run's namespaces (so the kernel frees them and every veth in them).
+. tests/integration/lib.sh
+skip_unless_root
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
+
+# A scenario whose second stage waits on a black hole for a long time (timeout scaled 30x).
+cat >"$tmp/slow.scn" <<'SCN'
+scenario slow
+netns blue host
+veth host/veth0 blue/veth1
+address blue/veth1 10.1.1.1/24
+address host/veth0 10.1.1.2/24
+up blue/veth1 host/veth0
+stage link-up
+  expect link blue/veth1 up
+stage black-hole
+  route blue 192.0.2.0/24 via 10.1.1.9
+  expect route blue 192.0.2.1 via 10.1.1.9
+SCN
+tests/host-snapshot >"$tmp/before"
+mkfifo "$tmp/tap"
+"$NSHARNESS" run --timeout-scale 30 "$tmp/slow.scn" >"$tmp/tap" 2>"$tmp/err" &
+pid=$!
+# Wait (with a deadline) for the first stage's result: the run is then inside the second stage's probe.
+exec 3<"$tmp/tap"
+seen=1
+while IFS= read -r -t 20 line <&3; do
+	case "$line" in "ok 1 - slow: link-up") seen=0; break ;; esac
+done
+ok $seen "the run reached the middle of its second stage"
+inodes=$(for fd in /proc/$pid/fd/*; do readlink "$fd"; done 2>/dev/null | sed -n 's/^net:\[\([0-9]*\)\]$/\1/p' | sort -u)
+[ "$(echo "$inodes" | grep -c .)" -ge 2 ]
+ok $? "the run holds its namespaces by file descriptor ($(echo $inodes | wc -w) seen)"
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+pid=
+exec 3<&-
+held=0
+for ino in $inodes; do
+	for ref in /proc/[0-9]*/ns/net /proc/[0-9]*/fd/*; do
+		[ "$(readlink "$ref" 2>/dev/null)" = "net:[$ino]" ] && { held=1; echo "# $ref still holds net:[$ino]"; }
+	done
+	grep -q "net:\[$ino\]" /proc/self/mountinfo && { held=1; echo "# net:[$ino] is bind-mounted"; }
+done
+ok $held "after SIGKILL, no process and no mount holds any of the run's namespaces"
+tests/host-snapshot >"$tmp/after"
+diff -u "$tmp/before" "$tmp/after" >"$tmp/diff"
+ok $? "after SIGKILL, the starting namespace is unchanged" || diag "$tmp/diff"
+done_testing
