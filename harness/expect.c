@@ -1,5 +1,9 @@
 /* expect.c — from an expectation to its probe, and the verdict it yields. */
 #include "harness/expect.h"
+#include "harness/capture_expect.h"
+#include "harness/fw_evidence.h"
+#include "probes/conn.h"
+#include "probes/forwarded.h"
 #include "probes/icmp.h"
 #include "probes/link.h"
 #include "probes/route.h"
@@ -12,6 +16,8 @@ enum {
 	LINK_TIMEOUT_MS = 2000,
 	PING_TIMEOUT_MS = 1000,
 	NEIGH_TIMEOUT_MS = 1000,
+	FORWARDED_TIMEOUT_MS = 1000,
+	CONN_TIMEOUT_MS = 1000,
 };
 
 /* The other end of a veth, from the scenario, for "its peer is down" causes. */
@@ -66,6 +72,65 @@ static enum check_status run_route(struct world *w, const struct expect *e, stru
 	return probe_route(&p, c);
 }
 
+static enum check_status run_forwarded(struct world *w, const struct expect *e, struct check *c)
+{
+	const struct ifref *out = &e->u.forwarded.out;
+	struct forwarded_probe p = {
+		.client_nsfd = w->ns[e->ns].fd, .dst = e->u.forwarded.dst, .router_nsfd = w->ns[out->ns].fd,
+		.router = w->sc->netns[out->ns].name, .uplink = out->name, .timeout_ms = FORWARDED_TIMEOUT_MS,
+	};
+
+	return probe_forwarded(&p, c);
+}
+
+static void describe_conn(const struct expect *e, struct check *c)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	bool v6 = e->u.conn.dst.family == AF_INET6;
+
+	c->expected[0] = '\0';
+	check_expected(c, "%s %s%s%s:%u %s", e->kind == EXPECT_TCP ? "tcp" : "udp", v6 ? "[" : "",
+		       addr_str(&e->u.conn.dst, a, sizeof(a)), v6 ? "]" : "", e->u.conn.port,
+		       conn_outcome_name(e->u.conn.outcome));
+	if (e->u.conn.has_peer)
+		check_expected(c, ", the server seeing the client as %s", addr_str(&e->u.conn.peer, b, sizeof(b)));
+}
+
+/* The probe says how the attempt ended; the expectation says how it must end, and whom the server must see. */
+static enum check_status judge_conn(const struct expect *e, const struct conn_result *r, struct check *c)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (r->outcome != e->u.conn.outcome) {
+		if (!c->cause[0])
+			check_cause(c, "the connection %s, where it must be %s", conn_outcome_name(r->outcome),
+				    conn_outcome_name(e->u.conn.outcome));
+		return check_set(c, CHECK_FAIL);
+	}
+	c->cause[0] = '\0';
+	if (e->u.conn.has_peer && !(r->has_peer && addr_equal(&r->peer_seen, &e->u.conn.peer))) {
+		if (r->has_peer)
+			check_cause(c, "the server saw the client as %s, not %s%s", addr_str(&r->peer_seen, a, sizeof(a)),
+				    addr_str(&e->u.conn.peer, b, sizeof(b)),
+				    addr_equal(&r->peer_seen, &r->local) ? ": its source was not translated" : "");
+		else
+			check_cause(c, "the server did not say whom it saw");
+		return check_set(c, CHECK_FAIL);
+	}
+	return check_set(c, CHECK_PASS);
+}
+
+static enum check_status run_conn(struct world *w, const struct expect *e, struct check *c)
+{
+	struct conn_result r;
+	enum check_status st = e->kind == EXPECT_TCP ?
+		probe_tcp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c) :
+		probe_udp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c);
+
+	describe_conn(e, c);
+	return st == CHECK_ERROR ? st : judge_conn(e, &r, c);
+}
+
 static enum check_status dispatch(struct world *w, const struct expect *e, struct check *c)
 {
 	switch (e->kind) {
@@ -76,13 +141,21 @@ static enum check_status dispatch(struct world *w, const struct expect *e, struc
 	case EXPECT_ROUTE:
 		return run_route(w, e, c);
 	case EXPECT_FORWARDED:
+		return run_forwarded(w, e, c);
 	case EXPECT_TCP:
 	case EXPECT_UDP:
+		return run_conn(w, e, c);
 	case EXPECT_CAPTURE:
 		break;
 	}
-	check_got(c, "this nsharness cannot run '%s' yet", e->text);
+	check_got(c, "a capture expectation outside its stage's captures (a bug in nsharness)");
 	return check_set(c, CHECK_ERROR);
+}
+
+/* Probes that send traffic through the world: their failures are explained by the firewall's counters. */
+static bool crosses_firewall(const struct expect *e)
+{
+	return e->kind == EXPECT_PING || e->kind == EXPECT_FORWARDED || e->kind == EXPECT_TCP || e->kind == EXPECT_UDP;
 }
 
 /* "expect ... fails": the probe's failure is what is required; its success is the failure to report. */
@@ -102,11 +175,33 @@ static enum check_status invert(const struct expect *e, struct check *c)
 	return CHECK_ERROR;
 }
 
-enum check_status expect_run(struct world *w, const struct expect *e, struct check *c)
+static enum check_status finish(const struct expect *e, struct check *c)
 {
-	check_init(c);
-	dispatch(w, e, c);
 	if (c->status == CHECK_ERROR && !c->cause[0])
 		check_cause(c, "could not run: %s", c->got);
 	return e->fails ? invert(e, c) : c->status;
+}
+
+enum check_status expect_judge_capture(struct world *w, struct stage_captures *caps, unsigned i,
+				       const struct expect *e, struct check *c)
+{
+	check_init(c);
+	stage_capture_check(w, caps, i, e, c);
+	if (c->status == CHECK_FAIL)
+		fw_describe(w, c);
+	return finish(e, c);
+}
+
+enum check_status expect_run(struct world *w, const struct expect *e, struct check *c)
+{
+	struct fw_counts before;
+	bool traffic = crosses_firewall(e);
+
+	check_init(c);
+	if (traffic)
+		fw_counts_read(w, &before);
+	dispatch(w, e, c);
+	if (traffic && c->status == CHECK_FAIL)
+		fw_explain(w, &before, c);
+	return finish(e, c);
 }

@@ -9,4 +9,10 @@
  * probe that could not run (CHECK_ERROR) is never counted as the required failure. */
 enum check_status expect_run(struct world *w, const struct expect *e, struct check *c);
 
+struct stage_captures;
+
+/* The same for an "expect capture", judged from the stage's captures after its probes ran. */
+enum check_status expect_judge_capture(struct world *w, struct stage_captures *caps, unsigned i,
+				       const struct expect *e, struct check *c);
+
 #endif

@@ -149,9 +149,9 @@ static struct loc loc_of(const struct stmt *st, unsigned word)
 	return (struct loc){ st->p->s->path, st->l->lineno, st->l->tok[word].col };
 }
 
-/* Appends a step whose text is the statement's keyword and words [word, word + 1) (the whole statement
- * when word is 0), located at that word. */
-static int append_step(struct stmt *st, struct step *step, unsigned word)
+/* Appends a step located at the given word, its text the keyword and that word (the whole statement when
+ * word is 0). */
+int add_step(struct stmt *st, struct step *step, unsigned word)
 {
 	struct parser *p = st->p;
 	struct scenario *s = p->s;
@@ -172,14 +172,9 @@ static int append_step(struct stmt *st, struct step *step, unsigned word)
 	return 0;
 }
 
-int add_step(struct stmt *st, struct step *step, unsigned word)
-{
-	return append_step(st, step, word);
-}
-
 int add_whole_step(struct stmt *st, struct step *step)
 {
-	return append_step(st, step, 0);
+	return add_step(st, step, 0);
 }
 
 int add_expect(struct stmt *st, struct expect *e)
@@ -244,8 +239,10 @@ static int st_netns(struct stmt *st)
 	struct scenario *s = st->p->s;
 	int ret = 0, i;
 
-	if (st->end == 1)
-		return want(st, "NAME") ? 0 : -1;
+	if (st->end == 1) {
+		want(st, "NAME");         /* reports it missing */
+		return -1;
+	}
 	for (unsigned k = 1; k < st->end; k++) {
 		const struct token *t = &st->l->tok[k];
 
@@ -281,10 +278,11 @@ static int st_stage(struct stmt *st)
 {
 	struct parser *p = st->p;
 	struct scenario *s = p->s;
-	const struct token *t = want(st, "NAME");
+	const struct token *t;
 	struct stage *sg;
 
 	stage_close(p);
+	t = want(st, "NAME");
 	if (s->nstages == MAX_STAGES)
 		return serr(st, st->l->tok[0].col, "too many stages (at most %d)", MAX_STAGES);
 	p->stage = (int)s->nstages++;

@@ -72,8 +72,8 @@ __attribute__((format(printf, 3, 4)))
 int uerr(struct stmt *st, unsigned col, const char *fmt, ...);       /* prefixed "'NAME' takes USAGE: " */
 int oom(struct parser *p);                                           /* reports, stops; returns -1 */
 const char *hint(const struct suggest *sg, char buf[HINT_LEN]);      /* "; did you mean 'X'?" or "" */
-int add_step(struct stmt *st, struct step *step, unsigned word);      /* loc and text from that word */
-int add_whole_step(struct stmt *st, struct step *step);
+int add_step(struct stmt *st, struct step *step, unsigned word);      /* at that word, for up/down */
+int add_whole_step(struct stmt *st, struct step *step);              /* at the keyword */
 int add_expect(struct stmt *st, struct expect *e);
 
 /* parse_args.c: each returns 0, or -1 after reporting; the cursor moves past what it read. */

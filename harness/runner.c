@@ -1,5 +1,6 @@
 /* runner.c — stages in order: apply the steps, run the expectations, keep the evidence. */
 #include "harness/runner.h"
+#include "harness/capture_expect.h"
 #include "harness/clock.h"
 #include "harness/expect.h"
 #include "harness/world.h"
@@ -29,13 +30,14 @@ static void log_steps(const struct scenario *sc, unsigned first, unsigned n)
 		fprintf(stderr, "# %s:%u: %s\n", sc->steps[i].loc.file, sc->steps[i].loc.line, sc->steps[i].text);
 }
 
-/* The first failed expectation's cause (or, lacking one, what it got) is the stage's one-line reason. */
+/* The stage's one-line reason: the first failed capture's cause, for what the wire showed is the most direct
+ * evidence there is; else the first failed expectation's cause (or, lacking one, what it got). */
 static void stage_reason(struct stage_result *st)
 {
-	for (unsigned i = 0; i < st->nexpects; i++) {
-		const struct expect_result *x = &st->expects[i];
+	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
+		const struct expect_result *x = &st->expects[pass % st->nexpects];
 
-		if (x->check.status == CHECK_PASS)
+		if (x->check.status == CHECK_PASS || (pass < st->nexpects && x->expect->kind != EXPECT_CAPTURE))
 			continue;
 		snprintf(st->reason, sizeof(st->reason), "%s: %s", x->expect->text,
 			 x->check.cause[0] ? x->check.cause : x->check.got);
@@ -43,25 +45,38 @@ static void stage_reason(struct stage_result *st)
 	}
 }
 
+/* Captures open before the stage's first probe and are judged after its last; every other expectation runs
+ * in file order in between. */
 static void run_expectations(struct world *w, const struct stage *stage, struct stage_result *st)
 {
 	const struct scenario *sc = w->sc;
+	struct stage_captures caps;
 
 	st->nexpects = stage->nexpects;
 	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
-	if (!st->expects) {
+	if (!st->expects || stage_captures_open(w, stage, &caps)) {
 		st->status = STAGE_FAIL;
 		snprintf(st->reason, sizeof(st->reason), "out of memory");
 		st->nexpects = 0;
+		stage_captures_close(&caps);
 		return;
 	}
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		struct expect_result *x = &st->expects[i];
 
 		x->expect = &sc->expects[stage->first_expect + i];
-		if (expect_run(w, x->expect, &x->check) != CHECK_PASS)
+		if (x->expect->kind != EXPECT_CAPTURE)
+			expect_run(w, x->expect, &x->check);
+	}
+	for (unsigned i = 0; i < stage->nexpects; i++) {
+		struct expect_result *x = &st->expects[i];
+
+		if (x->expect->kind == EXPECT_CAPTURE)
+			expect_judge_capture(w, &caps, i, x->expect, &x->check);
+		if (x->check.status != CHECK_PASS)
 			st->status = STAGE_FAIL;
 	}
+	stage_captures_close(&caps);
 	if (st->status == STAGE_FAIL)
 		stage_reason(st);
 }

@@ -177,25 +177,34 @@ static int drain_error(struct capture *cap, const char *what, const char *why)
 	return -1;
 }
 
-int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms)
+/* The one read loop: dispatches what the kernel holds, stops at the first kept frame match accepts (when
+ * match is given), after quiet_ms without a frame (when quiet_ms is not 0), or at the deadline.  Returns 1
+ * when a frame matched, 0 otherwise, -1 on error. */
+static int dispatch_until(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms, capture_match_fn *match,
+			  void *arg)
 {
 	msec_t end = deadline_after(deadline_ms), quiet = deadline_after(quiet_ms);
 	struct pollfd pfd = { .fd = pcap_get_selectable_fd(cap->p), .events = POLLIN };
+	unsigned checked = cap->nframes;
 	struct pcap_stat st;
+	int found = 0;
 
 	cap->err[0] = '\0';
 	for (;;) {
 		int n = pcap_dispatch(cap->p, -1, on_frame, (u_char *)cap);
-		int left_quiet, wait;
+		int wait;
 
 		if (n < 0)
 			return drain_error(cap, "pcap_dispatch", pcap_geterr(cap->p));
+		for (; match && checked < cap->nframes && !found; checked++)
+			found = match(&cap->frames[checked].info, arg);
+		if (found)
+			break;
 		if (n > 0)
 			quiet = deadline_after(quiet_ms);
-		left_quiet = deadline_left(quiet);
 		wait = deadline_left(end);
-		if (left_quiet < wait)
-			wait = left_quiet;
+		if (quiet_ms && deadline_left(quiet) < wait)
+			wait = deadline_left(quiet);
 		if (wait == 0)
 			break;
 		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
@@ -203,7 +212,17 @@ int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms)
 	}
 	if (pcap_stats(cap->p, &st) == 0)
 		cap->kernel_drops = st.ps_drop;
-	return (int)cap->nframes;
+	return found;
+}
+
+int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms)
+{
+	return dispatch_until(cap, quiet_ms ? quiet_ms : 1, deadline_ms, NULL, NULL) < 0 ? -1 : (int)cap->nframes;
+}
+
+int capture_wait(struct capture *cap, capture_match_fn *match, void *arg, unsigned deadline_ms)
+{
+	return dispatch_until(cap, 0, deadline_ms, match, arg);
 }
 
 unsigned capture_count(const struct capture *cap)

@@ -9,6 +9,7 @@
 
 #include "probes/packet.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,13 @@ struct capture *capture_open(int nsfd, const char *ifname, const char *filter, s
  * and never past deadline_ms (both scaled by the timeout scale).  Returns the number of frames kept so far
  * (capture_count), or -1 with the reason in capture_error. */
 int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms);
+
+/* Tells whether a captured packet is the one being waited for. */
+typedef bool capture_match_fn(const struct packet_info *pi, void *arg);
+
+/* Reads frames as they arrive until one that match accepts is kept, or the deadline (scaled) passes.
+ * Returns 1 when one matched, 0 at the deadline, -1 on error (capture_error says why). */
+int capture_wait(struct capture *cap, capture_match_fn *match, void *arg, unsigned deadline_ms);
 
 unsigned capture_count(const struct capture *cap);
 /* The summary of kept frame i, in arrival order; family is AF_UNSPEC for frames that carry no IP packet

@@ -20,7 +20,7 @@ struct check {
 };
 
 void check_init(struct check *c);
-/* Each appends (printf-style) to its field, truncating safely. */
+/* Each appends (printf-style) to its field, truncating safely; check_evidence appends whole lines. */
 void check_expected(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void check_got(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void check_cause(struct check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
