@@ -5,7 +5,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libnftnl libpcap
+PKGS := libmnl libnftnl libnftables libpcap
 
 CFLAGS ?= -O2 -g
 comma := ,

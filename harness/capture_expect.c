@@ -37,34 +37,86 @@ static void stage_filter(const struct scenario *sc, const struct stage *stage, c
 		snprintf(buf, len, "ip or ip6");
 }
 
-int stage_captures_open(struct world *w, const struct stage *stage, struct stage_captures *sc)
+static int tap_find(const struct stage_captures *sc, const struct ifref *where)
 {
+	for (unsigned i = 0; i < sc->ntaps; i++)
+		if (sc->taps[i].where.ns == where->ns && !strcmp(sc->taps[i].where.name, where->name))
+			return (int)i;
+	return -1;
+}
+
+/* The tap on where, opened on first use.  Returns its index. */
+static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter)
+{
+	int i = tap_find(sc, where);
+	struct tap *t;
+
+	if (i >= 0)
+		return i;
+	t = &sc->taps[sc->ntaps];
+	t->where = *where;
+	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, CAPTURE_MEMORY, t->error, sizeof(t->error));
+	return (int)sc->ntaps++;
+}
+
+static unsigned count_veth_ends(const struct scenario *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->nsteps; i++)
+		n += s->steps[i].kind == STEP_VETH ? 2 : 0;
+	return n;
+}
+
+int stage_captures_open(struct world *w, const struct stage *stage, bool all_links, struct stage_captures *sc)
+{
+	const struct scenario *s = w->sc;
+	unsigned most = stage->nexpects + (all_links ? count_veth_ends(s) : 0);
 	char filter[4096];
 
-	sc->n = stage->nexpects;
-	sc->caps = calloc(sc->n ? sc->n : 1, sizeof(*sc->caps));
-	sc->errors = calloc(sc->n ? sc->n : 1, sizeof(*sc->errors));
-	if (!sc->caps || !sc->errors)
+	memset(sc, 0, sizeof(*sc));
+	sc->taps = calloc(most ? most : 1, sizeof(*sc->taps));
+	sc->tap_of = calloc(stage->nexpects ? stage->nexpects : 1, sizeof(*sc->tap_of));
+	if (!sc->taps || !sc->tap_of) {
+		stage_captures_close(sc);
 		return -ENOMEM;
-	stage_filter(w->sc, stage, filter, sizeof(filter));
-	for (unsigned i = 0; i < sc->n; i++) {
-		const struct expect *e = &w->sc->expects[stage->first_expect + i];
-		const struct ifref *where = &e->u.capture.where;
+	}
+	stage_filter(s, stage, filter, sizeof(filter));
+	for (unsigned i = 0; i < stage->nexpects; i++) {
+		const struct expect *e = &s->expects[stage->first_expect + i];
 
-		if (e->kind == EXPECT_CAPTURE)
-			sc->caps[i] = capture_open(w->ns[where->ns].fd, where->name, filter, CAPTURE_MEMORY,
-						   sc->errors[i], sizeof(sc->errors[i]));
+		sc->tap_of[i] = e->kind == EXPECT_CAPTURE ? tap_get(w, sc, &e->u.capture.where, filter) : -1;
+	}
+	for (unsigned i = 0; all_links && i < s->nsteps; i++) {
+		if (s->steps[i].kind != STEP_VETH)
+			continue;
+		tap_get(w, sc, &s->steps[i].u.veth.a, filter);
+		tap_get(w, sc, &s->steps[i].u.veth.b, filter);
 	}
 	return 0;
 }
 
 void stage_captures_close(struct stage_captures *sc)
 {
-	for (unsigned i = 0; sc->caps && i < sc->n; i++)
-		capture_close(sc->caps[i]);
-	free(sc->caps);
-	free(sc->errors);
+	for (unsigned i = 0; sc->taps && i < sc->ntaps; i++)
+		capture_close(sc->taps[i].cap);
+	free(sc->taps);
+	free(sc->tap_of);
 	memset(sc, 0, sizeof(*sc));
+}
+
+void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st)
+{
+	for (unsigned i = 0; i < sc->ntaps && st->nartifacts < MAX_ARTIFACTS; i++) {
+		struct tap *t = &sc->taps[i];
+		char path[4096];
+
+		if (!t->cap || capture_drain(t->cap, DRAIN_QUIET_MS, DRAIN_DEADLINE_MS) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s-%s.pcap", dir, w->sc->netns[t->where.ns].name, t->where.name);
+		if (capture_write(t->cap, path) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
+			st->nartifacts++;
+	}
 }
 
 static bool seen_src(struct capture *cap, const struct addr *a)
@@ -149,11 +201,12 @@ static void judge(const struct scenario *sc, const struct expect *e, struct capt
 void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i, const struct expect *e,
 			 struct check *c)
 {
-	struct capture *cap = sc->caps[i];
+	struct tap *t = &sc->taps[sc->tap_of[i]];
+	struct capture *cap = t->cap;
 
 	describe_expected(w->sc, e, c);
 	if (!cap) {
-		check_got(c, "no capture: %s", sc->errors[i]);
+		check_got(c, "no capture: %s", t->error);
 		check_set(c, CHECK_ERROR);
 		return;
 	}

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #define NSH_VERSION "0.1.0"
@@ -22,8 +24,16 @@ enum {
 	EXIT_CANNOT_RUN = 3,      /* the machine does not let nsharness run (no privilege for namespaces) */
 };
 
+#define MAX_TAP_OUTPUTS 2
+
 struct options {
 	struct run_options run;
+	const char *tap_paths[MAX_TAP_OUTPUTS];   /* --tap; none given: stdout */
+	unsigned ntap;
+	bool tap14;
+	const char *junit_path;
+	bool relative_paths;
+	bool quiet;
 };
 
 struct command {
@@ -84,25 +94,137 @@ static int can_make_namespaces(void)
 	return 0;
 }
 
+static long read_taint(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
+	long taint = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &taint) != 1)
+			taint = -1;
+		fclose(f);
+	}
+	return taint;
+}
+
+static void run_info_init(struct run_info *info)
+{
+	struct utsname u;
+
+	memset(info, 0, sizeof(*info));
+	info->version = NSH_VERSION;
+	info->backend = "nft";
+	info->started = time(NULL);
+	info->taint_before = read_taint();
+	if (uname(&u) == 0) {
+		snprintf(info->kernel, sizeof(info->kernel), "%.*s", (int)sizeof(info->kernel) - 1, u.release);
+		snprintf(info->hostname, sizeof(info->hostname), "%.*s", (int)sizeof(info->hostname) - 1, u.nodename);
+	}
+}
+
+/* The reporters this run writes to: TAP (stdout or --tap files), JUnit, and the terminal view. */
+struct outputs {
+	struct reporter reps[MAX_TAP_OUTPUTS + 2];
+	struct reporter *ptrs[MAX_TAP_OUTPUTS + 2];
+	unsigned n;
+	FILE *files[MAX_TAP_OUTPUTS + 1];
+	unsigned nfiles;
+};
+
+static FILE *open_output(struct outputs *o, const char *path)
+{
+	FILE *f;
+
+	if (!strcmp(path, "-"))
+		return stdout;
+	f = fopen(path, "w");
+	if (!f)
+		fprintf(stderr, "nsharness: cannot write %s: %s\n", path, strerror(errno));
+	else
+		o->files[o->nfiles++] = f;
+	return f;
+}
+
+static void add_reporter(struct outputs *o, const struct reporter_ops *ops, FILE *out, unsigned flags,
+			 const struct run_info *info)
+{
+	o->reps[o->n] = (struct reporter){ .ops = ops, .out = out, .flags = flags, .info = info };
+	o->ptrs[o->n] = &o->reps[o->n];
+	o->n++;
+}
+
+static int outputs_open(struct outputs *o, const struct options *opt, unsigned nscenarios, const struct run_info *info)
+{
+	unsigned tap_flags = opt->tap14 ? REPORT_TAP14 : 0;
+	const char *env_no_color = getenv("NO_COLOR");
+	FILE *f;
+
+	memset(o, 0, sizeof(*o));
+	if (!opt->ntap)
+		add_reporter(o, &tap_reporter, stdout, tap_flags, info);
+	for (unsigned i = 0; i < opt->ntap; i++) {
+		if (!(f = open_output(o, opt->tap_paths[i])))
+			return -1;
+		add_reporter(o, &tap_reporter, f, tap_flags, info);
+	}
+	if (opt->junit_path) {
+		if (!(f = open_output(o, opt->junit_path)))
+			return -1;
+		add_reporter(o, &junit_reporter, f, opt->relative_paths ? REPORT_RELATIVE_PATHS : 0, info);
+	}
+	if (!opt->quiet && isatty(STDERR_FILENO))
+		add_reporter(o, &terminal_reporter, stderr,
+			     (env_no_color && *env_no_color ? 0 : REPORT_COLOR) |
+				     (nscenarios > 1 && !opt->run.verbose ? REPORT_PROGRESS : 0),
+			     info);
+	return 0;
+}
+
+/* Closes the files; a report that could not be written in full makes the run fail to report. */
+static int outputs_close(struct outputs *o)
+{
+	int bad = 0;
+
+	for (unsigned i = 0; i < o->nfiles; i++)
+		if (fclose(o->files[i]))
+			bad = 1;
+	if (fflush(stdout))
+		bad = 1;
+	return bad;
+}
+
 static int run_all(const struct options *opt, struct scenario **s, int n)
 {
-	struct reporter tap = { .ops = &tap_reporter, .out = stdout };
-	struct reporter *reps[] = { &tap };
-	unsigned nreps = sizeof(reps) / sizeof(reps[0]), nstages = 0, failed = 0;
+	struct run_info info;
+	struct outputs o;
+	unsigned nstages = 0, failed = 0;
 
+	double start = clock_now_s();
+
+	run_info_init(&info);
+	if (outputs_open(&o, opt, n, &info)) {
+		outputs_close(&o);
+		return EXIT_USAGE;
+	}
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages;
-	for (unsigned i = 0; i < nreps; i++)
-		reps[i]->ops->begin(reps[i], n, nstages);
+	for (unsigned i = 0; i < o.n; i++)
+		o.ptrs[i]->ops->begin(o.ptrs[i], n, nstages);
 	for (int i = 0; i < n; i++) {
 		struct scenario_result res;
 
-		run_scenario(s[i], &opt->run, reps, nreps, &res);
+		run_scenario(s[i], &opt->run, o.ptrs, o.n, &res);
 		failed += res.failed;
 		scenario_result_free(&res);
 	}
-	for (unsigned i = 0; i < nreps; i++)
-		reps[i]->ops->end(reps[i]);
+	info.taint_after = read_taint();
+	info.seconds = clock_now_s() - start;
+	for (unsigned i = 0; i < o.n; i++)
+		o.ptrs[i]->ops->end(o.ptrs[i]);
+	if (outputs_close(&o)) {
+		fprintf(stderr, "nsharness: a report could not be written in full\n");
+		return EXIT_CANNOT_RUN;
+	}
 	return failed ? EXIT_STAGE_FAILED : EXIT_PASS;
 }
 
@@ -130,7 +252,17 @@ static void usage(FILE *out)
 	fprintf(out, "usage: nsharness COMMAND [OPTIONS] SCENARIO...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\noptions:\n"
+	fprintf(out, "\noptions (run):\n"
+		     "      --tap FILE           write TAP to FILE instead of stdout ('-' is stdout; may be given twice)\n"
+		     "      --tap-version 13|14  13 (default; Debian 12's prove rejects 14), or 14: a subtest per scenario\n"
+		     "      --junit FILE         write JUnit XML to FILE (a testsuite per scenario, a testcase per stage)\n"
+		     "      --out DIR            keep the evidence of failed stages in DIR/SCENARIO/STAGE/: .pcap\n"
+		     "                           captures and a .state dump per namespace\n"
+		     "      --keep-captures      write every stage's captures, passing ones too (with --out)\n"
+		     "      --attachment-paths absolute|relative\n"
+		     "                           JUnit [[ATTACHMENT|path]] paths: absolute (default, Jenkins) or as\n"
+		     "                           given (GitLab wants them relative to the project directory)\n"
+		     "  -q, --quiet              no summary on stderr\n"
 		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
 		     "  -h, --help               this text\n"
@@ -142,6 +274,13 @@ static void usage(FILE *out)
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
+		{ "tap", required_argument, NULL, 't' },
+		{ "tap-version", required_argument, NULL, '4' },
+		{ "junit", required_argument, NULL, 'j' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "keep-captures", no_argument, NULL, 'k' },
+		{ "attachment-paths", required_argument, NULL, 'a' },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
@@ -150,11 +289,44 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+qvhV", longopts, NULL)) != -1) {
 		char *end;
 		double scale;
 
 		switch (c) {
+		case 't':
+			if (opt->ntap == MAX_TAP_OUTPUTS) {
+				fprintf(stderr, "nsharness: --tap may be given at most %d times\n", MAX_TAP_OUTPUTS);
+				return -1;
+			}
+			opt->tap_paths[opt->ntap++] = optarg;
+			break;
+		case '4':
+			if (strcmp(optarg, "13") && strcmp(optarg, "14")) {
+				fprintf(stderr, "nsharness: --tap-version takes 13 or 14, not '%s'\n", optarg);
+				return -1;
+			}
+			opt->tap14 = !strcmp(optarg, "14");
+			break;
+		case 'j':
+			opt->junit_path = optarg;
+			break;
+		case 'o':
+			opt->run.out_dir = optarg;
+			break;
+		case 'k':
+			opt->run.keep_captures = true;
+			break;
+		case 'a':
+			if (strcmp(optarg, "absolute") && strcmp(optarg, "relative")) {
+				fprintf(stderr, "nsharness: --attachment-paths takes absolute or relative, not '%s'\n", optarg);
+				return -1;
+			}
+			opt->relative_paths = !strcmp(optarg, "relative");
+			break;
+		case 'q':
+			opt->quiet = true;
+			break;
 		case 'v':
 			opt->run.verbose = true;
 			break;
@@ -209,6 +381,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (optind >= argc) {
 		fprintf(stderr, "nsharness %s: no scenario given\n", cmd->name);
+		return EXIT_USAGE;
+	}
+	if (opt.run.keep_captures && !opt.run.out_dir) {
+		fprintf(stderr, "nsharness: --keep-captures needs --out DIR\n");
 		return EXIT_USAGE;
 	}
 	return cmd->fn(&opt, argc - optind, argv + optind);

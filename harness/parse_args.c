@@ -299,7 +299,7 @@ int want_new_link(struct stmt *st, struct ifref *r)
 	if (f)
 		return serr(st, col, "interface '%s' already exists in namespace '%s' (declared at %u:%u)",
 			    r->name, ns, f->line, f->col);
-	return if_add(st, r, t->col);
+	return if_add(st, r, col);
 }
 
 int dev_arg(struct stmt *st, unsigned ns, const struct token *t, char dev[IFNAMSIZ])

@@ -1,5 +1,6 @@
 /* runner.c — stages in order: apply the steps, run the expectations, keep the evidence. */
 #include "harness/runner.h"
+#include "harness/artifacts.h"
 #include "harness/capture_expect.h"
 #include "harness/clock.h"
 #include "harness/expect.h"
@@ -12,8 +13,11 @@
 
 void scenario_result_free(struct scenario_result *r)
 {
-	for (unsigned i = 0; i < r->nstages; i++)
+	for (unsigned i = 0; i < r->nstages; i++) {
 		free(r->stages[i].expects);
+		for (unsigned j = 0; j < r->stages[i].nartifacts; j++)
+			free(r->stages[i].artifacts[j]);
+	}
 	r->nstages = 0;
 }
 
@@ -45,22 +49,12 @@ static void stage_reason(struct stage_result *st)
 	}
 }
 
-/* Captures open before the stage's first probe and are judged after its last; every other expectation runs
- * in file order in between. */
-static void run_expectations(struct world *w, const struct stage *stage, struct stage_result *st)
+/* Every expectation but the captures, in file order; then the captures, judged on what the probes sent. */
+static void run_expectations(struct world *w, const struct stage *stage, struct stage_captures *caps,
+			     struct stage_result *st)
 {
 	const struct scenario *sc = w->sc;
-	struct stage_captures caps;
 
-	st->nexpects = stage->nexpects;
-	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
-	if (!st->expects || stage_captures_open(w, stage, &caps)) {
-		st->status = STAGE_FAIL;
-		snprintf(st->reason, sizeof(st->reason), "out of memory");
-		st->nexpects = 0;
-		stage_captures_close(&caps);
-		return;
-	}
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		struct expect_result *x = &st->expects[i];
 
@@ -72,21 +66,19 @@ static void run_expectations(struct world *w, const struct stage *stage, struct 
 		struct expect_result *x = &st->expects[i];
 
 		if (x->expect->kind == EXPECT_CAPTURE)
-			expect_judge_capture(w, &caps, i, x->expect, &x->check);
+			expect_judge_capture(w, caps, i, x->expect, &x->check);
 		if (x->check.status != CHECK_PASS)
 			st->status = STAGE_FAIL;
 	}
-	stage_captures_close(&caps);
 	if (st->status == STAGE_FAIL)
 		stage_reason(st);
 }
 
-/* Applies the setup steps (with the first stage) and the stage's own, then checks it. */
-static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
+/* Applies the steps (the setup steps with the first stage), so a failed step fails the stage it belongs to. */
+static int apply_steps(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
 {
 	const struct scenario *sc = w->sc;
 	const struct stage *stage = &sc->stages[index];
-	double start = clock_now_s();
 	int ret = 0;
 
 	if (index == 0 && sc->nsetup) {
@@ -99,10 +91,32 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 			log_steps(sc, stage->first_step, stage->nsteps);
 		ret = world_apply(w, stage->first_step, stage->nsteps, st->reason, sizeof(st->reason));
 	}
-	if (ret)
+	return ret;
+}
+
+static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
+{
+	const struct stage *stage = &w->sc->stages[index];
+	double start = clock_now_s();
+	struct stage_captures caps;
+
+	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
+	if (!st->expects || (apply_steps(w, index, opt, st) == 0 &&
+			     stage_captures_open(w, stage, opt->out_dir != NULL, &caps))) {
+		snprintf(st->reason, sizeof(st->reason), "out of memory");
 		st->status = STAGE_FAIL;
-	else
-		run_expectations(w, stage, st);
+	} else if (st->reason[0]) {
+		/* A step failed: the stage failed before any probe; the world as it stands is the evidence. */
+		st->status = STAGE_FAIL;
+		if (opt->out_dir)
+			artifacts_write(w, opt->out_dir, stage, NULL, st);
+	} else {
+		st->nexpects = stage->nexpects;
+		run_expectations(w, stage, &caps, st);
+		if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
+			artifacts_write(w, opt->out_dir, stage, &caps, st);
+		stage_captures_close(&caps);
+	}
 	st->seconds = clock_now_s() - start;
 }
 
@@ -143,6 +157,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 
 	memset(res, 0, sizeof(*res));
 	res->scenario = sc;
+	res->started = time(NULL);
 	ret = w ? world_create(w, sc, err, sizeof(err)) : -ENOMEM;
 	if (ret) {
 		fail_all(res, w ? err : "out of memory", reps, nreps);

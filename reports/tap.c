@@ -1,97 +1,156 @@
-/* tap.c — TAP version 13: one test point per stage, named "scenario: stage", YAML diagnostics on failure.
+/* tap.c — TAP: one test point per stage with YAML diagnostics on failure; version 13, or 14 with subtests.
  *
- * Version 13 because Debian 12's prove (Test::Harness 3.44) rejects a "TAP version 14" header. */
+ * Version 13 by default because Debian 12's prove (Test::Harness 3.44) rejects a "TAP version 14" header:
+ * a flat stream of "scenario: stage" points.  With REPORT_TAP14 each scenario is a subtest whose points are
+ * its stages (indented 4 spaces, with their own plan), closed by a parent point named after the scenario. */
 #include "reports/report.h"
 #include "reports/yaml.h"
 
 #include <string.h>
 
+static int tap14(const struct reporter *r)
+{
+	return r->flags & REPORT_TAP14;
+}
+
 static void begin(struct reporter *r, unsigned nscenarios, unsigned nstages)
 {
-	(void)nscenarios;
-	fprintf(r->out, "TAP version 13\n1..%u\n", nstages);
+	if (tap14(r))
+		fprintf(r->out, "TAP version 14\n1..%u\n", nscenarios);
+	else
+		fprintf(r->out, "TAP version 13\n1..%u\n", nstages);
 	r->next = 1;
 }
 
-static void field(FILE *out, const char *indent, const char *key, const char *value)
+/* `PAD  key: "value"`, left out when value is empty. */
+static void field(FILE *out, const char *pad, const char *key, const char *value)
 {
 	if (!value[0])
 		return;
-	fprintf(out, "%s%s: ", indent, key);
+	fprintf(out, "%s%s: ", pad, key);
 	yaml_quote(out, value);
 	fputc('\n', out);
 }
 
 /* Evidence lines become a YAML list, one quoted line each. */
-static void evidence(FILE *out, const char *text)
+static void evidence(FILE *out, const char *pad, const char *text)
 {
 	const char *line = text;
 
 	if (!text[0])
 		return;
-	fprintf(out, "      evidence:\n");
+	fprintf(out, "%s      evidence:\n", pad);
 	while (*line) {
 		size_t n = strcspn(line, "\n");
 		char buf[sizeof(((struct check *)0)->evidence)];
 
 		snprintf(buf, sizeof(buf), "%.*s", (int)n, line);
-		fprintf(out, "        - ");
-		yaml_quote(out, buf);
+		fprintf(out, "%s        - ", pad);
+		yaml_quote_item(out, buf);
 		fputc('\n', out);
 		line += n + (line[n] == '\n');
 	}
 }
 
-static void diagnostics(FILE *out, const struct stage_result *st)
+static void failure(FILE *out, const char *pad, const struct expect_result *x)
 {
-	char at[64];
+	char at[64], key[16];
 
-	fprintf(out, "  ---\n");
-	field(out, "  ", "cause", st->reason);
-	fprintf(out, "  duration_ms: %.1f\n  failures:\n", st->seconds * 1000);
-	for (unsigned i = 0; i < st->nexpects; i++) {
-		const struct expect_result *x = &st->expects[i];
-
-		if (x->check.status == CHECK_PASS)
-			continue;
-		snprintf(at, sizeof(at), "%s:%u:%u", x->expect->loc.file, x->expect->loc.line, x->expect->loc.col);
-		fprintf(out, "    - ");
-		fprintf(out, "check: ");
-		yaml_quote(out, x->expect->text);
-		fputc('\n', out);
-		field(out, "      ", "at", at);
-		field(out, "      ", "status", x->check.status == CHECK_ERROR ? "could not run" : "failed");
-		field(out, "      ", "expected", x->check.expected);
-		field(out, "      ", "got", x->check.got);
-		field(out, "      ", "cause", x->check.cause);
-		evidence(out, x->check.evidence);
-	}
-	fprintf(out, "  ...\n");
+	snprintf(at, sizeof(at), "%s:%u:%u", x->expect->loc.file, x->expect->loc.line, x->expect->loc.col);
+	fprintf(out, "%s    - check: ", pad);
+	yaml_quote(out, x->expect->text);
+	fputc('\n', out);
+	snprintf(key, sizeof(key), "%s      ", pad);
+	field(out, key, "at", at);
+	field(out, key, "status", x->check.status == CHECK_ERROR ? "could not run" : "failed");
+	field(out, key, "expected", x->check.expected);
+	field(out, key, "got", x->check.got);
+	field(out, key, "cause", x->check.cause);
+	evidence(out, pad, x->check.evidence);
 }
 
+/* The YAML block under a failed point; pad is the subtest's indent ("" at the top level). */
+static void diagnostics(FILE *out, const char *pad, const struct stage_result *st)
+{
+	char key[16];
+
+	snprintf(key, sizeof(key), "%s  ", pad);
+	fprintf(out, "%s  ---\n", pad);
+	field(out, key, "cause", st->reason);
+	fprintf(out, "%s  duration_ms: %.1f\n%s  failures:\n", pad, st->seconds * 1000, pad);
+	for (unsigned i = 0; i < st->nexpects; i++)
+		if (st->expects[i].check.status != CHECK_PASS)
+			failure(out, pad, &st->expects[i]);
+	if (st->nartifacts)
+		fprintf(out, "%s  artifacts:\n", pad);
+	for (unsigned i = 0; i < st->nartifacts; i++) {
+		fprintf(out, "%s    - ", pad);
+		yaml_quote_item(out, st->artifacts[i]);
+		fputc('\n', out);
+	}
+	fprintf(out, "%s  ...\n", pad);
+}
+
+/* `[PAD]ok|not ok N - DESCRIPTION[ # SKIP reason]`, then the YAML block of a failure.  The description is
+ * "scenario: stage" in TAP 13, and the stage alone inside a TAP 14 subtest. */
+static void point(FILE *out, const char *pad, unsigned n, const struct scenario_result *res,
+		  const struct stage_result *st)
+{
+	fprintf(out, "%s%s %u - ", pad, st->status == STAGE_FAIL ? "not ok" : "ok", n);
+	if (!pad[0]) {
+		tap_escape(out, res->scenario->name);
+		fputs(": ", out);
+	}
+	tap_escape(out, st->stage->name);
+	if (st->status == STAGE_SKIP) {
+		fputs(st->reason[0] ? " # SKIP " : " # SKIP", out);
+		tap_escape(out, st->reason);
+	}
+	fputc('\n', out);
+	if (st->status == STAGE_FAIL)
+		diagnostics(out, pad, st);
+}
+
+/* The comment and plan that open a scenario's subtest. */
+static void subtest(FILE *out, const struct scenario_result *res)
+{
+	fputs("# Subtest: ", out);
+	tap_escape(out, res->scenario->name);
+	fprintf(out, "\n    1..%u\n", res->scenario->nstages);
+}
+
+/* In a subtest the point's number is its stage's place in the scenario (st points into res->stages, as the
+ * runner's do); the subtest opens with the first, its plan being the scenario's stage count. */
 static void stage(struct reporter *r, const struct scenario_result *res, const struct stage_result *st)
 {
-	const char *name = res->scenario->name, *stage_name = st->stage->name;
+	unsigned index = (unsigned)(st - res->stages);
 
-	switch (st->status) {
-	case STAGE_PASS:
-		fprintf(r->out, "ok %u - %s: %s\n", r->next++, name, stage_name);
-		break;
-	case STAGE_SKIP:
-		fprintf(r->out, "ok %u - %s: %s # SKIP %s\n", r->next++, name, stage_name, st->reason);
-		break;
-	case STAGE_FAIL:
-		fprintf(r->out, "not ok %u - %s: %s\n", r->next++, name, stage_name);
-		diagnostics(r->out, st);
-		break;
+	if (!tap14(r)) {
+		point(r->out, "", r->next++, res, st);
+	} else {
+		if (index == 0)
+			subtest(r->out, res);
+		point(r->out, "    ", index + 1, res, st);
 	}
 	fflush(r->out);
 }
 
+/* TAP 14 closes the subtest with a parent point whose description is the scenario's name, exactly as the
+ * "# Subtest:" comment spells it; it is not ok when any of the scenario's stages is. */
 static void scenario(struct reporter *r, const struct scenario_result *res)
 {
-	(void)r;
-	(void)res;
+	unsigned failed = 0;
+
+	if (!tap14(r))
+		return;
+	for (unsigned i = 0; i < res->nstages; i++)
+		failed += res->stages[i].status == STAGE_FAIL;
+	if (res->nstages == 0)
+		subtest(r->out, res);   /* no stage opened it */
+	fprintf(r->out, "%s %u - ", failed ? "not ok" : "ok", r->next++);
+	tap_escape(r->out, res->scenario->name);
+	fputc('\n', r->out);
+	fflush(r->out);
 }
 
 static void end(struct reporter *r)

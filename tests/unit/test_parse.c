@@ -303,9 +303,9 @@ static void test_duplicates(void)
 		     "t.scn:2:17: duplicate namespace 'blue' (first declared at 2:7)\n");
 	CHECK_ERRORS(HEAD "netns host\n" STAGE, "t.scn:4:7: duplicate namespace 'host' (first declared at 2:12)\n");
 	CHECK_ERRORS(HEAD "veth blue/veth1 host/veth2\n" STAGE,
-		     "t.scn:4:11: interface 'veth1' already exists in namespace 'blue' (declared at 3:17)\n");
+		     "t.scn:4:11: interface 'veth1' already exists in namespace 'blue' (declared at 3:22)\n");
 	CHECK_ERRORS(HEAD "veth host/x host/x\n" STAGE,
-		     "t.scn:4:18: interface 'x' already exists in namespace 'host' (declared at 4:6)\n");
+		     "t.scn:4:18: interface 'x' already exists in namespace 'host' (declared at 4:11)\n");
 	CHECK_ERRORS(HEAD "veth blue/lo host/x\n" STAGE,
 		     "t.scn:4:11: interface 'lo' already exists in namespace 'blue' (every namespace has one)\n");
 	CHECK_ERRORS(HEAD STAGE STAGE, "t.scn:6:7: duplicate stage 's' (first at 4:1)\n");
@@ -540,6 +540,16 @@ static void test_load(void)
 	free(text);
 }
 
+/* The shipped reference file parses (the tests run from the top of the tree). */
+static void test_seed_file(void)
+{
+	struct scenario *s = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(scenario_load("scenarios/seed.scn", &s, stderr), 0);
+	CU_ASSERT(s->nstages == 5 && s->nsteps == 17 && s->nexpects == 8);
+	scenario_free(s);
+}
+
 static void test_suggest(void)
 {
 	struct suggest sg;
@@ -579,4 +589,5 @@ UNIT_SUITE(parser,
 	   { "too many items", test_too_many_items },
 	   { "too many errors", test_too_many_errors },
 	   { "load from a file", test_load },
+	   { "scenarios/seed.scn", test_seed_file },
 	   { "suggestions", test_suggest })

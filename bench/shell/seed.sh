@@ -1,0 +1,68 @@
+#!/bin/bash
+# The reference scenario's five stages the way people script them: ip, ping, iptables, socat, tcpdump.
+# Run by bench/compare inside a private mount namespace (unshare -m), so `ip netns add` touches nothing
+# outside it; every role, the host included, is a namespace.  Exits non-zero if a stage fails.
+set -euo pipefail
+p=nshb$$
+b=${p}blue h=${p}host w=${p}wan
+tmp=$(mktemp -d)
+cleanup() {
+	kill $(jobs -p) 2>/dev/null || true
+	for ns in "$b" "$h" "$w"; do ip netns del "$ns" 2>/dev/null || true; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+inb() { ip netns exec "$b" "$@"; }
+inh() { ip netns exec "$h" "$@"; }
+inw() { ip netns exec "$w" "$@"; }
+
+# tcpdump on the host's uplink, in the background; returns once it is listening (it says so on stderr).
+capture_start() {
+	mkfifo "$tmp/err"
+	inh tcpdump -n -l --immediate-mode -i ens160 -c "$1" "$2" >"$tmp/cap" 2>"$tmp/err" &
+	cap_pid=$!
+	grep -q -m1 'listening on' <"$tmp/err"
+	rm -f "$tmp/err"
+}
+capture_wait() { timeout 2 tail --pid="$cap_pid" -f /dev/null; }
+
+ip netns add "$b"; ip netns add "$h"; ip netns add "$w"
+ip -n "$h" link add veth0 type veth peer name veth1 netns "$b"
+ip -n "$h" link add ens160 type veth peer name eth0 netns "$w"
+ip -n "$b" addr add 10.1.1.1/24 dev veth1
+ip -n "$h" addr add 10.1.1.2/24 dev veth0
+ip -n "$h" addr add 198.51.100.1/24 dev ens160
+ip -n "$w" addr add 198.51.100.2/24 dev eth0
+for ns in "$b" "$h" "$w"; do ip -n "$ns" link set lo up; done
+ip -n "$b" link set veth1 up; ip -n "$h" link set veth0 up
+ip -n "$h" link set ens160 up; ip -n "$w" link set eth0 up
+
+# link-up
+until ip -n "$b" -o link show veth1 | grep -q 'state UP'; do :; done
+until ip -n "$h" -o link show veth0 | grep -q 'state UP'; do :; done
+# peer-reachable
+inb ping -q -c 1 -W 1 10.1.1.2 >/dev/null
+# default-route
+ip -n "$b" route add default via 10.1.1.2
+ip -n "$b" route get 198.51.100.2 | grep -q 'via 10.1.1.2 dev veth1'
+ip -n "$b" neigh show 10.1.1.2 dev veth1 | grep -qE 'REACHABLE|STALE|DELAY|PROBE'
+# forwarding: the echo request must be seen leaving the uplink (no reply yet: there is no NAT)
+inh sysctl -q -w net.ipv4.ip_forward=1
+inh iptables -P FORWARD DROP
+inh iptables -A FORWARD -i veth0 -o ens160 -j ACCEPT
+inh iptables -A FORWARD -i ens160 -o veth0 -j ACCEPT
+capture_start 1 'icmp and dst host 198.51.100.2'
+inb ping -q -c 1 -W 1 198.51.100.2 >/dev/null || true
+capture_wait
+grep -q '> 198.51.100.2: ICMP echo request' "$tmp/cap"
+# nat: the reply comes back, the server sees the uplink address, the inside source never leaves
+inh iptables -t nat -A POSTROUTING -s 10.1.1.0/24 -o ens160 -j MASQUERADE
+inw socat TCP-LISTEN:8080,reuseaddr SYSTEM:'echo PEER $SOCAT_PEERADDR' &
+until inw ss -Hltn 'sport = :8080' | grep -q LISTEN; do :; done
+capture_start 4 'host 198.51.100.2 and (icmp or tcp port 8080)'
+inb ping -q -c 1 -W 1 198.51.100.2 >/dev/null
+peer=$(inb socat -u TCP:198.51.100.2:8080 -)
+capture_wait || true
+[ "$peer" = "PEER 198.51.100.1" ]
+grep -q '198.51.100.1 > 198.51.100.2' "$tmp/cap"
+! grep -q '10.1.1.1' "$tmp/cap"
