@@ -262,6 +262,8 @@ static void usage(FILE *out)
 		     "      --attachment-paths absolute|relative\n"
 		     "                           JUnit [[ATTACHMENT|path]] paths: absolute (default, Jenkins) or as\n"
 		     "                           given (GitLab wants them relative to the project directory)\n"
+		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
+		     "                           fail then: a check that already holds is vacuous (a failure)\n"
 		     "  -q, --quiet              no summary on stderr\n"
 		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
@@ -280,6 +282,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "out", required_argument, NULL, 'o' },
 		{ "keep-captures", no_argument, NULL, 'k' },
 		{ "attachment-paths", required_argument, NULL, 'a' },
+		{ "vacuity", no_argument, NULL, 'P' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'T' },
@@ -323,6 +326,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				return -1;
 			}
 			opt->relative_paths = !strcmp(optarg, "relative");
+			break;
+		case 'P':
+			opt->run.vacuity = true;
 			break;
 		case 'q':
 			opt->quiet = true;

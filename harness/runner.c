@@ -1,5 +1,6 @@
 /* runner.c — stages in order: apply the steps, run the expectations, keep the evidence. */
 #include "harness/runner.h"
+#include "harness/diagnose.h"
 #include "harness/artifacts.h"
 #include "harness/capture_expect.h"
 #include "harness/clock.h"
@@ -50,8 +51,7 @@ static void stage_reason(struct stage_result *st)
 }
 
 /* Every expectation but the captures, in file order; then the captures, judged on what the probes sent. */
-static void run_expectations(struct world *w, const struct stage *stage, struct stage_captures *caps,
-			     struct stage_result *st)
+static void probe_all(struct world *w, const struct stage *stage, struct stage_captures *caps, struct stage_result *st)
 {
 	const struct scenario *sc = w->sc;
 
@@ -67,11 +67,58 @@ static void run_expectations(struct world *w, const struct stage *stage, struct 
 
 		if (x->expect->kind == EXPECT_CAPTURE)
 			expect_judge_capture(w, caps, i, x->expect, &x->check);
-		if (x->check.status != CHECK_PASS)
-			st->status = STAGE_FAIL;
 	}
-	if (st->status == STAGE_FAIL)
+}
+
+/* --vacuity: a check that held before its stage's steps did anything cannot catch the regression it exists
+ * for.  Marks those expectations failed; held[i] says which held in the run before the steps. */
+static void judge_vacuity(struct stage_result *st, const bool *held)
+{
+	for (unsigned i = 0; i < st->nexpects; i++) {
+		struct check *c = &st->expects[i].check;
+
+		if (!held[i] || c->status != CHECK_PASS)
+			continue;
+		check_set(c, CHECK_FAIL);
+		snprintf(c->cause, sizeof(c->cause), "vacuous: it already held before the stage's steps, so it "
+			 "cannot catch the regression it exists for");
+		check_evidence(c, "--vacuity ran it before the stage's steps: it passed then too");
+	}
+}
+
+static void run_expectations(struct world *w, const struct stage *stage, struct stage_captures *caps,
+			     const bool *held, struct stage_result *st)
+{
+	probe_all(w, stage, caps, st);
+	if (held)
+		judge_vacuity(st, held);
+	for (unsigned i = 0; i < stage->nexpects; i++)
+		if (st->expects[i].check.status != CHECK_PASS)
+			st->status = STAGE_FAIL;
+	if (st->status == STAGE_FAIL) {
+		diagnose_stage(w, stage, st);
 		stage_reason(st);
+	}
+}
+
+/* --vacuity: runs the stage's expectations once before its steps; held[i] is set for those that passed.
+ * Returns 0, or -ENOMEM (then held says nothing held). */
+static int run_before_steps(struct world *w, const struct stage *stage, bool *held)
+{
+	struct stage_result before = { .stage = stage, .nexpects = stage->nexpects };
+	struct stage_captures caps;
+
+	before.expects = calloc(stage->nexpects, sizeof(*before.expects));
+	if (!before.expects || stage_captures_open(w, stage, false, &caps)) {
+		free(before.expects);
+		return -ENOMEM;
+	}
+	probe_all(w, stage, &caps, &before);
+	for (unsigned i = 0; i < stage->nexpects; i++)
+		held[i] = before.expects[i].check.status == CHECK_PASS;
+	stage_captures_close(&caps);
+	free(before.expects);
+	return 0;
 }
 
 /* Applies the steps (the setup steps with the first stage), so a failed step fails the stage it belongs to. */
@@ -99,10 +146,12 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 	const struct stage *stage = &w->sc->stages[index];
 	double start = clock_now_s();
 	struct stage_captures caps;
+	bool held[stage->nexpects + 1];
 
 	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
-	if (!st->expects || (apply_steps(w, index, opt, st) == 0 &&
-			     stage_captures_open(w, stage, opt->out_dir != NULL, &caps))) {
+	memset(held, 0, sizeof(held));
+	if (!st->expects || (opt->vacuity && run_before_steps(w, stage, held)) ||
+	    (apply_steps(w, index, opt, st) == 0 && stage_captures_open(w, stage, opt->out_dir != NULL, &caps))) {
 		snprintf(st->reason, sizeof(st->reason), "out of memory");
 		st->status = STAGE_FAIL;
 	} else if (st->reason[0]) {
@@ -112,7 +161,7 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 			artifacts_write(w, opt->out_dir, stage, NULL, st);
 	} else {
 		st->nexpects = stage->nexpects;
-		run_expectations(w, stage, &caps, st);
+		run_expectations(w, stage, &caps, opt->vacuity ? held : NULL, st);
 		if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
 			artifacts_write(w, opt->out_dir, stage, &caps, st);
 		stage_captures_close(&caps);

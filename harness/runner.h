@@ -9,6 +9,7 @@ struct run_options {
 	bool verbose;             /* each step on stderr as it is applied, with its scenario line */
 	const char *out_dir;      /* --out: evidence of failed stages goes to OUT/SCENARIO/STAGE/; NULL for none */
 	bool keep_captures;       /* --keep-captures: every stage's captures, passing ones too */
+	bool vacuity;             /* --vacuity: each stage's checks must fail before its steps are applied */
 };
 
 /* Builds the scenario's world, applies each stage's steps and checks its expectations, reporting each stage

@@ -61,6 +61,7 @@ const char *sd_link_name(const struct sd_links *links, int ifindex, char *buf);
 
 /* Each writes one line per object to out, as `ip -d` would, resolving ifindexes through links:
  *   links:      "2: veth1@if3: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 state UP veth link/ether 7e:.. link-netnsid 0"
+ *               (@ifN: the peer's index in the namespace link-netnsid names; @NAME: a peer in this namespace)
  *   addresses:  "veth1 inet 10.1.1.1/24 brd 10.1.1.255 scope global"
  *   routes:     "10.1.1.0/24 dev veth1 proto kernel scope link src 10.1.1.1", "default via 10.1.1.2 dev veth1 proto
  *               static", "local 10.1.1.1 dev veth1 table local proto kernel scope host src 10.1.1.1" (every table,

@@ -1,4 +1,4 @@
-/* statedump_rtnl.c — links, addresses, routes and neighbours of one namespace, from rtnetlink dumps, as `ip -d` prints them. */
+/* statedump_rtnl.c — links, addresses, routes and neighbours of a namespace, from rtnetlink dumps, in `ip -d` style. */
 #include "harness/statedump.h"
 #include "harness/rtnl_link.h"
 #include "probes/neigh.h"
@@ -219,9 +219,11 @@ static void link_print(const struct sd_links *links, const struct sd_link *l, FI
 	if (l->kind[0])
 		fprintf(out, " %s", l->kind);
 	if (type)
-		fprintf(out, " link/%s ", type);
+		fprintf(out, " link/%s", type);
 	else
-		fprintf(out, " link/%u ", l->type);
+		fprintf(out, " link/%u", l->type);
+	if (l->lladdr_len)
+		fputc(' ', out);
 	lladdr_print(out, l->lladdr, l->lladdr_len);
 	if (l->netnsid >= 0)
 		fprintf(out, " link-netnsid %d", l->netnsid);

@@ -16,7 +16,8 @@ for scn in scenarios/broken/*.scn; do
 	[ "$(grep -c '^not ok' "$out/$name.tap")" -eq 1 ]
 	ok $? "$name: only $stage is not ok"
 	grep -qF -- "$say" "$out/$name.tap"
-	ok $? "$name: the diagnostics say '$say'" || true
-	[ "$failed" -eq 0 ] || diag "$out/$name.tap" "$out/$name.err"
+	ok $? "$name: the diagnostics say '$say'" || diag "$out/$name.tap" "$out/$name.err"
+	prove --exec cat "$out/$name.tap" >/dev/null 2>&1
+	ok $? "$name: prove reads its TAP"
 done
 done_testing

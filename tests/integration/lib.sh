@@ -5,9 +5,10 @@ set -u
 n=0
 failed=0
 
-ok() {   # ok CONDITION-STATUS DESCRIPTION
+ok() {   # ok CONDITION-STATUS DESCRIPTION; returns the status, so `ok $? "..." || diag FILE` shows why
 	n=$((n + 1))
 	if [ "$1" -eq 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=$((failed + 1)); fi
+	return "$1"
 }
 
 diag() { sed 's/^/# /' "$@"; }

@@ -546,7 +546,7 @@ static void test_seed_file(void)
 	struct scenario *s = NULL;
 
 	CU_ASSERT_EQUAL_FATAL(scenario_load("scenarios/seed.scn", &s, stderr), 0);
-	CU_ASSERT(s->nstages == 5 && s->nsteps == 17 && s->nexpects == 8);
+	CU_ASSERT(s->nstages == 5 && s->nsteps == 17 && s->nexpects == 9 && s->nsetup == 0);
 	scenario_free(s);
 }
 

@@ -1,6 +1,8 @@
 /* test_statedump.c — a state dump of a live namespace (a veth to a second one, an address, a route, a
- * neighbour, an nft table) holds the lines `ip` and `nft` would show; a namespace that cannot be entered. */
+ * neighbour, an nft table) holds the lines `ip` and `nft` would show; a live conntrack dump; a namespace that
+ * cannot be entered. */
 #include "harness/addr.h"
+#include "harness/conntrack.h"
 #include "harness/netns.h"
 #include "harness/rtnl_link.h"
 #include "harness/rtnl_msg.h"
@@ -9,11 +11,13 @@
 #include "probes/neigh.h"
 #include "tests/unit/unit.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <linux/neighbour.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 static void check_has(const char *dump, const char *line)
@@ -180,6 +184,106 @@ static void test_live(void)
 	close(blue);
 }
 
+/* ---- conntrack, live ---- */
+
+static int lo_up(int nsfd)
+{
+	char buf[NL_BUF_SIZE];
+	struct nl nl;
+	int err = nl_open(&nl, nsfd, NETLINK_ROUTE, 0);
+
+	if (err)
+		return err;
+	err = talk(&nl, rtnl_msg_link_set(buf, 1, true));
+	nl_close(&nl);
+	return err;
+}
+
+/* One UDP datagram 127.0.0.1:40005 -> 127.0.0.1:9 (nobody listens) from inside the namespace. */
+static int send_udp(int nsfd)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET, .sin_port = htons(40005) };
+	struct sockaddr_in dst = { .sin_family = AF_INET, .sin_port = htons(9) };
+	int fd = netns_socket(nsfd, AF_INET, SOCK_DGRAM, 0), err = 0;
+
+	if (fd < 0)
+		return fd;
+	src.sin_addr.s_addr = dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&src, sizeof(src)) || sendto(fd, "x", 1, 0, (struct sockaddr *)&dst, sizeof(dst)) != 1)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+struct seen {
+	unsigned n;
+	char first[512];
+};
+
+static int collect(const struct ct_entry *e, void *arg)
+{
+	struct seen *s = arg;
+
+	if (!s->n++)
+		ct_entry_str(e, s->first, sizeof(s->first));
+	return 0;
+}
+
+static int stop_at_first(const struct ct_entry *e, void *arg)
+{
+	(void)e;
+	++*(unsigned *)arg;
+	return 7;
+}
+
+/* The same entry, as the state dump's conntrack section shows it. */
+static void check_conntrack_section(int nsfd, const char *entry)
+{
+	char *dump = NULL, line[256];
+	size_t len = 0;
+	FILE *out = open_memstream(&dump, &len);
+
+	CU_ASSERT_EQUAL(state_dump(nsfd, "ct", out), 0);
+	fclose(out);
+	snprintf(line, sizeof(line), "== conntrack\n%s", entry);
+	check_has(dump, line);
+	free(dump);
+}
+
+static void test_conntrack_live(void)
+{
+	static const char rule[] = "add table ip t; add chain ip t o { type filter hook output priority 0; }; "
+				   "add rule ip t o ct state new counter";
+	static const char expected[] = "udp 127.0.0.1:40005 > 127.0.0.1:9 | reply 127.0.0.1:9 > 127.0.0.1:40005 "
+				       "[UNREPLIED] timeout ";
+	struct seen s = { 0, "" };
+	unsigned calls = 0;
+	char *out = NULL;
+	int nsfd;
+
+	if (geteuid()) {
+		printf("(skipped: needs root) ");
+		return;
+	}
+	nsfd = netns_create();
+	CU_ASSERT_FATAL(nsfd >= 0);
+	CU_ASSERT_EQUAL(conntrack_dump(nsfd, collect, &s), 0);      /* no conntrack user yet: empty, not an error */
+	CU_ASSERT_EQUAL(s.n, 0);
+	CU_ASSERT_EQUAL(lo_up(nsfd), 0);
+	CU_ASSERT_EQUAL(nft_cmd_in_ns(nsfd, rule, &out), 0);
+	free(out);
+	CU_ASSERT_EQUAL(send_udp(nsfd), 0);
+	CU_ASSERT_EQUAL(conntrack_dump(nsfd, collect, &s), 0);
+	CU_ASSERT_EQUAL(s.n, 1);
+	CU_ASSERT_NSTRING_EQUAL(s.first, expected, strlen(expected));
+	if (strncmp(s.first, expected, strlen(expected)))
+		printf("\ngot %s\n", s.first);
+	CU_ASSERT_EQUAL(conntrack_dump(nsfd, stop_at_first, &calls), 7);
+	CU_ASSERT_EQUAL(calls, 1);
+	check_conntrack_section(nsfd, expected);
+	close(nsfd);
+}
+
 /* Every section says why it is empty, and the dump goes on to the end. */
 static void test_no_namespace(void)
 {
@@ -212,5 +316,6 @@ static void test_write_error(void)
 
 UNIT_SUITE(statedump,
 	   { "live namespace: links, addresses, routes, neighbours, nft, sysctls", test_live },
+	   { "conntrack: empty, one udp flow, stopping early", test_conntrack_live },
 	   { "a namespace that cannot be entered", test_no_namespace },
 	   { "an output that cannot be written", test_write_error })
