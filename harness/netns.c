@@ -16,6 +16,8 @@ struct ns_call {
 	int (*fn)(void *);
 	void *arg;
 	int ret;
+	int (*init)(void *);      /* for a new namespace: run inside it after its fd is open */
+	void *init_arg;
 };
 
 static void *ns_thread(void *p)
@@ -41,19 +43,32 @@ static int run_on_thread(struct ns_call *c)
 	return c->ret;
 }
 
-static int open_own_netns(void *unused)
+static int open_own_netns(void *p)
 {
-	(void)unused;
-	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	struct ns_call *c = p;
+	int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), ret;
 
-	return fd < 0 ? -errno : fd;
+	if (fd < 0 || !c->init)
+		return fd < 0 ? -errno : fd;
+	ret = c->init(c->init_arg);
+	if (ret < 0) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int netns_create_with(int (*init)(void *arg), void *arg)
+{
+	struct ns_call c = { .nsfd = -1, .fn = open_own_netns, .init = init, .init_arg = arg };
+
+	c.arg = &c;
+	return run_on_thread(&c);
 }
 
 int netns_create(void)
 {
-	struct ns_call c = { .nsfd = -1, .fn = open_own_netns };
-
-	return run_on_thread(&c);
+	return netns_create_with(NULL, NULL);
 }
 
 int netns_run(int nsfd, int (*fn)(void *arg), void *arg)

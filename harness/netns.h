@@ -12,6 +12,11 @@
 /* Creates a new, empty network namespace.  Returns its fd (O_CLOEXEC), or -errno. */
 int netns_create(void);
 
+/* The same, then runs init(arg) on the creating thread, already inside the new namespace, so sockets and
+ * sysctls can be set up without another thread.  Returns the fd, or init's negative return (the namespace
+ * is then closed), or -errno. */
+int netns_create_with(int (*init)(void *arg), void *arg);
+
 /* Runs fn(arg) on a fresh thread that has entered the namespace nsfd, and waits for it.  Returns fn's return
  * value, or -errno when the thread could not be started or could not enter the namespace.  Sockets, pcap
  * handles and /proc/sys files opened by fn belong to that namespace and may be used from any thread after. */

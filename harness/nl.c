@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #define NL_TIMEOUT_MS 5000
+#define NL_RECV_SIZE 32768   /* as iproute2: room for the largest link message in a dump */
 
 struct open_args {
 	struct nl *nl;
@@ -38,18 +39,29 @@ static int open_in_ns(void *p)
 	return 0;
 }
 
-int nl_open(struct nl *nl, int nsfd, int bus, unsigned groups)
+static int finish_open(struct nl *nl, int err)
 {
-	struct open_args a = { nl, bus, groups };
-	int err;
-
-	memset(nl, 0, sizeof(*nl));
-	err = netns_run(nsfd, open_in_ns, &a);
 	if (err)
 		return err;
 	nl->portid = mnl_socket_get_portid(nl->sock);
 	nl->seq = 1;
 	return 0;
+}
+
+int nl_open(struct nl *nl, int nsfd, int bus, unsigned groups)
+{
+	struct open_args a = { nl, bus, groups };
+
+	memset(nl, 0, sizeof(*nl));
+	return finish_open(nl, netns_run(nsfd, open_in_ns, &a));
+}
+
+int nl_open_here(struct nl *nl, int bus, unsigned groups)
+{
+	struct open_args a = { nl, bus, groups };
+
+	memset(nl, 0, sizeof(*nl));
+	return finish_open(nl, open_in_ns(&a));
 }
 
 void nl_close(struct nl *nl)
@@ -142,7 +154,7 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *
 	static mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
 		[NLMSG_NOOP] = on_noop, [NLMSG_ERROR] = on_error, [NLMSG_DONE] = on_done, [NLMSG_OVERRUN] = on_noop,
 	};
-	char buf[MNL_SOCKET_BUFFER_SIZE];
+	char buf[NL_RECV_SIZE];
 	struct talk t = { nl->seq, cb, data, msg, msglen, 0, 0 };
 	msec_t deadline = deadline_after(NL_TIMEOUT_MS);
 	int fd = mnl_socket_get_fd(nl->sock);

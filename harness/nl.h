@@ -23,6 +23,8 @@ struct nl {
  * extended acks and capped acks, bound, and subscribed to the given groups (bitmask of 1 << (group - 1);
  * 0 for none).  Returns 0 or -errno. */
 int nl_open(struct nl *nl, int nsfd, int bus, unsigned groups);
+/* The same, in the calling thread's own namespace (for code already running inside one). */
+int nl_open_here(struct nl *nl, int bus, unsigned groups);
 void nl_close(struct nl *nl);
 
 /* Stamps nlh with the next sequence number, sends it, and reads answers until its ack, its NLMSG_DONE, or

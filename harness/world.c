@@ -6,27 +6,54 @@
 #include "harness/rtnl_link.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+static int write_proc(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Runs inside each new namespace, on the thread that made it: the sockets the world talks through, and
+ * IPv6 without duplicate address detection on every interface made later (link-local addresses included),
+ * so neighbour discovery works the moment a link is up. */
+static int ns_init(void *p)
+{
+	struct world_ns *ns = p;
+	int ret = nl_open_here(&ns->rtnl, NETLINK_ROUTE, 0);
+
+	if (ret)
+		return ret;
+	ns->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (ns->ioctl_fd < 0)
+		return -errno;
+	write_proc("/proc/sys/net/ipv6/conf/default/accept_dad", "0");   /* absent without IPv6: not needed */
+	return 0;
+}
+
 static int ns_open(struct world_ns *ns, char *err, size_t errlen)
 {
-	int ret;
-
-	ns->fd = netns_create();
+	ns->fd = netns_create_with(ns_init, ns);
 	if (ns->fd < 0) {
 		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(-ns->fd));
+		nl_close(&ns->rtnl);
+		if (ns->ioctl_fd >= 0)
+			close(ns->ioctl_fd);
+		ns->ioctl_fd = -1;
 		return ns->fd;
 	}
-	ret = nl_open(&ns->rtnl, ns->fd, NETLINK_ROUTE, 0);
-	if (ret == 0)
-		ret = ns->ioctl_fd = netns_socket(ns->fd, AF_INET, SOCK_DGRAM, 0);
-	if (ret < 0)
-		snprintf(err, errlen, "cannot open sockets in a new namespace: %s", strerror(-ret));
-	return ret < 0 ? ret : 0;
+	return 0;
 }
 
 int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen)

@@ -457,6 +457,20 @@ static struct addr addr_of(const char *text)
 	return a;
 }
 
+/* The line the design notes quote, from a hand-made entry. */
+static void test_str_example(void)
+{
+	struct ct_entry e = {
+		.orig = { addr_of("10.1.1.1"), addr_of("198.51.100.2"), IPPROTO_ICMP, 0, 0, 1234, 8, 0 },
+		.reply = { addr_of("198.51.100.2"), addr_of("198.51.100.1"), IPPROTO_ICMP, 0, 0, 1234, 0, 0 },
+		.status = IPS_SEEN_REPLY | IPS_ASSURED | IPS_CONFIRMED | IPS_SRC_NAT | IPS_SRC_NAT_DONE, .timeout = 29,
+	};
+
+	check_str(&e, "icmp 10.1.1.1 > 198.51.100.2 id 1234 | reply 198.51.100.2 > 198.51.100.1 id 1234 "
+		  "[ASSURED,SRC_NAT] timeout 29");
+	CU_ASSERT_TRUE(ct_entry_is_snat(&e));
+}
+
 static void test_str_flags_and_limits(void)
 {
 	struct ct_entry e = {
@@ -486,4 +500,5 @@ UNIT_SUITE(conntrack,
 	   { "truncated messages", test_truncated },
 	   { "garbage messages", test_garbage },
 	   { "every byte inverted", test_flipped_bytes },
+	   { "text: the example", test_str_example },
 	   { "text: flags, other protocols, short buffers", test_str_flags_and_limits })
