@@ -5,15 +5,17 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libnftnl libnftables libpcap
+PKGS := libmnl libnftnl libpcap
+# libnftables: headers only; it is loaded with dlopen when a failed stage's ruleset is dumped.
+HEADER_PKGS := libnftables
 
 CFLAGS ?= -O2 -g
 comma := ,
 SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
 NSH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. $(SAN_FLAGS) \
-	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) 2>/dev/null)
 NSH_LDFLAGS := $(SAN_FLAGS)
-NSH_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread
+NSH_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -ldl
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null)
 
 BUILD := build$(if $(SANITIZE),-san)

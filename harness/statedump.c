@@ -3,7 +3,10 @@
 #include "harness/conntrack.h"
 #include "harness/netns.h"
 
+#include <dlfcn.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <nftables/libnftables.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,24 +33,61 @@ struct nft_call {
 	char *output;
 };
 
+/* libnftables is loaded on first use: only a failed stage's evidence needs nft's syntax, and the library
+ * brings libxtables, libjansson and libgmp with it, which every passing run would otherwise load. */
+static struct {
+	struct nft_ctx *(*ctx_new)(uint32_t flags);
+	void (*ctx_free)(struct nft_ctx *ctx);
+	int (*buffer_output)(struct nft_ctx *ctx);
+	int (*buffer_error)(struct nft_ctx *ctx);
+	const char *(*output)(struct nft_ctx *ctx);
+	const char *(*error)(struct nft_ctx *ctx);
+	int (*run)(struct nft_ctx *nft, const char *buf);
+	bool loaded;
+} lib;
+
+static void load_libnftables(void)
+{
+	void *h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
+
+	if (!h)
+		return;
+	lib.ctx_new = (struct nft_ctx * (*)(uint32_t))dlsym(h, "nft_ctx_new");
+	lib.ctx_free = (void (*)(struct nft_ctx *))dlsym(h, "nft_ctx_free");
+	lib.buffer_output = (int (*)(struct nft_ctx *))dlsym(h, "nft_ctx_buffer_output");
+	lib.buffer_error = (int (*)(struct nft_ctx *))dlsym(h, "nft_ctx_buffer_error");
+	lib.output = (const char *(*)(struct nft_ctx *))dlsym(h, "nft_ctx_get_output_buffer");
+	lib.error = (const char *(*)(struct nft_ctx *))dlsym(h, "nft_ctx_get_error_buffer");
+	lib.run = (int (*)(struct nft_ctx *, const char *))dlsym(h, "nft_run_cmd_from_buffer");
+	lib.loaded = lib.ctx_new && lib.ctx_free && lib.buffer_output && lib.buffer_error && lib.output &&
+		     lib.error && lib.run;
+}
+
 /* The context owns a netlink socket, so it is made, used and freed on the namespace's thread. */
 static int nft_in_thread(void *p)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct nft_call *c = p;
-	struct nft_ctx *ctx = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *ctx;
 	const char *text;
 	int rc;
 
+	pthread_once(&once, load_libnftables);
+	if (!lib.loaded) {
+		c->output = strdup("libnftables.so.1 is not installed (Debian package libnftables1)");
+		return -ENOSYS;
+	}
+	ctx = lib.ctx_new(NFT_CTX_DEFAULT);
 	if (!ctx)
 		return -ENOMEM;
-	if (nft_ctx_buffer_output(ctx) || nft_ctx_buffer_error(ctx)) {
-		nft_ctx_free(ctx);
+	if (lib.buffer_output(ctx) || lib.buffer_error(ctx)) {
+		lib.ctx_free(ctx);
 		return -ENOMEM;
 	}
-	rc = nft_run_cmd_from_buffer(ctx, c->cmd);
-	text = rc ? nft_ctx_get_error_buffer(ctx) : nft_ctx_get_output_buffer(ctx);
+	rc = lib.run(ctx, c->cmd);
+	text = rc ? lib.error(ctx) : lib.output(ctx);
 	c->output = strdup(text ? text : "");
-	nft_ctx_free(ctx);
+	lib.ctx_free(ctx);
 	if (!c->output)
 		return -ENOMEM;
 	return rc ? -EINVAL : 0;

@@ -15,9 +15,10 @@
 
 /* The kernel ring holds frames between the probe and the drain.  libpcap sizes each ring slot by the snaplen
  * (on veth, with offloads on, 64 KiB whatever the MTU), so a 64 KiB snaplen would leave room for 64 frames;
- * 2 KiB keeps every header (and our probes' whole payloads) with room for about 1900. */
+ * 2 KiB keeps every header (and our probes' whole payloads).  The ring is small on purpose: the BPF filter keeps
+ * only the stage's own probe flows, and every page of it would count in the run's memory. */
 #define CAPTURE_SNAPLEN 2048
-#define CAPTURE_BUFFER (4 << 20)
+#define CAPTURE_BUFFER (512 << 10)   /* ~240 frames: a stage's probes send dozens, filtered in the kernel */
 #define CAPTURE_TIMEOUT_MS 100
 
 struct frame {
