@@ -1,6 +1,7 @@
 /* main.c — the command line: nsharness run|check [options] SCENARIO... */
 #include "harness/clock.h"
 #include "harness/model.h"
+#include "harness/jobs.h"
 #include "harness/runner.h"
 #include "reports/report.h"
 
@@ -35,6 +36,8 @@ struct options {
 	const char *junit_path;
 	bool relative_paths;
 	bool quiet;
+	unsigned jobs;            /* --jobs; 0: the number of CPUs */
+	unsigned shard_k, shard_n;   /* --shard K/N; n 0: no sharding */
 };
 
 struct command {
@@ -200,13 +203,19 @@ static int outputs_close(struct outputs *o)
 	return bad;
 }
 
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
 static int run_all(const struct options *opt, struct scenario **s, int n)
 {
+	double start = clock_now_s();
 	struct run_info info;
 	struct outputs o;
-	unsigned nstages = 0, failed = 0;
-
-	double start = clock_now_s();
+	unsigned nstages = 0, failed;
 
 	run_info_init(&info);
 	if (outputs_open(&o, opt, n, &info)) {
@@ -217,13 +226,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 		nstages += s[i]->nstages;
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n, nstages);
-	for (int i = 0; i < n; i++) {
-		struct scenario_result res;
-
-		run_scenario(s[i], &opt->run, o.ptrs, o.n, &res);
-		failed += res.failed;
-		scenario_result_free(&res);
-	}
+	failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
 	info.taint_after = read_taint();
 	info.seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < o.n; i++)
@@ -235,16 +238,37 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	return failed ? EXIT_STAGE_FAILED : EXIT_PASS;
 }
 
+/* Keeps the scenarios of this shard, in their order; frees the others. */
+static int select_shard(const struct options *opt, struct scenario **s, int n)
+{
+	int kept = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!opt->shard_n || jobs_in_shard(s[i]->path, opt->shard_k, opt->shard_n))
+			s[kept++] = s[i];
+		else
+			scenario_free(s[i]);
+	}
+	return kept;
+}
+
 static int cmd_run(const struct options *opt, int argc, char **argv)
 {
 	struct scenario **s = calloc(argc, sizeof(*s));
-	int ret = EXIT_USAGE;
+	int ret = EXIT_USAGE, n = argc;
 
 	if (!s)
 		return EXIT_CANNOT_RUN;
-	if (load_all(argc, argv, s) == 0)
-		ret = can_make_namespaces() ? run_all(opt, s, argc) : EXIT_CANNOT_RUN;
-	free_all(s, argc);
+	if (load_all(argc, argv, s) == 0) {
+		n = select_shard(opt, s, argc);
+		if (n == 0) {
+			printf("1..0 # SKIP no scenario falls in shard %u/%u\n", opt->shard_k, opt->shard_n);
+			ret = EXIT_PASS;
+		} else {
+			ret = can_make_namespaces() ? run_all(opt, s, n) : EXIT_CANNOT_RUN;
+		}
+	}
+	free_all(s, n);
 	free(s);
 	return ret;
 }
@@ -269,6 +293,9 @@ static void usage(FILE *out)
 		     "      --attachment-paths absolute|relative\n"
 		     "                           JUnit [[ATTACHMENT|path]] paths: absolute (default, Jenkins) or as\n"
 		     "                           given (GitLab wants them relative to the project directory)\n"
+		     "  -j, --jobs N             run N scenarios at once (default: the number of CPUs); the report\n"
+		     "                           keeps the scenarios' order\n"
+		     "      --shard K/N          run only shard K of N (a stable split of the scenarios, for CI matrices)\n"
 		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
 		     "                           fail then: a check that already holds is vacuous (a failure)\n"
 		     "  -q, --quiet              no summary on stderr\n"
@@ -280,16 +307,46 @@ static void usage(FILE *out)
 		     "3 cannot run here (no privilege to create namespaces)\n");
 }
 
+/* A decimal count, all of the text.  0 or -1. */
+static int parse_count(const char *text, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*text || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || v > 1u << 20)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_shard(const char *text, unsigned *k, unsigned *n)
+{
+	char buf[32], *slash;
+
+	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf) || !(slash = strchr(buf, '/')))
+		return -1;
+	*slash = '\0';
+	if (parse_count(buf, k) || parse_count(slash + 1, n))
+		return -1;
+	return *k >= 1 && *k <= *n ? 0 : -1;
+}
+
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
 		{ "tap", required_argument, NULL, 't' },
 		{ "tap-version", required_argument, NULL, '4' },
-		{ "junit", required_argument, NULL, 'j' },
+		{ "junit", required_argument, NULL, 'X' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "keep-captures", no_argument, NULL, 'k' },
 		{ "attachment-paths", required_argument, NULL, 'a' },
 		{ "vacuity", no_argument, NULL, 'P' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'T' },
@@ -299,7 +356,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "+qvhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+j:qvhV", longopts, NULL)) != -1) {
 		char *end;
 		double scale;
 
@@ -318,7 +375,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			}
 			opt->tap14 = !strcmp(optarg, "14");
 			break;
-		case 'j':
+		case 'X':
 			opt->junit_path = optarg;
 			break;
 		case 'o':
@@ -336,6 +393,18 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'P':
 			opt->run.vacuity = true;
+			break;
+		case 'j':
+			if (parse_count(optarg, &opt->jobs) || opt->jobs == 0 || opt->jobs > 1024) {
+				fprintf(stderr, "nsharness: --jobs takes a number from 1 to 1024, not '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'S':
+			if (parse_shard(optarg, &opt->shard_k, &opt->shard_n)) {
+				fprintf(stderr, "nsharness: --shard takes K/N with 1 <= K <= N, not '%s'\n", optarg);
+				return -1;
+			}
 			break;
 		case 'q':
 			opt->quiet = true;
