@@ -34,7 +34,7 @@ Q := @
 say := @printf '  %-6s %s\n'
 endif
 
-.PHONY: all run check unit integration deps-build deps-check install clean
+.PHONY: all run check unit integration bench deps-build deps-check install clean
 all: nsharness
 
 nsharness: $(BUILD)/harness/main.o $(LIB_OBJ)
@@ -69,6 +69,14 @@ unit: $(UNIT_BIN)
 
 integration: nsharness
 	$(Q)NSHARNESS=$(CURDIR)/nsharness tests/run-integration
+
+# bench/floor: the kernel's own cost of the reference world, for bench/compare.
+$(BUILD)/bench/floor: $(BUILD)/bench/floor.o $(LIB_OBJ)
+	$(say) LD $@
+	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(NSH_LIBS)
+
+bench: nsharness $(BUILD)/bench/floor
+	bench/compare
 
 install: nsharness
 	install -d $(DESTDIR)$(BINDIR)

@@ -2,6 +2,7 @@
 #include "harness/jobs.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,10 @@
  * them is reported, so this bounds that memory whatever the number of scenarios. */
 #define AHEAD_PER_JOB 4
 
+/* A result is allocated when its scenario starts and freed once reported: memory follows the window of
+ * scenarios in flight, not the length of the list. */
 struct job {
-	struct scenario_result res;
+	struct scenario_result *res;   /* NULL: out of memory (reported as a failure of every stage) */
 	bool done;
 };
 
@@ -30,6 +33,24 @@ static void report(struct reporter *const *reps, unsigned nreps, const struct sc
 			reps[r]->ops->stage(reps[r], res, &res->stages[i]);
 		reps[r]->ops->scenario(reps[r], res);
 	}
+}
+
+/* A scenario whose result could not even be allocated: every stage is reported not ok, saying why. */
+static unsigned report_unrun(struct reporter *const *reps, unsigned nreps, const struct scenario *sc)
+{
+	static struct scenario_result res;   /* only the reporting thread uses it */
+
+	memset(&res, 0, sizeof(res));
+	res.scenario = sc;
+	res.nstages = sc->nstages;
+	res.failed = sc->nstages;
+	for (unsigned i = 0; i < sc->nstages; i++) {
+		res.stages[i].stage = &sc->stages[i];
+		res.stages[i].status = STAGE_FAIL;
+		snprintf(res.stages[i].reason, sizeof(res.stages[i].reason), "out of memory: the scenario did not run");
+	}
+	report(reps, nreps, &res);
+	return res.failed;
 }
 
 /* Takes the next scenario, waiting while the workers are too far ahead of the report; -1 when none is left. */
@@ -52,7 +73,11 @@ static void *worker(void *arg)
 	int i;
 
 	while ((i = take(p)) >= 0) {
-		run_scenario(p->s[i], p->opt, NULL, 0, &p->jobs[i].res);
+		struct scenario_result *res = malloc(sizeof(*res));
+
+		if (res)
+			run_scenario(p->s[i], p->opt, NULL, 0, res);
+		p->jobs[i].res = res;
 		pthread_mutex_lock(&p->lock);
 		p->jobs[i].done = true;
 		pthread_cond_broadcast(&p->changed);
@@ -70,9 +95,14 @@ static unsigned report_in_order(struct pool *p, struct reporter *const *reps, un
 		while (!p->jobs[i].done)
 			pthread_cond_wait(&p->changed, &p->lock);
 		pthread_mutex_unlock(&p->lock);
-		report(reps, nreps, &p->jobs[i].res);
-		failed += p->jobs[i].res.failed;
-		scenario_result_free(&p->jobs[i].res);
+		if (p->jobs[i].res) {
+			report(reps, nreps, p->jobs[i].res);
+			failed += p->jobs[i].res->failed;
+			scenario_result_free(p->jobs[i].res);
+			free(p->jobs[i].res);
+		} else {
+			failed += report_unrun(reps, nreps, p->s[i]);
+		}
 		pthread_mutex_lock(&p->lock);
 		p->reported = i + 1;
 		pthread_cond_broadcast(&p->changed);
