@@ -1,10 +1,13 @@
 /* clock.c — monotonic time and scaled deadlines. */
 #include "clock.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 
 static double scale;
+static volatile sig_atomic_t interrupted;
+static __thread msec_t scenario_deadline;
 
 msec_t clock_now_ms(void)
 {
@@ -47,7 +50,32 @@ msec_t deadline_after(msec_t timeout_ms)
 
 int deadline_left(msec_t deadline)
 {
-	msec_t left = deadline - clock_now_ms();
+	msec_t left;
 
+	if (interrupted)
+		return 0;
+	if (scenario_deadline && scenario_deadline < deadline)
+		deadline = scenario_deadline;
+	left = deadline - clock_now_ms();
 	return left > 0 ? (int)(left > 1 << 30 ? 1 << 30 : left) : 0;
+}
+
+void clock_interrupt(void)
+{
+	interrupted = 1;
+}
+
+bool clock_interrupted(void)
+{
+	return interrupted;
+}
+
+void clock_set_scenario_deadline(msec_t deadline)
+{
+	scenario_deadline = deadline;
+}
+
+bool scenario_deadline_passed(void)
+{
+	return scenario_deadline && clock_now_ms() >= scenario_deadline;
 }

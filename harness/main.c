@@ -9,6 +9,7 @@
 #include <linux/capability.h>
 #include <sys/syscall.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,11 @@ enum {
 	EXIT_STAGE_FAILED = 1,    /* at least one stage is not ok */
 	EXIT_USAGE = 2,           /* bad command line or scenario: nothing was created */
 	EXIT_CANNOT_RUN = 3,      /* the machine does not let nsharness run (no privilege for namespaces) */
+	EXIT_INTERRUPTED = 4,     /* SIGINT or SIGTERM: the results so far were written, the rest skipped */
+	EXIT_TAINTED = 5,         /* every stage passed, but the kernel became tainted during the run */
 };
+
+#define DEFAULT_SCENARIO_TIMEOUT_S 300
 
 #define MAX_TAP_OUTPUTS 2
 
@@ -210,12 +215,45 @@ static unsigned default_jobs(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* The first SIGINT or SIGTERM ends every wait and lets the run write what it has; a second one is not
+ * waited for. */
+static void on_signal(int sig)
+{
+	if (clock_interrupted()) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	clock_interrupt();
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART: blocked calls return EINTR */
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+/* This is a gate for kernel changes: a run during which the kernel tainted itself is not a pass. */
+static bool taint_changed(const struct run_info *info)
+{
+	if (info->taint_after == info->taint_before)
+		return false;
+	fprintf(stderr, "nsharness: the kernel became tainted during the run (/proc/sys/kernel/tainted %ld -> %ld)\n",
+		info->taint_before, info->taint_after);
+	printf("Bail out! the kernel became tainted during the run (%ld -> %ld)\n", info->taint_before,
+	       info->taint_after);
+	return true;
+}
+
 static int run_all(const struct options *opt, struct scenario **s, int n)
 {
 	double start = clock_now_s();
 	struct run_info info;
 	struct outputs o;
 	unsigned nstages = 0, failed;
+	bool tainted;
 
 	run_info_init(&info);
 	if (outputs_open(&o, opt, n, &info)) {
@@ -224,6 +262,8 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	}
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages;
+	timeout_scale();   /* read the environment once, before any worker thread */
+	catch_signals();
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n, nstages);
 	failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
@@ -231,11 +271,14 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	info.seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->end(o.ptrs[i]);
+	tainted = taint_changed(&info);
 	if (outputs_close(&o)) {
 		fprintf(stderr, "nsharness: a report could not be written in full\n");
 		return EXIT_CANNOT_RUN;
 	}
-	return failed ? EXIT_STAGE_FAILED : EXIT_PASS;
+	if (clock_interrupted())
+		return EXIT_INTERRUPTED;
+	return failed ? EXIT_STAGE_FAILED : tainted ? EXIT_TAINTED : EXIT_PASS;
 }
 
 /* Keeps the scenarios of this shard, in their order; frees the others. */
@@ -296,6 +339,8 @@ static void usage(FILE *out)
 		     "  -j, --jobs N             run N scenarios at once (default: the number of CPUs); the report\n"
 		     "                           keeps the scenarios' order\n"
 		     "      --shard K/N          run only shard K of N (a stable split of the scenarios, for CI matrices)\n"
+		     "      --scenario-timeout S a scenario's whole run may take S seconds (scaled; default 300), then\n"
+		     "                           its running stage fails and the rest are skipped\n"
 		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
 		     "                           fail then: a check that already holds is vacuous (a failure)\n"
 		     "  -q, --quiet              no summary on stderr\n"
@@ -304,7 +349,8 @@ static void usage(FILE *out)
 		     "  -h, --help               this text\n"
 		     "  -V, --version            the version\n"
 		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
-		     "3 cannot run here (no privilege to create namespaces)\n");
+		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
+		     "results so far were written), 5 all passed but the kernel became tainted during the run\n");
 }
 
 /* A decimal count, all of the text.  0 or -1. */
@@ -346,6 +392,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "attachment-paths", required_argument, NULL, 'a' },
 		{ "vacuity", no_argument, NULL, 'P' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "scenario-timeout", required_argument, NULL, 'D' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -400,6 +447,14 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				return -1;
 			}
 			break;
+		case 'D':
+			if (parse_count(optarg, &opt->run.scenario_timeout_ms) || opt->run.scenario_timeout_ms == 0 ||
+			    opt->run.scenario_timeout_ms > 86400) {
+				fprintf(stderr, "nsharness: --scenario-timeout takes seconds from 1 to 86400, not '%s'\n", optarg);
+				return -1;
+			}
+			opt->run.scenario_timeout_ms *= 1000;
+			break;
 		case 'S':
 			if (parse_shard(optarg, &opt->shard_k, &opt->shard_n)) {
 				fprintf(stderr, "nsharness: --shard takes K/N with 1 <= K <= N, not '%s'\n", optarg);
@@ -436,7 +491,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { 0 };
+	struct options opt = { .run.scenario_timeout_ms = DEFAULT_SCENARIO_TIMEOUT_S * 1000 };
 	const struct command *cmd = NULL;
 
 	if (argc < 2) {

@@ -196,39 +196,75 @@ static void fail_all(struct scenario_result *res, const char *why, struct report
 	}
 }
 
+/* Why a scenario must stop now, or NULL: an interrupt, or its deadline. */
+static const char *stop_reason(void)
+{
+	if (clock_interrupted())
+		return "interrupted (SIGINT or SIGTERM): the run stopped here";
+	if (scenario_deadline_passed())
+		return "the scenario's deadline (--scenario-timeout) passed";
+	return NULL;
+}
+
+/* A stage cut short: interrupted, it says nothing (skip); past the scenario's deadline, it failed. */
+static void cut_short(struct stage_result *st, const char *why)
+{
+	st->status = clock_interrupted() ? STAGE_SKIP : STAGE_FAIL;
+	snprintf(st->reason, sizeof(st->reason), "%s", why);
+}
+
+static void run_stages(struct world *w, const struct run_options *opt, struct reporter *const *reps,
+		       unsigned nreps, struct scenario_result *res)
+{
+	const struct scenario *sc = w->sc;
+
+	for (unsigned i = 0; i < sc->nstages; i++) {
+		struct stage_result *st = &res->stages[res->nstages++];
+		char why[NAME_MAX_LEN + 32];
+		const char *stop;
+
+		st->stage = &sc->stages[i];
+		run_stage(w, i, opt, st);
+		if ((stop = stop_reason()))
+			cut_short(st, stop);
+		res->failed += st->status == STAGE_FAIL;
+		report_stage(reps, nreps, res, st);
+		if (stop) {
+			skip_rest(res, i + 1, stop, reps, nreps);
+			break;
+		}
+		if (st->status == STAGE_FAIL) {
+			snprintf(why, sizeof(why), "stage '%s' failed", st->stage->name);
+			skip_rest(res, i + 1, why, reps, nreps);
+			break;
+		}
+	}
+}
+
 int run_scenario(const struct scenario *sc, const struct run_options *opt, struct reporter *const *reps,
 		 unsigned nreps, struct scenario_result *res)
 {
 	double start = clock_now_s();
 	char err[512];
-	struct world *w = malloc(sizeof(*w));
-	int ret;
+	struct world *w = NULL;
+	int ret = 0;
 
 	memset(res, 0, sizeof(*res));
 	res->scenario = sc;
 	res->started = time(NULL);
-	ret = w ? world_create(w, sc, err, sizeof(err)) : -ENOMEM;
-	if (ret) {
+	clock_set_scenario_deadline(opt->scenario_timeout_ms ? deadline_after(opt->scenario_timeout_ms) : 0);
+	if (clock_interrupted()) {
+		skip_rest(res, 0, stop_reason(), reps, nreps);
+	} else if (!(w = malloc(sizeof(*w))) || (ret = world_create(w, sc, err, sizeof(err)))) {
 		fail_all(res, w ? err : "out of memory", reps, nreps);
+		ret = ret ? ret : -ENOMEM;
 	} else {
-		for (unsigned i = 0; i < sc->nstages; i++) {
-			struct stage_result *st = &res->stages[res->nstages++];
-			char why[NAME_MAX_LEN + 32];
-
-			st->stage = &sc->stages[i];
-			run_stage(w, i, opt, st);
-			report_stage(reps, nreps, res, st);
-			if (st->status == STAGE_FAIL) {
-				res->failed++;
-				snprintf(why, sizeof(why), "stage '%s' failed", st->stage->name);
-				skip_rest(res, i + 1, why, reps, nreps);
-				break;
-			}
-		}
+		run_stages(w, opt, reps, nreps, res);
 	}
 	if (w)
 		world_destroy(w);
 	free(w);
+	clock_set_scenario_deadline(0);
 	res->seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < nreps; i++)
 		reps[i]->ops->scenario(reps[i], res);

@@ -24,3 +24,16 @@ skip_unless_root() {
 annotation() { sed -n "s/^# $1: //p" "$2" | head -n 1; }
 
 done_testing() { echo "1..$n"; [ "$failed" -eq 0 ]; }
+
+# held_anywhere FILE: whether any process (by fd or as its namespace) or any mount still holds one of the
+# network namespaces whose inode numbers FILE lists; names the holder.  One find over /proc, not a readlink
+# per descriptor.
+held_anywhere() {
+	local refs ino
+	refs=$(find /proc/[0-9]*/fd /proc/[0-9]*/ns -maxdepth 1 -lname 'net:*' -printf '%p %l\n' 2>/dev/null)
+	for ino in $(cat "$1"); do
+		if grep -F "net:[$ino]" <<<"$refs"; then return 0; fi
+		if grep -qF "net:[$ino]" /proc/self/mountinfo; then echo "net:[$ino] is mounted"; return 0; fi
+	done
+	return 1
+}

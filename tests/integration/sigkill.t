@@ -38,14 +38,9 @@ kill -9 "$pid"
 wait "$pid" 2>/dev/null
 pid=
 exec 3<&-
-held=0
-for ino in $inodes; do
-	for ref in /proc/[0-9]*/ns/net /proc/[0-9]*/fd/*; do
-		[ "$(readlink "$ref" 2>/dev/null)" = "net:[$ino]" ] && { held=1; echo "# $ref still holds net:[$ino]"; }
-	done
-	grep -q "net:\[$ino\]" /proc/self/mountinfo && { held=1; echo "# net:[$ino] is bind-mounted"; }
-done
-ok $held "after SIGKILL, no process and no mount holds any of the run's namespaces"
+echo "$inodes" >"$tmp/held"
+if held_anywhere "$tmp/held" >"$tmp/holders"; then held=1; else held=0; fi
+ok $held "after SIGKILL, no process and no mount holds any of the run's namespaces" || diag "$tmp/holders"
 tests/host-snapshot >"$tmp/after"
 diff -u "$tmp/before" "$tmp/after" >"$tmp/diff"
 ok $? "after SIGKILL, the starting namespace is unchanged" || diag "$tmp/diff"

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SIGINT, SIGTERM and SIGKILL at many points of a run (before the first stage ends, in the middle of a probe,
+# with parallel scenarios): afterwards no process or mount holds any of the run's namespaces, the starting
+# namespace is unchanged, and SIGINT/SIGTERM still write the results gathered so far (exit 4).
+. tests/integration/lib.sh
+skip_unless_root
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
+
+cat >"$tmp/slow.scn" <<'SCN'
+scenario slow
+netns blue host
+stage link-up
+  veth host/veth0 blue/veth1
+  up blue/veth1 host/veth0
+  expect link blue/veth1 up
+stage addresses
+  address blue/veth1 10.1.1.1/24
+  address host/veth0 10.1.1.2/24
+  expect ping blue 10.1.1.2
+stage black-hole
+  route blue 192.0.2.0/24 via 10.1.1.9
+  expect route blue 192.0.2.1 via 10.1.1.9
+SCN
+tests/host-snapshot >"$tmp/before"
+
+# net:[inode] of every namespace PID holds by a file descriptor.
+held_namespaces() { for fd in /proc/"$1"/fd/*; do readlink "$fd"; done 2>/dev/null | sed -n 's/^net:\[\([0-9]*\)\]$/\1/p' | sort -u; }
+
+
+# interrupt SIGNAL PATTERN COUNT JOBS: start 4 slow scenarios with --verbose, wait (with a deadline) until
+# COUNT step lines matching PATTERN came out on stderr, then send SIGNAL.
+interrupt() {
+	local sig=$1 pattern=$2 count=$3 jobs=$4 label="SIG$1 at '$2' x$3, --jobs $4" status seen=0 line
+	rm -f "$tmp/err" "$tmp/junit.xml"; mkfifo "$tmp/err"
+	"$NSHARNESS" run -q -v --jobs "$jobs" --timeout-scale 30 --junit "$tmp/junit.xml" \
+		"$tmp/slow.scn" "$tmp/slow.scn" "$tmp/slow.scn" "$tmp/slow.scn" >"$tmp/tap" 2>"$tmp/err" &
+	pid=$!
+	exec 3<"$tmp/err"
+	while [ "$seen" -lt "$count" ] && IFS= read -r -t 30 line <&3; do
+		case "$line" in *"$pattern"*) seen=$((seen + 1)) ;; esac
+	done
+	held_namespaces "$pid" >"$tmp/held"
+	kill -"$sig" "$pid"
+	cat <&3 >/dev/null
+	wait "$pid" 2>/dev/null; status=$?
+	pid=
+	exec 3<&-
+	if [ "$sig" = KILL ]; then
+		ok $(( status == 137 ? 0 : 1 )) "$label: killed"
+	else
+		ok $(( status == 4 ? 0 : 1 )) "$label: exit 4 (interrupted)"
+		grep -q "# SKIP interrupted" "$tmp/tap"
+		ok $? "$label: the TAP says the rest was interrupted" || diag "$tmp/tap"
+		xmllint --noout --schema tests/schemas/junit-10.xsd "$tmp/junit.xml" 2>"$tmp/xmllint"
+		ok $? "$label: the JUnit report was written and is valid" || diag "$tmp/xmllint"
+	fi
+	if held_anywhere "$tmp/held" >"$tmp/holders"; then status=1; else status=0; fi
+	ok $status "$label: no process or mount holds any of its $(wc -l <"$tmp/held") namespaces" || diag "$tmp/holders"
+}
+
+for sig in INT TERM KILL; do
+	interrupt "$sig" "veth host/veth0" 1 1             # while the first world is being built
+	interrupt "$sig" "route blue 192.0.2.0/24" 1 1     # inside the black hole's neighbour wait
+	interrupt "$sig" "route blue 192.0.2.0/24" 2 2     # two scenarios at once, both in their probes
+done
+tests/host-snapshot >"$tmp/after"
+diff -u "$tmp/before" "$tmp/after" >"$tmp/diff"
+ok $? "afterwards the starting namespace is unchanged" || diag "$tmp/diff"
+done_testing
