@@ -51,11 +51,22 @@ ok $(( $? == 2 ? 0 : 1 )) "a bad --timeout-scale: exit 2"
 ok $(( $? == 2 ? 0 : 1 )) "run without a scenario: exit 2"
 
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$NSHARNESS" check scenarios/seed.scn >/dev/null 2>&1
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+	as_nobody "$NSHARNESS" check scenarios/seed.scn >/dev/null 2>&1
 	ok $? "check works without privilege"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$NSHARNESS" run scenarios/seed.scn >"$tmp/out" 2>"$tmp/err"
-	ok $(( $? == 3 ? 0 : 1 )) "run without privilege: exit 3 (cannot run here)"
-	grep -q "^1..0 # SKIP cannot create network namespaces" "$tmp/out"
-	ok $? "run without privilege: a TAP skip with the reason" || diag "$tmp/out" "$tmp/err"
+	as_nobody "$NSHARNESS" run scenarios/seed.scn >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	if as_nobody unshare -Ur true 2>/dev/null; then
+		ok $status "run without root: inside a user namespace of its own, the reference scenario passes" ||
+			diag "$tmp/out" "$tmp/err"
+		as_nobody "$NSHARNESS" run -q scenarios/broken/no-masquerade.scn scenarios/seed6.scn >"$tmp/out" 2>&1
+		ok $(( $? == 1 ? 0 : 1 )) "run without root: a broken scenario still fails (exit 1)"
+		grep -q "^not ok 5 - no-masquerade: nat$" "$tmp/out" && grep -q "^ok 10 - seed6: nat$" "$tmp/out"
+		ok $? "run without root: the same verdicts as with root" || diag "$tmp/out"
+	else
+		ok $(( status == 3 ? 0 : 1 )) "run without root where user namespaces are forbidden: exit 3"
+		grep -q "^1..0 # SKIP cannot create network namespaces" "$tmp/out"
+		ok $? "run without root: a TAP skip that says why" || diag "$tmp/out" "$tmp/err"
+	fi
 fi
 done_testing

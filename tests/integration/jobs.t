@@ -2,7 +2,7 @@
 # --jobs: concurrent scenarios never interfere and the report keeps the scenarios' order.
 # --shard: the shards of a suite partition it.
 . tests/integration/lib.sh
-skip_unless_root
+skip_unless_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 set -- scenarios/seed.scn scenarios/seed6.scn scenarios/broken/no-masquerade.scn scenarios/seed.scn \

@@ -13,9 +13,10 @@ ok() {   # ok CONDITION-STATUS DESCRIPTION; returns the status, so `ok $? "..." 
 
 diag() { sed 's/^/# /' "$@"; }
 
-skip_unless_root() {
-	if [ "$(id -u)" -ne 0 ]; then
-		echo "1..0 # SKIP needs root to create network namespaces"
+# Tests that build worlds need root, or (for nsharness run without root) unprivileged user namespaces.
+skip_unless_namespaces() {
+	if [ "$(id -u)" -ne 0 ] && ! unshare -Ur true 2>/dev/null; then
+		echo "1..0 # SKIP neither root nor unprivileged user namespaces: nsharness cannot build worlds here"
 		exit 0
 	fi
 }

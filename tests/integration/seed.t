@@ -1,7 +1,7 @@
 #!/bin/bash
 # The reference scenario passes every stage, and its TAP is accepted by prove.
 . tests/integration/lib.sh
-skip_unless_root
+skip_unless_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

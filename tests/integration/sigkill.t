@@ -2,7 +2,7 @@
 # SIGKILL in the middle of a run leaves nothing: no interface, no named or mounted namespace, and no process
 # holds any of the run's namespaces (so the kernel frees them and every veth in them).
 . tests/integration/lib.sh
-skip_unless_root
+skip_unless_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
 

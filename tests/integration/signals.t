@@ -3,7 +3,7 @@
 # with parallel scenarios): afterwards no process or mount holds any of the run's namespaces, the starting
 # namespace is unchanged, and SIGINT/SIGTERM still write the results gathered so far (exit 4).
 . tests/integration/lib.sh
-skip_unless_root
+skip_unless_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
 

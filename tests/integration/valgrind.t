@@ -1,0 +1,93 @@
+#!/bin/bash
+# Under valgrind, a passing and a failing scenario (evidence written) run without a memory error or a leak.
+. tests/integration/lib.sh
+skip_unless_namespaces
+if ! command -v valgrind >/dev/null; then
+	echo "1..0 # SKIP valgrind is not installed"
+	exit 0
+fi
+if ldd "$NSHARNESS" 2>/dev/null | grep -q libasan; then
+	echo "1..0 # SKIP $NSHARNESS is built with AddressSanitizer (SANITIZE=1); valgrind cannot run it"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# libmnl before 1.0.5 does not zero a netlink attribute's padding, so a request built in an unzeroed buffer
+# sends a few uninitialised bytes to the kernel.  libnftables (the ruleset dump) does it in its own code;
+# the two nsharness-* entries are nsharness's buffers, counted by the TODO point below until they are zeroed.
+cat >"$tmp/supp" <<'EOF'
+{
+   libnftables-netlink-padding
+   Memcheck:Param
+   socketcall.sendto(msg)
+   fun:sendto
+   ...
+   obj:*/libnftables.so*
+}
+{
+   nsharness-nft-apply-padding
+   Memcheck:Param
+   socketcall.sendto(msg)
+   fun:sendto
+   ...
+   fun:nft_apply
+}
+{
+   nsharness-nft-dump-padding
+   Memcheck:Param
+   socketcall.sendto(msg)
+   fun:sendto
+   ...
+   fun:send_dump
+}
+EOF
+
+# vg NAME ARGS...: nsharness ARGS under valgrind, its report in $tmp/NAME.vg; exit 99 on any error or leak.
+vg() {
+	local name=$1
+	shift
+	valgrind -v --log-file="$tmp/$name.vg" --suppressions="$tmp/supp" --error-exitcode=99 --leak-check=full \
+		--errors-for-leak-kinds=definite,indirect "$NSHARNESS" "$@" >"$tmp/$name.tap" 2>"$tmp/$name.err"
+}
+
+# The report's errors and leaks, without valgrind's chatter.
+vg_diag() { grep -v -e '^--' -e '^==[0-9]*== *$' "$tmp/$1.vg" | diag; }
+
+no_errors() { grep -q "ERROR SUMMARY: 0 errors from 0 contexts" "$tmp/$1.vg"; }
+
+vg seed run -q --timeout-scale 5 scenarios/seed.scn
+status=$?
+ok $status "seed.scn under valgrind: exit 0 (no memory error, no leak)" || { vg_diag seed; diag "$tmp/seed.err"; }
+no_errors seed
+ok $? "seed.scn under valgrind: valgrind reports 0 errors" || vg_diag seed
+grep -q "definitely lost: 0 bytes\|All heap blocks were freed" "$tmp/seed.vg"
+ok $? "seed.scn under valgrind: nothing definitely lost" || vg_diag seed
+[ "$(grep -c '^ok [0-9]* - seed: ' "$tmp/seed.tap")" -eq 5 ] && grep -q '^1\.\.5$' "$tmp/seed.tap" &&
+	! grep -q '^not ok' "$tmp/seed.tap"
+ok $? "seed.scn under valgrind: the TAP is all ok" || diag "$tmp/seed.tap" "$tmp/seed.err"
+
+broken=scenarios/broken/no-masquerade.scn
+stage=$(annotation must-fail "$broken")
+vg broken run -q --timeout-scale 5 --out "$tmp/out" "$broken"
+status=$?
+ok $(( status == 1 ? 0 : 1 )) "$broken under valgrind: exit 1 (a stage failed; no valgrind error)" ||
+	{ echo "# exit status $status"; vg_diag broken; diag "$tmp/broken.err"; }
+no_errors broken
+ok $? "$broken under valgrind: valgrind reports 0 errors" || vg_diag broken
+grep -q "^not ok [0-9]* - no-masquerade: $stage\$" "$tmp/broken.tap" &&
+	[ "$(grep -c '^not ok' "$tmp/broken.tap")" -eq 1 ]
+ok $? "$broken under valgrind: only '$stage' is not ok" || diag "$tmp/broken.tap"
+ls "$tmp/out/no-masquerade/$stage/"*.pcap "$tmp/out/no-masquerade/$stage/"*.state >/dev/null 2>&1
+ok $? "$broken under valgrind: --out kept the captures and state dumps" || ls -R "$tmp/out" | diag
+
+# Known, reported: harness/nft_expr.c (nft_batch_build's malloc) and harness/nft.c (send_dump's stack buffer)
+# hand libmnl unzeroed buffers.  Once they are zeroed this passes: drop the TODO and the nsharness-* entries.
+n=$((n + 1))
+if grep -q "used_suppression: .* nsharness-" "$tmp/seed.vg" "$tmp/broken.vg"; then
+	echo "not ok $n - nsharness's netlink requests carry no uninitialised bytes # TODO zero the nft buffers"
+	grep -h "used_suppression: .* nsharness-" "$tmp/seed.vg" "$tmp/broken.vg" | sed 's/^--[0-9]*-- */# /'
+else
+	echo "ok $n - nsharness's netlink requests carry no uninitialised bytes # TODO zero the nft buffers"
+fi
+done_testing
