@@ -78,6 +78,32 @@ $(BUILD)/bench/floor: $(BUILD)/bench/floor.o $(LIB_OBJ)
 bench: nsharness $(BUILD)/bench/floor
 	bench/compare
 
+# fuzz: builds the scenario parser's libFuzzer target (ASan, UBSan; tests/fuzz/fuzz_parse.c says more); with
+# FUZZ_SECONDS=N runs it N s on build/fuzz/corpus, seeded from tests/fuzz/corpus; crashes in build/fuzz/crashes/.
+FUZZ_CC ?= clang
+FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -g -O1 -fsanitize=fuzzer,address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_SRC := tests/fuzz/fuzz_parse.c \
+	$(addprefix harness/,lexer.c parse.c parse_args.c parse_expect.c parse_world.c addr.c suggest.c)
+FUZZ_BIN := build/fuzz/fuzz_parse
+FUZZ_ARGS := -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=512 -max_len=65536 \
+	-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/crashes/ -print_final_stats=1
+
+.PHONY: fuzz
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard harness/*.h)
+	@mkdir -p $(dir $@)
+	$(say) FUZZ $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRC)
+
+fuzz: $(FUZZ_BIN)
+ifneq ($(FUZZ_SECONDS),)
+	@mkdir -p build/fuzz/corpus build/fuzz/crashes
+	@cp tests/fuzz/corpus/* build/fuzz/corpus/
+	$(FUZZ_BIN) $(FUZZ_ARGS) build/fuzz/corpus
+else
+	@echo "built $(FUZZ_BIN); run it with: make fuzz FUZZ_SECONDS=600"
+endif
+
 install: nsharness
 	install -d $(DESTDIR)$(BINDIR)
 	install -m 0755 nsharness $(DESTDIR)$(BINDIR)/nsharness

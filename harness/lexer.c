@@ -198,7 +198,13 @@ int lexer_next(struct lexer *lx, struct lex_line *out, struct lex_error *err)
 	out->ntok = 0;
 	if (c.n > 0 && start[c.n - 1] == '\r')
 		c.n--;
-	if (c.n > LEX_MAX_LINE)
+	if (c.n > LEX_MAX_LINE) {
+		/* A binary file is told it is not text, rather than that its first "line" is long. */
+		const char *nul = memchr(start, '\0', c.n);
+
+		if (nul)
+			return bad_byte(&c, (size_t)(nul - start));
 		return fail(&c, LEX_MAX_LINE, "line longer than %d bytes", LEX_MAX_LINE);
+	}
 	return cut_line(&c) ? -1 : 1;
 }

@@ -359,9 +359,12 @@ int addr_port_arg(struct stmt *st, const struct token *t, struct addr *a, uint16
 			    t->s + at, t->s);
 	if (r == ADDR_OK && (*port || !need_port))
 		return 0;
-	if (r == ADDR_OK && a->family == AF_INET6)
-		return serr(st, t->col, "missing port in '%s': write an IPv6 address with a port as [%s]:PORT",
-			    t->s, t->s);
+	if (r == ADDR_OK && a->family == AF_INET6) {
+		bool bracketed = t->s[0] == '[';
+
+		return serr(st, t->col, "missing port in '%s': write an IPv6 address with a port as %s%s%s:PORT",
+			    t->s, bracketed ? "" : "[", t->s, bracketed ? "" : "]");
+	}
 	if (need_port)
 		return serr(st, t->col, "%s '%s': expected ADDR:PORT such as 198.51.100.2:8080 or "
 			    "[2001:db8::2]:8080", r ? "bad address" : "missing port in", t->s);
