@@ -48,20 +48,38 @@ static void dump_namespaces(struct world *w, const char *dir, struct stage_resul
 	}
 }
 
+static int stage_dir(const char *out, const struct scenario *sc, const struct stage *stage, char *dir, size_t len)
+{
+	int ret = snprintf(dir, len, "%s/%s/%s", out, sc->name, stage->name) >= (int)len ? -ENAMETOOLONG : mkdir_p(dir);
+
+	if (ret)
+		fprintf(stderr, "nsharness: cannot create %s for the evidence: %s\n", dir, strerror(-ret));
+	return ret;
+}
+
+void artifacts_write_log(const char *out, const struct scenario *sc, const struct stage *stage, const char *log,
+			 struct stage_result *st)
+{
+	char dir[4096], path[4096 + 16];
+	FILE *f;
+
+	if (stage_dir(out, sc, stage, dir, sizeof(dir)))
+		return;
+	snprintf(path, sizeof(path), "%s/programs.log", dir);
+	f = fopen(path, "w");
+	if (f && fputs(log, f) >= 0 && fclose(f) == 0)
+		add(st, path);
+	else if (f)
+		fclose(f);
+}
+
 void artifacts_write(struct world *w, const char *out, const struct stage *stage, struct stage_captures *caps,
 		     struct stage_result *st)
 {
 	char dir[4096];
-	int ret;
 
-	if (snprintf(dir, sizeof(dir), "%s/%s/%s", out, w->sc->name, stage->name) >= (int)sizeof(dir))
-		ret = -ENAMETOOLONG;
-	else
-		ret = mkdir_p(dir);
-	if (ret) {
-		fprintf(stderr, "nsharness: cannot create %s for the evidence: %s\n", dir, strerror(-ret));
+	if (stage_dir(out, w->sc, stage, dir, sizeof(dir)))
 		return;
-	}
 	if (caps)
 		stage_captures_write(w, caps, dir, st);
 	if (st->status == STAGE_FAIL)

@@ -12,6 +12,10 @@
 void artifacts_write(struct world *w, const char *out, const struct stage *stage, struct stage_captures *caps,
 		     struct stage_result *st);
 
+/* Writes what the stage's programs (exec and script steps) printed as OUT/SCENARIO/STAGE/programs.log. */
+void artifacts_write_log(const char *out, const struct scenario *sc, const struct stage *stage, const char *log,
+			 struct stage_result *st);
+
 /* mkdir -p.  0 or -errno. */
 int mkdir_p(const char *path);
 

@@ -44,6 +44,7 @@ struct options {
 	bool quiet;
 	unsigned jobs;            /* --jobs; 0: the number of CPUs */
 	unsigned shard_k, shard_n;   /* --shard K/N; n 0: no sharding */
+	const char *host;         /* verify --host: the scenario's name for the namespace we run in */
 };
 
 struct command {
@@ -323,9 +324,41 @@ static int cmd_run(const struct options *opt, int argc, char **argv)
 	return ret;
 }
 
+/* verify: entering the setup's named namespaces needs the privilege that owns them: root. */
+static int cmd_verify(const struct options *opt, int argc, char **argv)
+{
+	struct options vopt = *opt;
+	struct scenario *s = NULL;
+	int ret = EXIT_USAGE;
+
+	if (argc != 1) {
+		fprintf(stderr, "nsharness verify: one scenario at a time (it describes one existing setup)\n");
+		return EXIT_USAGE;
+	}
+	if (opt->run.vacuity) {
+		fprintf(stderr, "nsharness verify: --vacuity needs the scenario's steps, which verify never applies\n");
+		return EXIT_USAGE;
+	}
+	vopt.run.verify_host = opt->host ? opt->host : "host";
+	vopt.jobs = 1;
+	if (scenario_load(argv[0], &s, stderr))
+		return EXIT_USAGE;
+	if (!(has_capability(CAP_SYS_ADMIN) && has_capability(CAP_NET_ADMIN))) {
+		fprintf(stderr, "nsharness verify: entering the setup's namespaces needs root (CAP_SYS_ADMIN)\n");
+		printf("1..0 # SKIP verify needs root to enter the setup's namespaces\n");
+		ret = EXIT_CANNOT_RUN;
+	} else {
+		ret = run_all(&vopt, &s, 1);
+	}
+	scenario_free(s);
+	return ret;
+}
+
 static const struct command commands[] = {
 	{ "run", cmd_run, "build each scenario in throwaway namespaces and check its stages (TAP on stdout)" },
 	{ "check", cmd_check, "parse and validate scenarios only; needs no privilege, creates nothing" },
+	{ "verify", cmd_verify, "check an existing setup (this namespace as host, others from /run/netns)\n"
+				"           against a scenario's expectations; creates and changes nothing" },
 };
 
 static void usage(FILE *out)
@@ -355,6 +388,8 @@ static void usage(FILE *out)
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
 		     "  -h, --help               this text\n"
 		     "  -V, --version            the version\n"
+		     "\noptions (verify):\n"
+		     "      --host NS            the scenario's namespace that is this one (default: host)\n"
 		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
 		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
 		     "results so far were written), 5 all passed but the kernel became tainted during the run\n");
@@ -400,6 +435,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "vacuity", no_argument, NULL, 'P' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "scenario-timeout", required_argument, NULL, 'D' },
+		{ "host", required_argument, NULL, 'H' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -453,6 +489,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 				fprintf(stderr, "nsharness: --jobs takes a number from 1 to 1024, not '%s'\n", optarg);
 				return -1;
 			}
+			break;
+		case 'H':
+			opt->host = optarg;
 			break;
 		case 'D':
 			if (parse_count(optarg, &opt->run.scenario_timeout_ms) || opt->run.scenario_timeout_ms == 0 ||

@@ -51,7 +51,11 @@ enum step_kind {
 	STEP_SNAT,                /* snat NS [from P] [oif IF] to ADDR */
 	STEP_DNAT,                /* dnat NS [iif IF] tcp|udp PORT to ADDR[:PORT] */
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
+	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
+	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
 };
+
+#define EXEC_MAX_ARGS 64
 
 enum verdict_word { VERDICT_ACCEPT, VERDICT_DROP };
 
@@ -97,6 +101,14 @@ struct step {
 			uint16_t to_port;            /* 0 = same port */
 		} dnat;
 		struct { int proto; uint16_t port; } listen;
+		struct {
+			char **argv;                 /* NULL-terminated, owned */
+			unsigned argc;
+		} exec;
+		struct {
+			char *path;                  /* resolved against the scenario file's folder, owned */
+			uint64_t creates;            /* bit i: the script creates namespace i (declared here) by name */
+		} script;
 	} u;
 };
 
@@ -157,6 +169,8 @@ struct stage {
 struct netns_decl {
 	char name[NAME_MAX_LEN + 1];
 	struct loc loc;
+	bool external;            /* created by name by a script step ("creates"); bound once that step ran */
+	bool open;                /* a script acts in it: its interfaces need not be declared in the file */
 };
 
 struct scenario {

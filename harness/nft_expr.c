@@ -45,6 +45,8 @@ int nft_step_chain(const struct step *s)
 	case STEP_ROUTE:
 	case STEP_SYSCTL:
 	case STEP_LISTEN:
+	case STEP_EXEC:
+	case STEP_SCRIPT:
 		break;
 	}
 	return -1;

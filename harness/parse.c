@@ -233,17 +233,19 @@ static int st_about(struct stmt *st)
 	return p->s->about ? 0 : oom(p);
 }
 
-/* Declares each name; a wrong one is reported and the others still declared. */
-static int st_netns(struct stmt *st)
+/* Declares the namespaces named by words [from, st->end); a wrong one is reported and the others still
+ * declared.  Returns 0 or -1; *mask gets a bit per namespace declared (may be NULL). */
+int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask)
 {
 	struct scenario *s = st->p->s;
 	int ret = 0, i;
 
-	if (st->end == 1) {
+	if (st->end <= from) {
+		st->i = st->end;
 		want(st, "NAME");         /* reports it missing */
 		return -1;
 	}
-	for (unsigned k = 1; k < st->end; k++) {
+	for (unsigned k = from; k < st->end; k++) {
 		const struct token *t = &st->l->tok[k];
 
 		if (check_name(st, t, "namespace")) {
@@ -255,10 +257,19 @@ static int st_netns(struct stmt *st)
 			return serr(st, t->col, "too many namespaces (at most %d)", MAX_NETNS);
 		} else {
 			memcpy(s->netns[s->nnetns].name, t->s, strlen(t->s) + 1);
-			s->netns[s->nnetns++].loc = loc_of(st, k);
+			s->netns[s->nnetns].loc = loc_of(st, k);
+			if (mask)
+				*mask |= 1ull << s->nnetns;
+			s->nnetns++;
 		}
 	}
+	st->i = st->end;
 	return ret;
+}
+
+static int st_netns(struct stmt *st)
+{
+	return declare_namespaces(st, 1, NULL);
 }
 
 /* Ends the current stage, which must have had an expectation. */
@@ -324,6 +335,8 @@ static const struct {
 	{ "snat", "NS [from PREFIX] [oif IF] to ADDR", st_nat, ANYWHERE },
 	{ "dnat", "NS [iif IF] tcp|udp PORT to ADDR[:PORT]", st_dnat, ANYWHERE },
 	{ "listen", "NS tcp|udp PORT", st_listen, ANYWHERE },
+	{ "exec", "NS PROGRAM [ARG...]", st_exec, ANYWHERE },
+	{ "script", "NS PATH [creates NAME...]", st_script, ANYWHERE },
 	{ "stage", "NAME", st_stage, ANYWHERE },
 	{ "expect", "KIND ... [fails]", st_expect, ANYWHERE },
 };
@@ -354,7 +367,7 @@ static void statement(struct parser *p, const struct lex_line *l)
 {
 	const struct token *t = &l->tok[0];
 	struct stmt st = { .p = p, .l = l, .i = 1, .end = l->ntok };
-	unsigned k;
+	unsigned k, before = p->nerrors;
 
 	p->nstmts++;
 	for (k = 0; k < NSTATEMENTS && strcmp(t->s, statements[k].word); k++)
@@ -379,7 +392,9 @@ static void statement(struct parser *p, const struct lex_line *l)
 		serr(&st, t->col, "'%s' must come before the first stage", t->s);
 		return;
 	}
-	statements[k].fn(&st);
+	/* A statement refused without a message would be dropped from a file that is then accepted. */
+	if (statements[k].fn(&st) && p->nerrors == before)
+		perr(p, l->lineno, t->col, "internal error: '%s' refused without a reason", t->s);
 }
 
 /* What can only be checked at the end. */
@@ -490,8 +505,10 @@ void scenario_free(struct scenario *s)
 {
 	if (!s)
 		return;
-	for (unsigned i = 0; i < s->nsteps; i++)
+	for (unsigned i = 0; i < s->nsteps; i++) {
 		free(s->steps[i].text);
+		step_free_args(&s->steps[i]);
+	}
 	for (unsigned i = 0; i < s->nexpects; i++)
 		free(s->expects[i].text);
 	free(s->steps);

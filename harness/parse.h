@@ -107,6 +107,10 @@ int st_forward(struct stmt *st);
 int st_nat(struct stmt *st);
 int st_dnat(struct stmt *st);
 int st_listen(struct stmt *st);
+int st_exec(struct stmt *st);
+int st_script(struct stmt *st);
+void step_free_args(struct step *step);                               /* exec's argv, script's path */
+int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask);
 int st_expect(struct stmt *st);
 
 #endif

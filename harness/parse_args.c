@@ -246,7 +246,7 @@ static int check_declared(struct stmt *st, unsigned ns, const char *name, unsign
 	struct suggest sg;
 	char h[HINT_LEN];
 
-	if (!strcmp(name, "lo") || if_find(p, ns, name))
+	if (!strcmp(name, "lo") || if_find(p, ns, name) || p->s->netns[ns].open)
 		return 0;
 	suggest_init(&sg, name, strlen(name));
 	suggest_offer(&sg, "lo");

@@ -42,7 +42,7 @@ static void stage_reason(struct stage_result *st)
 	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
 		const struct expect_result *x = &st->expects[pass % st->nexpects];
 
-		if (x->check.status == CHECK_PASS || (pass < st->nexpects && x->expect->kind != EXPECT_CAPTURE))
+		if (!check_failed(x->check.status) || (pass < st->nexpects && x->expect->kind != EXPECT_CAPTURE))
 			continue;
 		snprintf(st->reason, sizeof(st->reason), "%s: %s", x->expect->text,
 			 x->check.cause[0] ? x->check.cause : x->check.got);
@@ -86,15 +86,31 @@ static void judge_vacuity(struct stage_result *st, const bool *held)
 	}
 }
 
+/* Failed when an expectation failed; skipped when every one was skipped (the first one's reason says why). */
+static void judge_stage(struct stage_result *st)
+{
+	unsigned skipped = 0;
+
+	for (unsigned i = 0; i < st->nexpects; i++) {
+		const struct check *c = &st->expects[i].check;
+
+		if (check_failed(c->status))
+			st->status = STAGE_FAIL;
+		skipped += c->status == CHECK_SKIP;
+	}
+	if (st->status != STAGE_FAIL && st->nexpects && skipped == st->nexpects) {
+		st->status = STAGE_SKIP;
+		snprintf(st->reason, sizeof(st->reason), "%s", st->expects[0].check.got);
+	}
+}
+
 static void run_expectations(struct world *w, const struct stage *stage, struct stage_captures *caps,
 			     const bool *held, struct stage_result *st)
 {
 	probe_all(w, stage, caps, st);
 	if (held)
 		judge_vacuity(st, held);
-	for (unsigned i = 0; i < stage->nexpects; i++)
-		if (st->expects[i].check.status != CHECK_PASS)
-			st->status = STAGE_FAIL;
+	judge_stage(st);
 	if (st->status == STAGE_FAIL) {
 		diagnose_stage(w, stage, st);
 		stage_reason(st);
@@ -128,6 +144,8 @@ static int apply_steps(struct world *w, unsigned index, const struct run_options
 	const struct stage *stage = &sc->stages[index];
 	int ret = 0;
 
+	if (w->attached)
+		return 0;   /* verify: the setup is what it is */
 	if (index == 0 && sc->nsetup) {
 		if (opt->verbose)
 			log_steps(sc, 0, sc->nsetup);
@@ -139,6 +157,22 @@ static int apply_steps(struct world *w, unsigned index, const struct run_options
 		ret = world_apply(w, stage->first_step, stage->nsteps, st->reason, sizeof(st->reason));
 	}
 	return ret;
+}
+
+/* What exec and script steps printed: on stderr with --verbose, under --out when the stage failed (or
+ * --keep-captures), and its last line already in a failed step's reason. */
+static void keep_program_output(struct world *w, const struct run_options *opt, const struct stage *stage,
+				struct stage_result *st)
+{
+	char *log = world_take_log(w);
+
+	if (!log)
+		return;
+	if (opt->verbose)
+		fputs(log, stderr);
+	if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
+		artifacts_write_log(opt->out_dir, w->sc, stage, log, st);
+	free(log);
 }
 
 static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
@@ -166,6 +200,7 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 			artifacts_write(w, opt->out_dir, stage, &caps, st);
 		stage_captures_close(&caps);
 	}
+	keep_program_output(w, opt, stage, st);
 	st->seconds = clock_now_s() - start;
 }
 
@@ -255,7 +290,9 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 	clock_set_scenario_deadline(opt->scenario_timeout_ms ? deadline_after(opt->scenario_timeout_ms) : 0);
 	if (clock_interrupted()) {
 		skip_rest(res, 0, stop_reason(), reps, nreps);
-	} else if (!(w = malloc(sizeof(*w))) || (ret = world_create(w, sc, err, sizeof(err)))) {
+	} else if (!(w = malloc(sizeof(*w))) ||
+		   (ret = opt->verify_host ? world_attach(w, sc, opt->verify_host, err, sizeof(err)) :
+					     world_create(w, sc, err, sizeof(err)))) {
 		fail_all(res, w ? err : "out of memory", reps, nreps);
 		ret = ret ? ret : -ENOMEM;
 	} else {

@@ -11,6 +11,7 @@ struct run_options {
 	bool keep_captures;       /* --keep-captures: every stage's captures, passing ones too */
 	bool vacuity;             /* --vacuity: each stage's checks must fail before its steps are applied */
 	unsigned scenario_timeout_ms;   /* --scenario-timeout: a scenario's whole run (scaled); 0 for none */
+	const char *verify_host;  /* verify mode: the scenario's name for the namespace we run in; NULL: run */
 };
 
 /* Builds the scenario's world, applies each stage's steps and checks its expectations, reporting each stage

@@ -3,6 +3,7 @@
 #include "harness/netns.h"
 #include "harness/nft.h"
 #include "harness/rtnl_msg.h"
+#include "harness/sandbox.h"
 #include "probes/conn.h"
 
 #include <errno.h>
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+
+/* Deadlines for real programs (scaled): a command, and a whole setup script. */
+enum { EXEC_TIMEOUT_MS = 30000, SCRIPT_TIMEOUT_MS = 60000 };
 
 static int ifindex_of(struct world *w, const struct ifref *ref, char *msg, size_t msglen)
 {
@@ -114,6 +118,86 @@ static int do_listen(struct world *w, const struct step *st, char *msg, size_t m
 	return 0;
 }
 
+/* The tail of a program's output, for a one-line message: its last non-empty line. */
+static const char *last_line(const char *out, char *buf, size_t len)
+{
+	const char *end = out + strlen(out), *start;
+
+	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	for (start = end; start > out && start[-1] != '\n'; start--)
+		;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return buf;
+}
+
+/* How a program ended, in words; 0 when it exited 0. */
+static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char *msg, size_t msglen)
+{
+	char line[256];
+
+	if (r->timed_out)
+		snprintf(msg, msglen, "still running after %u ms: killed", timeout_ms);
+	else if (r->signal)
+		snprintf(msg, msglen, "killed by signal %d: %s", r->signal, last_line(r->output, line, sizeof(line)));
+	else if (r->status)
+		snprintf(msg, msglen, "exited with status %d: %s", r->status, last_line(r->output, line, sizeof(line)));
+	else
+		return 0;
+	return -ECANCELED;
+}
+
+static int do_exec(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = st->u.exec.argv, .timeout_ms = EXEC_TIMEOUT_MS };
+	struct sandbox_result r;
+	int ret = sandbox_exec(&run, &r, msg, msglen);
+
+	if (ret == 0) {
+		world_log_output(w, st, r.output);
+		ret = judge_exit(&r, EXEC_TIMEOUT_MS, msg, msglen);
+		sandbox_result_free(&r);
+	}
+	return ret;
+}
+
+/* The script runs as st->ns; the namespaces it creates by name are bound into the world after it. */
+static int do_script(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	const struct scenario *sc = w->sc;
+	const char *names[MAX_NETNS + 1];
+	unsigned idx[MAX_NETNS], n = 0;
+	char *const argv[] = { "/bin/sh", st->u.script.path, NULL };
+	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = argv, .timeout_ms = SCRIPT_TIMEOUT_MS,
+				   .collect = names };
+	struct sandbox_result r;
+	int ret;
+
+	for (unsigned i = 0; i < sc->nnetns; i++)
+		if (st->u.script.creates & (1ull << i)) {
+			idx[n] = i;
+			names[n++] = sc->netns[i].name;
+		}
+	names[n] = NULL;
+	ret = sandbox_exec(&run, &r, msg, msglen);
+	if (ret)
+		return ret;
+	world_log_output(w, st, r.output);
+	ret = judge_exit(&r, SCRIPT_TIMEOUT_MS, msg, msglen);
+	for (unsigned k = 0; k < n && ret == 0; k++) {
+		if (r.fds[k] < 0) {
+			snprintf(msg, msglen, "the script did not create namespace '%s' (no /run/netns/%s after it ran)",
+				 names[k], names[k]);
+			ret = -ENOENT;
+		} else {
+			ret = world_bind(w, idx[k], r.fds[k], msg, msglen);
+			r.fds[k] = -1;   /* the world owns it now, bound or closed */
+		}
+	}
+	sandbox_result_free(&r);
+	return ret;
+}
+
 bool step_is_firewall(const struct step *st)
 {
 	switch (st->kind) {
@@ -130,6 +214,8 @@ bool step_is_firewall(const struct step *st)
 	case STEP_ROUTE:
 	case STEP_SYSCTL:
 	case STEP_LISTEN:
+	case STEP_EXEC:
+	case STEP_SCRIPT:
 		break;
 	}
 	return false;
@@ -137,6 +223,11 @@ bool step_is_firewall(const struct step *st)
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
+	if (w->ns[st->ns].fd < 0) {
+		snprintf(msg, msglen, "namespace '%s' does not exist yet: the script that creates it has not run",
+			 w->sc->netns[st->ns].name);
+		return -ENOENT;
+	}
 	switch (st->kind) {
 	case STEP_VETH:
 		return do_veth(w, st, msg, msglen);
@@ -151,6 +242,10 @@ int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen
 		return do_sysctl(w, st, msg, msglen);
 	case STEP_LISTEN:
 		return do_listen(w, st, msg, msglen);
+	case STEP_EXEC:
+		return do_exec(w, st, msg, msglen);
+	case STEP_SCRIPT:
+		return do_script(w, st, msg, msglen);
 	case STEP_FORWARD_POLICY:
 	case STEP_FORWARD_RULE:
 	case STEP_MASQUERADE:

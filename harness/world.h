@@ -29,6 +29,10 @@ struct world {
 	struct listener *listeners[MAX_LISTENERS];
 	unsigned nlisteners;
 	char buf[NL_BUF_SIZE];    /* request buffer, one request at a time */
+	bool attached;            /* verify mode: an existing setup, looked at and never changed */
+	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
+	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
+	size_t programs_len;
 };
 
 /* Creates the scenario's namespaces.  0, or -errno with a message in err ("cannot create namespace: ..."). */
@@ -37,6 +41,22 @@ int world_create(struct world *w, const struct scenario *sc, char *err, size_t e
  * and err reads "FILE:LINE: STEP TEXT: kernel message". */
 int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
 void world_destroy(struct world *w);
+
+/* Verify mode: the scenario's namespaces are existing ones: host_name is the namespace nsharness runs in,
+ * every other name is /run/netns/NAME (or /var/run/netns/NAME).  Opens sockets in them and changes
+ * nothing.  A namespace that does not exist is left unbound, with the reason in w->missing.  0, or -errno
+ * when not even the sockets could be opened. */
+int world_attach(struct world *w, const struct scenario *sc, const char *host_name, char *err, size_t errlen);
+
+/* Binds namespace ns (declared as created by a script) to fd, which the world then owns (closed on
+ * failure too), and opens the world's sockets inside it.  0, or -errno with why in msg. */
+int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen);
+
+/* Keeps what a program step printed, headed by the step's location and text. */
+void world_log_output(struct world *w, const struct step *st, const char *output);
+
+/* Hands the kept program output to the caller (to free), and starts afresh; NULL when there is none. */
+char *world_take_log(struct world *w);
 
 /* The ifindex of interface name in namespace ns, or -errno (-ENODEV when there is none). */
 int world_ifindex(struct world *w, unsigned ns, const char *name);

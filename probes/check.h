@@ -7,8 +7,16 @@
 #define NSH_CHECK_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 
-enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_ERROR };
+/* CHECK_SKIP: not run at all, for a reason in got (verify mode: the check needs something nsharness would
+ * have to create). */
+enum check_status { CHECK_PASS, CHECK_FAIL, CHECK_ERROR, CHECK_SKIP };
+
+static inline bool check_failed(enum check_status s)
+{
+	return s == CHECK_FAIL || s == CHECK_ERROR;
+}
 
 struct check {
 	enum check_status status;

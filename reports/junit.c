@@ -124,7 +124,7 @@ static void problem(FILE *out, const char *element, const char *type, const stru
 	xml_text(out, reason);
 	fputc('\n', out);
 	for (unsigned i = 0; i < st->nexpects; i++)
-		if (st->expects[i].check.status != CHECK_PASS)
+		if (check_failed(st->expects[i].check.status))
 			detail(out, &st->expects[i]);
 	fprintf(out, "</%s>\n", element);
 }

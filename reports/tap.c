@@ -79,7 +79,7 @@ static void diagnostics(FILE *out, const char *pad, const struct stage_result *s
 	field(out, key, "cause", st->reason);
 	fprintf(out, "%s  duration_ms: %.1f\n%s  failures:\n", pad, st->seconds * 1000, pad);
 	for (unsigned i = 0; i < st->nexpects; i++)
-		if (st->expects[i].check.status != CHECK_PASS)
+		if (check_failed(st->expects[i].check.status))
 			failure(out, pad, &st->expects[i]);
 	if (st->nartifacts)
 		fprintf(out, "%s  artifacts:\n", pad);

@@ -1,0 +1,63 @@
+/* attach.c — verify mode's world: existing namespaces, opened by name, never changed. */
+#include "harness/world.h"
+#include "harness/netns.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Only sockets: no sysctl, no link, nothing a later look at the namespace could tell apart. */
+static int open_sockets(void *p)
+{
+	struct world_ns *ns = p;
+	int ret = nl_open_here(&ns->rtnl, NETLINK_ROUTE, 0);
+
+	if (ret)
+		return ret;
+	ns->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return ns->ioctl_fd < 0 ? -errno : 0;
+}
+
+static int open_named(const char *name, char *why, size_t len)
+{
+	static const char *const dirs[] = { "/run/netns", "/var/run/netns" };
+	char path[128];
+	int fd = -1;
+
+	for (unsigned i = 0; i < 2 && fd < 0; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		snprintf(why, len, "namespace '%s' does not exist (no /run/netns/%s)", name, name);
+	return fd;
+}
+
+int world_attach(struct world *w, const struct scenario *sc, const char *host_name, char *err, size_t errlen)
+{
+	memset(w, 0, sizeof(*w));
+	w->sc = sc;
+	w->attached = true;
+	for (unsigned i = 0; i < sc->nnetns; i++) {
+		struct world_ns *ns = &w->ns[i];
+		int ret;
+
+		ns->fd = ns->ioctl_fd = -1;
+		w->nns = i + 1;
+		if (!strcmp(sc->netns[i].name, host_name))
+			ns->fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+		else
+			ns->fd = open_named(sc->netns[i].name, w->missing[i], sizeof(w->missing[i]));
+		if (ns->fd < 0)
+			continue;
+		ret = netns_run(ns->fd, open_sockets, ns);
+		if (ret) {
+			snprintf(err, errlen, "cannot open sockets in namespace '%s': %s", sc->netns[i].name, strerror(-ret));
+			return ret;
+		}
+	}
+	return 0;
+}
