@@ -1,6 +1,7 @@
 /* main.c — the command line: nsharness run|check [options] SCENARIO... */
 #include "harness/clock.h"
 #include "harness/model.h"
+#include "harness/backends.h"
 #include "harness/jobs.h"
 #include "harness/rootless.h"
 #include "harness/runner.h"
@@ -45,6 +46,8 @@ struct options {
 	unsigned jobs;            /* --jobs; 0: the number of CPUs */
 	unsigned shard_k, shard_n;   /* --shard K/N; n 0: no sharding */
 	const char *host;         /* verify --host: the scenario's name for the namespace we run in */
+	bool all_backends;        /* --backend all */
+	const char *iptables_path[BACKEND_COUNT];   /* --iptables, --iptables-legacy */
 };
 
 struct command {
@@ -255,30 +258,56 @@ static bool taint_changed(const struct run_info *info)
 	return true;
 }
 
+/* --backend all: every scenario under every backend; the stages whose verdicts differ are reported. */
+static unsigned run_everywhere(const struct options *opt, struct scenario **s, int n, struct outputs *o,
+			       struct backends_state *cmp)
+{
+	struct scenario **copies = backends_copies(s, (unsigned)n);
+	unsigned failed;
+
+	if (!copies) {
+		fprintf(stderr, "nsharness: out of memory\n");
+		return 1;
+	}
+	failed = jobs_run(copies, (unsigned)n * BACKEND_COUNT, opt->jobs ? opt->jobs : default_jobs(), &opt->run,
+			  o->ptrs, o->n);
+	free(copies[0]);   /* the copies are one block */
+	free(copies);
+	return failed + cmp->disagreements;
+}
+
 static int run_all(const struct options *opt, struct scenario **s, int n)
 {
 	double start = clock_now_s();
+	struct backends_state cmp = { 0 };
 	struct run_info info;
 	struct outputs o;
-	unsigned nstages = 0, failed;
+	unsigned nstages = 0, failed, copies = opt->all_backends ? BACKEND_COUNT : 1;
 	bool tainted;
 
 	run_info_init(&info);
-	if (outputs_open(&o, opt, n, &info)) {
+	info.backend = opt->all_backends ? "all" : backend_name[opt->run.backend];
+	if (outputs_open(&o, opt, n * copies, &info)) {
 		outputs_close(&o);
 		return EXIT_USAGE;
 	}
+	if (opt->all_backends)
+		add_reporter(&o, &backends_reporter, stdout, 0, &info), o.reps[o.n - 1].priv = &cmp;
 	for (int i = 0; i < n; i++)
-		nstages += s[i]->nstages;
+		nstages += s[i]->nstages * copies;
 	timeout_scale();   /* read the environment once, before any worker thread */
 	catch_signals();
 	for (unsigned i = 0; i < o.n; i++)
-		o.ptrs[i]->ops->begin(o.ptrs[i], n, nstages);
-	failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
+		o.ptrs[i]->ops->begin(o.ptrs[i], n * copies, nstages);
+	if (opt->all_backends)
+		failed = run_everywhere(opt, s, n, &o, &cmp);
+	else
+		failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
 	info.taint_after = read_taint();
 	info.seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->end(o.ptrs[i]);
+	failed += cmp.disagreements;
 	tainted = taint_changed(&info);
 	if (outputs_close(&o)) {
 		fprintf(stderr, "nsharness: a report could not be written in full\n");
@@ -383,6 +412,11 @@ static void usage(FILE *out)
 		     "                           its running stage fails and the rest are skipped\n"
 		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
 		     "                           fail then: a check that already holds is vacuous (a failure)\n"
+		     "      --backend B          install forward and NAT steps with nft (libnftnl, in-process; the\n"
+		     "                           default), iptables-nft or iptables-legacy (the real tools), or all:\n"
+		     "                           every scenario under each, reporting stages whose verdicts differ\n"
+		     "      --iptables PATH      the iptables-nft program to use (a freshly built one, to gate it);\n"
+		     "      --iptables-legacy PATH  the same for iptables-legacy (ip6tables: same folder)\n"
 		     "  -q, --quiet              no summary on stderr\n"
 		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
@@ -423,6 +457,17 @@ static int parse_shard(const char *text, unsigned *k, unsigned *n)
 	return *k >= 1 && *k <= *n ? 0 : -1;
 }
 
+static int parse_backend(const char *text, struct options *opt)
+{
+	opt->all_backends = !strcmp(text, "all");
+	for (unsigned b = 0; b < BACKEND_COUNT && !opt->all_backends; b++)
+		if (!strcmp(text, backend_name[b])) {
+			opt->run.backend = (enum backend)b;
+			return 0;
+		}
+	return opt->all_backends ? 0 : -1;
+}
+
 static int parse_options(int argc, char **argv, struct options *opt)
 {
 	static const struct option longopts[] = {
@@ -436,6 +481,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "scenario-timeout", required_argument, NULL, 'D' },
 		{ "host", required_argument, NULL, 'H' },
+		{ "backend", required_argument, NULL, 'B' },
+		{ "iptables", required_argument, NULL, 'I' },
+		{ "iptables-legacy", required_argument, NULL, 'L' },
 		{ "shard", required_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -492,6 +540,19 @@ static int parse_options(int argc, char **argv, struct options *opt)
 			break;
 		case 'H':
 			opt->host = optarg;
+			break;
+		case 'B':
+			if (parse_backend(optarg, opt)) {
+				fprintf(stderr, "nsharness: --backend takes nft, iptables-nft, iptables-legacy or all, not '%s'\n",
+					optarg);
+				return -1;
+			}
+			break;
+		case 'I':
+			opt->iptables_path[BACKEND_IPTABLES_NFT] = optarg;
+			break;
+		case 'L':
+			opt->iptables_path[BACKEND_IPTABLES_LEGACY] = optarg;
 			break;
 		case 'D':
 			if (parse_count(optarg, &opt->run.scenario_timeout_ms) || opt->run.scenario_timeout_ms == 0 ||
@@ -566,6 +627,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsharness %s: no scenario given\n", cmd->name);
 		return EXIT_USAGE;
 	}
+	for (unsigned b = 0; b < BACKEND_COUNT; b++)
+		iptables_tools_init(&opt.run.tools[b], (enum backend)b, opt.iptables_path[b]);
 	if (opt.run.keep_captures && !opt.run.out_dir) {
 		fprintf(stderr, "nsharness: --keep-captures needs --out DIR\n");
 		return EXIT_USAGE;

@@ -175,7 +175,7 @@ struct netns_decl {
 
 struct scenario {
 	char *path;               /* as given on the command line; loc.file points here */
-	char name[NAME_MAX_LEN + 1];
+	char name[NAME_MAX_LEN + 24];   /* room for "@iptables-legacy" on --backend all's copies */
 	char *about;              /* may be NULL */
 	struct netns_decl netns[MAX_NETNS];
 	unsigned nnetns;
@@ -185,6 +185,7 @@ struct scenario {
 	unsigned nexpects;
 	struct stage stages[MAX_STAGES];
 	unsigned nstages;
+	unsigned backend_copy;    /* not parsed: --backend all runs copies; k+1 runs this one with backend k */
 };
 
 /* Parses and validates the file at path.  Returns 0 and a scenario the caller frees with scenario_free, or -1

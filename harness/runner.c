@@ -296,6 +296,8 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		fail_all(res, w ? err : "out of memory", reps, nreps);
 		ret = ret ? ret : -ENOMEM;
 	} else {
+		w->backend = sc->backend_copy ? (enum backend)(sc->backend_copy - 1) : opt->backend;
+		w->tools = &opt->tools[w->backend];
 		run_stages(w, opt, reps, nreps, res);
 	}
 	if (w)

@@ -2,6 +2,7 @@
 #ifndef NSH_RUNNER_H
 #define NSH_RUNNER_H
 
+#include "harness/iptables.h"
 #include "harness/result.h"
 #include "reports/report.h"
 
@@ -12,6 +13,8 @@ struct run_options {
 	bool vacuity;             /* --vacuity: each stage's checks must fail before its steps are applied */
 	unsigned scenario_timeout_ms;   /* --scenario-timeout: a scenario's whole run (scaled); 0 for none */
 	const char *verify_host;  /* verify mode: the scenario's name for the namespace we run in; NULL: run */
+	enum backend backend;     /* --backend: how firewall and NAT steps are installed */
+	struct iptables_tools tools[BACKEND_COUNT];   /* the iptables backends' programs */
 };
 
 /* Builds the scenario's world, applies each stage's steps and checks its expectations, reporting each stage

@@ -75,7 +75,7 @@ static void private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS))
 		setup_failed(REPORT_FD, KEEPER_UNSHARE);
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
 		setup_failed(REPORT_FD, KEEPER_PRIVATE);
 	if (mount("nsharness", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
 		setup_failed(REPORT_FD, KEEPER_TMPFS);

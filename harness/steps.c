@@ -1,8 +1,10 @@
 /* steps.c — applying scenario steps: links, addresses, routes and sysctls over rtnetlink, servers, rules. */
 #include "harness/steps.h"
+#include "harness/clock.h"
 #include "harness/netns.h"
 #include "harness/nft.h"
 #include "harness/rtnl_msg.h"
+#include "harness/iptables_run.h"
 #include "harness/sandbox.h"
 #include "probes/conn.h"
 
@@ -137,7 +139,7 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 	char line[256];
 
 	if (r->timed_out)
-		snprintf(msg, msglen, "still running after %u ms: killed", timeout_ms);
+		snprintf(msg, msglen, "still running after %.0f ms: killed", timeout_ms * timeout_scale());
 	else if (r->signal)
 		snprintf(msg, msglen, "killed by signal %d: %s", r->signal, last_line(r->output, line, sizeof(line)));
 	else if (r->status)
@@ -262,6 +264,8 @@ int steps_firewall(struct world *w, unsigned ns, const struct step *const *batch
 {
 	struct world_ns *wns = &w->ns[ns];
 
+	if (w->backend != BACKEND_NFT)
+		return iptables_apply(w, ns, batch, n, err, errlen);
 	if (!wns->nft) {
 		wns->nft = nft_ns_new(wns->fd, err, errlen);
 		if (!wns->nft)

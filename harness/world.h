@@ -8,6 +8,7 @@
 #define NSH_WORLD_H
 
 #include "harness/model.h"
+#include "harness/iptables.h"
 #include "harness/nl.h"
 
 #define MAX_LISTENERS 32
@@ -20,6 +21,7 @@ struct world_ns {
 	struct nl rtnl;           /* NETLINK_ROUTE requests, opened inside */
 	int ioctl_fd;             /* a datagram socket inside, for ethtool ioctls */
 	struct nft_ns *nft;       /* nftables state, made on the first firewall or NAT step */
+	unsigned ipt_families;    /* iptables backends: bit 0 IPv4, bit 1 IPv6 rules were installed here */
 };
 
 struct world {
@@ -30,6 +32,8 @@ struct world {
 	unsigned nlisteners;
 	char buf[NL_BUF_SIZE];    /* request buffer, one request at a time */
 	bool attached;            /* verify mode: an existing setup, looked at and never changed */
+	enum backend backend;     /* how firewall and NAT steps are installed */
+	const struct iptables_tools *tools;   /* the iptables backends' programs */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
 	size_t programs_len;

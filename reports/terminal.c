@@ -17,7 +17,7 @@
 #define MARK_COLS 10              /* "  ✓ ok    ": a cause under its stage line starts where the name does */
 
 struct failure {
-	char scenario[NAME_MAX_LEN + 1];
+	char scenario[sizeof(((struct scenario *)0)->name)];
 	char stage[NAME_MAX_LEN + 1];
 	char *cause;              /* owned; NULL when out of memory */
 };

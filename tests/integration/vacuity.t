@@ -7,6 +7,12 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 for scn in scenarios/*.scn; do
+	# A scenario built by one unmodified script sets up every stage at once: it says so and why.
+	if why=$(sed -n 's/^# vacuity: exempt -- //p' "$scn" | head -n 1) && [ -n "$why" ]; then
+		"$NSHARNESS" run -q --vacuity "$scn" >"$tmp/tap" 2>&1
+		ok $(( $? == 1 ? 0 : 1 )) "$scn is exempt from --vacuity ($why) and --vacuity does find it vacuous"
+		continue
+	fi
 	"$NSHARNESS" run -q --vacuity "$scn" >"$tmp/tap" 2>&1
 	ok $? "$scn passes --vacuity: each of its checks fails without its stage's steps" || diag "$tmp/tap"
 done
