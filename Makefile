@@ -25,6 +25,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(BUILD)/unit-tests
+# With SANITIZE=1 the program is built apart (build-san/nsharness), so ./nsharness stays the plain one.
+PROG := $(if $(SANITIZE),$(BUILD)/nsharness,nsharness)
 
 ifeq ($(V),1)
 Q :=
@@ -35,9 +37,9 @@ say := @printf '  %-6s %s\n'
 endif
 
 .PHONY: all run check unit integration bench deps-build deps-check install clean
-all: nsharness
+all: $(PROG)
 
-nsharness: $(BUILD)/harness/main.o $(LIB_OBJ)
+$(PROG): $(BUILD)/harness/main.o $(LIB_OBJ)
 	$(say) LD $@
 	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(NSH_LIBS)
 
@@ -67,8 +69,8 @@ check: deps-check
 unit: $(UNIT_BIN)
 	$(Q)$(UNIT_BIN)
 
-integration: nsharness
-	$(Q)NSHARNESS=$(CURDIR)/nsharness tests/run-integration
+integration: $(PROG)
+	$(Q)NSHARNESS=$(CURDIR)/$(PROG) tests/run-integration
 
 # bench/floor: the kernel's own cost of the reference world, for bench/compare.
 $(BUILD)/bench/floor: $(BUILD)/bench/floor.o $(LIB_OBJ)
@@ -83,8 +85,7 @@ bench: nsharness $(BUILD)/bench/floor
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_SRC := tests/fuzz/fuzz_parse.c \
-	$(addprefix harness/,lexer.c parse.c parse_args.c parse_expect.c parse_world.c addr.c suggest.c)
+FUZZ_SRC := tests/fuzz/fuzz_parse.c $(wildcard harness/parse*.c) $(addprefix harness/,lexer.c addr.c suggest.c)
 FUZZ_BIN := build/fuzz/fuzz_parse
 FUZZ_ARGS := -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=512 -max_len=65536 \
 	-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/crashes/ -print_final_stats=1

@@ -26,14 +26,31 @@ annotation() { sed -n "s/^# $1: //p" "$2" | head -n 1; }
 
 done_testing() { echo "1..$n"; [ "$failed" -eq 0 ]; }
 
-# held_anywhere FILE: whether any process (by fd or as its namespace) or any mount still holds one of the
-# network namespaces whose inode numbers FILE lists; names the holder.  One find over /proc, not a readlink
-# per descriptor.
-held_anywhere() {
-	local refs ino
-	refs=$(find /proc/[0-9]*/fd /proc/[0-9]*/ns -maxdepth 1 -lname 'net:*' -printf '%p %l\n' 2>/dev/null)
+# descendants PID: PID and every process below it, one per line.
+descendants() {
+	local kids k
+	echo "$1"
+	kids=$(grep -l "^PPid:[[:space:]]*$1\$" /proc/[0-9]*/status 2>/dev/null | cut -d/ -f3)
+	for k in $kids; do descendants "$k"; done
+}
+
+# survivors FILE: which of the processes FILE lists still exist (they held the run's namespaces).
+survivors() {
+	local p found=1
+	for p in $(cat "$1"); do
+		if [ -d "/proc/$p" ] && [ "$(cut -d' ' -f3 "/proc/$p/stat" 2>/dev/null)" != Z ]; then
+			echo "process $p of the run is still alive: $(tr '\0' ' ' <"/proc/$p/cmdline")"
+			found=0
+		fi
+	done
+	return $found
+}
+
+
+# mounted FILE: whether a mount holds one of the network namespaces whose inode numbers FILE lists.
+mounted() {
+	local ino
 	for ino in $(cat "$1"); do
-		if grep -F "net:[$ino]" <<<"$refs"; then return 0; fi
 		if grep -qF "net:[$ino]" /proc/self/mountinfo; then echo "net:[$ino] is mounted"; return 0; fi
 	done
 	return 1
