@@ -35,7 +35,7 @@ static bool way_back(struct dg *d, const struct dg_path *p, struct back *b)
 		return true;
 	b->nh = b->r.has_gateway ? b->r.gateway : p->seen;
 	if (b->r.type == RTN_UNICAST && b->r.oif)
-		b->nh_state = dg_neigh_state(&d->w->ns[b->w].rtnl, b->r.oif, &b->nh);
+		b->nh_state = neigh_state(&d->w->ns[b->w].rtnl, b->r.oif, &b->nh);
 	b->has_peer = b->dev[0] && dg_veth_peer(d->w->sc, b->w, b->dev, &b->peer);
 	return true;
 }

@@ -9,6 +9,7 @@
 #include "harness/model.h"
 #include "harness/nft.h"
 #include "harness/world.h"
+#include "probes/neigh.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -42,9 +43,6 @@ const struct dg_addr *dg_addr_owner(const struct dg_addrs *m, const struct addr 
 /* The first address of family on ns/ifname, or NULL. */
 const struct dg_addr *dg_addr_on(const struct dg_addrs *m, unsigned ns, const char *ifname, int family);
 
-/* The neighbour entry for a on ifindex, read only (nothing is solicited): its NUD_* state, NUD_NONE (0) when
- * there is no entry, or -errno. */
-int dg_neigh_state(struct nl *rtnl, int ifindex, const struct addr *a);
 
 /* Packets the namespace's reverse-path filter has dropped (TcpExt IPReversePathFilter in its
  * /proc/net/netstat).  Namespaces are fresh, so any count is this world's.  0 or -errno. */

@@ -78,7 +78,7 @@ static void client_hop(struct dg *d, struct dg_path *p)
 	}
 	p->nh = p->cr.has_gateway ? p->cr.gateway : p->dst;
 	if (p->cr.type == RTN_UNICAST && p->cr.oif)
-		p->nh_state = dg_neigh_state(&d->w->ns[p->client].rtnl, p->cr.oif, &p->nh);
+		p->nh_state = neigh_state(&d->w->ns[p->client].rtnl, p->cr.oif, &p->nh);
 	p->has_link_peer = p->cdev[0] && dg_veth_peer(d->w->sc, p->client, p->cdev, &p->link_peer);
 	if (p->has_src)
 		p->src_dup = on_link_peer(d, p, &p->src);

@@ -114,30 +114,6 @@ const struct dg_addr *dg_addr_on(const struct dg_addrs *m, unsigned ns, const ch
 	return NULL;
 }
 
-struct neigh_read {
-	int state;
-};
-
-static int on_neigh(const struct nlmsghdr *nlh, void *data)
-{
-	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
-
-	if (nlh->nlmsg_type == RTM_NEWNEIGH && nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*ndm)))
-		((struct neigh_read *)data)->state = ndm->ndm_state;
-	return MNL_CB_OK;
-}
-
-int dg_neigh_state(struct nl *rtnl, int ifindex, const struct addr *a)
-{
-	char buf[NL_BUF_SIZE], msg[NL_MSG_LEN];
-	struct neigh_read nr = { NUD_NONE };
-	int ret = nl_talk(rtnl, rtnl_msg_neigh_get(buf, ifindex, a), on_neigh, &nr, msg, sizeof(msg));
-
-	if (ret == -ENOENT)
-		return NUD_NONE;
-	return ret ? ret : nr.state;
-}
-
 struct netstat_read {
 	char text[16384];
 	uint64_t drops;

@@ -147,3 +147,12 @@ struct nlmsghdr *rtnl_msg_neigh_get(void *buf, int ifindex, const struct addr *a
 {
 	return neigh_msg(buf, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_ACK, ifindex, a);
 }
+
+struct nlmsghdr *rtnl_msg_neigh_dump(void *buf, int family)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	ndm->ndm_family = family;
+	return nlh;
+}

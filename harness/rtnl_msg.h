@@ -25,6 +25,8 @@ struct nlmsghdr *rtnl_msg_route_add(void *buf, const struct prefix *dst, const s
 struct nlmsghdr *rtnl_msg_route_get(void *buf, const struct addr *dst);
 /* Asks the kernel to resolve a neighbour now (NTF_USE), as `ip neigh replace ADDR dev DEV use` does. */
 struct nlmsghdr *rtnl_msg_neigh_use(void *buf, int ifindex, const struct addr *a);
+/* Dumps every neighbour entry of one family (AF_UNSPEC: both). */
+struct nlmsghdr *rtnl_msg_neigh_dump(void *buf, int family);
 /* GETNEIGH for one neighbour on ifindex. */
 struct nlmsghdr *rtnl_msg_neigh_get(void *buf, int ifindex, const struct addr *a);
 

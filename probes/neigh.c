@@ -78,6 +78,35 @@ static int wait_settled(struct nl *events, struct neigh_match *m, msec_t deadlin
 	return ret;
 }
 
+int neigh_state(struct nl *rtnl, int ifindex, const struct addr *a)
+{
+	struct neigh_match m = { ifindex, a, NUD_NONE };
+	char buf[NL_BUF_SIZE], msg[NL_MSG_LEN];
+	int ret = nl_talk(rtnl, rtnl_msg_neigh_get(buf, ifindex, a), on_neigh, &m, msg, sizeof(msg));
+
+	if (ret == -ENOENT)
+		return NUD_NONE;
+	return ret ? ret : m.state;
+}
+
+static int count_incomplete(const struct nlmsghdr *nlh, void *data)
+{
+	const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type == RTM_NEWNEIGH && nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(*ndm)) &&
+	    (ndm->ndm_state & NUD_INCOMPLETE))
+		(*(int *)data)++;
+	return MNL_CB_OK;
+}
+
+int neigh_pending(struct nl *rtnl)
+{
+	char buf[NL_BUF_SIZE], msg[NL_MSG_LEN];
+	int n = 0, ret = nl_talk(rtnl, rtnl_msg_neigh_dump(buf, AF_UNSPEC), count_incomplete, &n, msg, sizeof(msg));
+
+	return ret ? ret : n;
+}
+
 int neigh_resolve(int nsfd, struct nl *rtnl, int ifindex, const struct addr *a, unsigned timeout_ms)
 {
 	msec_t deadline = deadline_after(timeout_ms);

@@ -10,6 +10,13 @@
  * Returns the final NUD_* state (NUD_NONE when no entry), or -errno when it could not ask. */
 int neigh_resolve(int nsfd, struct nl *rtnl, int ifindex, const struct addr *a, unsigned timeout_ms);
 
+/* Reads the neighbour entry for a on ifindex, asking the kernel nothing else (no solicitation): its NUD_*
+ * state, NUD_NONE when there is none, or -errno. */
+int neigh_state(struct nl *rtnl, int ifindex, const struct addr *a);
+
+/* How many neighbour entries of the namespace are still being resolved (NUD_INCOMPLETE), or -errno. */
+int neigh_pending(struct nl *rtnl);
+
 /* True for the states in which the kernel sends to the neighbour without asking again first. */
 bool neigh_usable(int state);
 
