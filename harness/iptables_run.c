@@ -10,18 +10,6 @@
 
 #define IPTABLES_TIMEOUT_MS 10000
 
-static const char *last_line(const char *out, char *buf, size_t len)
-{
-	const char *end = out + strlen(out), *start;
-
-	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	for (start = end; start > out && start[-1] != '\n'; start--)
-		;
-	snprintf(buf, len, "%.*s", (int)(end - start), start);
-	return buf;
-}
-
 static int run_one(struct world *w, unsigned ns, const struct step *st, struct ipt_cmd *cmd, char *err,
 		   size_t errlen)
 {
@@ -38,7 +26,7 @@ static int run_one(struct world *w, unsigned ns, const struct step *st, struct i
 	if (r.status != 0) {
 		snprintf(err, errlen, "%s:%u: %s: %s %s: %s", st->loc.file, st->loc.line, st->text, cmd->argv[0],
 			 r.timed_out ? "did not finish in time" : r.signal ? "was killed" : "failed",
-			 last_line(r.output, line, sizeof(line)));
+			 sandbox_last_line(r.output, line, sizeof(line)));
 		ret = -ECANCELED;
 	}
 	sandbox_result_free(&r);

@@ -299,3 +299,15 @@ void sandbox_result_free(struct sandbox_result *r)
 	for (unsigned i = 0; i < MAX_NETNS; i++)
 		close_fd(&r->fds[i]);
 }
+
+const char *sandbox_last_line(const char *out, char *buf, size_t len)
+{
+	const char *end = out + strlen(out), *start;
+
+	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	for (start = end; start > out && start[-1] != '\n'; start--)
+		;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return buf;
+}

@@ -34,4 +34,7 @@ struct sandbox_result {
 int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *err, size_t errlen);
 void sandbox_result_free(struct sandbox_result *r);
 
+/* The last non-empty line of a program's output, for a one-line message; returns buf. */
+const char *sandbox_last_line(const char *output, char *buf, size_t len);
+
 #endif

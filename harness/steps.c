@@ -120,19 +120,6 @@ static int do_listen(struct world *w, const struct step *st, char *msg, size_t m
 	return 0;
 }
 
-/* The tail of a program's output, for a one-line message: its last non-empty line. */
-static const char *last_line(const char *out, char *buf, size_t len)
-{
-	const char *end = out + strlen(out), *start;
-
-	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	for (start = end; start > out && start[-1] != '\n'; start--)
-		;
-	snprintf(buf, len, "%.*s", (int)(end - start), start);
-	return buf;
-}
-
 /* How a program ended, in words; 0 when it exited 0. */
 static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char *msg, size_t msglen)
 {
@@ -141,9 +128,9 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 	if (r->timed_out)
 		snprintf(msg, msglen, "still running after %.0f ms: killed", timeout_ms * timeout_scale());
 	else if (r->signal)
-		snprintf(msg, msglen, "killed by signal %d: %s", r->signal, last_line(r->output, line, sizeof(line)));
+		snprintf(msg, msglen, "killed by signal %d: %s", r->signal, sandbox_last_line(r->output, line, sizeof(line)));
 	else if (r->status)
-		snprintf(msg, msglen, "exited with status %d: %s", r->status, last_line(r->output, line, sizeof(line)));
+		snprintf(msg, msglen, "exited with status %d: %s", r->status, sandbox_last_line(r->output, line, sizeof(line)));
 	else
 		return 0;
 	return -ECANCELED;

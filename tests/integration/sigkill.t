@@ -6,23 +6,9 @@ skip_unless_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
 
-# A scenario whose second stage waits on a black hole for a long time (timeout scaled 30x).
-cat >"$tmp/slow.scn" <<'SCN'
-scenario slow
-netns blue host
-veth host/veth0 blue/veth1
-address blue/veth1 10.1.1.1/24
-address host/veth0 10.1.1.2/24
-up blue/veth1 host/veth0
-stage link-up
-  expect link blue/veth1 up
-stage black-hole
-  route blue 192.0.2.0/24 via 10.1.1.9
-  expect route blue 192.0.2.1 via 10.1.1.9
-SCN
 tests/host-snapshot >"$tmp/before"
 mkfifo "$tmp/tap"
-"$NSHARNESS" run --timeout-scale 30 "$tmp/slow.scn" >"$tmp/tap" 2>"$tmp/err" &
+"$NSHARNESS" run --timeout-scale 30 tests/integration/data/slow.scn >"$tmp/tap" 2>"$tmp/err" &
 pid=$!
 # Wait (with a deadline) for the first stage's result: the run is then inside the second stage's probe.
 exec 3<"$tmp/tap"

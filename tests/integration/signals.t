@@ -7,21 +7,7 @@ skip_unless_namespaces
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null' EXIT
 
-cat >"$tmp/slow.scn" <<'SCN'
-scenario slow
-netns blue host
-stage link-up
-  veth host/veth0 blue/veth1
-  up blue/veth1 host/veth0
-  expect link blue/veth1 up
-stage addresses
-  address blue/veth1 10.1.1.1/24
-  address host/veth0 10.1.1.2/24
-  expect ping blue 10.1.1.2
-stage black-hole
-  route blue 192.0.2.0/24 via 10.1.1.9
-  expect route blue 192.0.2.1 via 10.1.1.9
-SCN
+slow=tests/integration/data/slow.scn
 tests/host-snapshot >"$tmp/before"
 
 # net:[inode] of every namespace PID holds by a file descriptor.
@@ -34,7 +20,7 @@ interrupt() {
 	local sig=$1 pattern=$2 count=$3 jobs=$4 label="SIG$1 at '$2' x$3, --jobs $4" status seen=0 line
 	rm -f "$tmp/err" "$tmp/junit.xml"; mkfifo "$tmp/err"
 	"$NSHARNESS" run -q -v --jobs "$jobs" --timeout-scale 30 --junit "$tmp/junit.xml" \
-		"$tmp/slow.scn" "$tmp/slow.scn" "$tmp/slow.scn" "$tmp/slow.scn" >"$tmp/tap" 2>"$tmp/err" &
+		"$slow" "$slow" "$slow" "$slow" >"$tmp/tap" 2>"$tmp/err" &
 	pid=$!
 	exec 3<"$tmp/err"
 	while [ "$seen" -lt "$count" ] && IFS= read -r -t 30 line <&3; do
