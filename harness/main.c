@@ -247,39 +247,36 @@ static void catch_signals(void)
 }
 
 /* This is a gate for kernel changes: a run during which the kernel tainted itself is not a pass. */
-static bool taint_changed(const struct run_info *info)
+static bool taint_changed(const struct run_info *info, FILE *tap)
 {
 	if (info->taint_after == info->taint_before)
 		return false;
 	fprintf(stderr, "nsharness: the kernel became tainted during the run (/proc/sys/kernel/tainted %ld -> %ld)\n",
 		info->taint_before, info->taint_after);
-	printf("Bail out! the kernel became tainted during the run (%ld -> %ld)\n", info->taint_before,
-	       info->taint_after);
+	fprintf(tap, "Bail out! the kernel became tainted during the run (%ld -> %ld)\n", info->taint_before,
+		info->taint_after);
 	return true;
 }
 
-/* --backend all: every scenario under every backend; the stages whose verdicts differ are reported. */
+/* --backend all: every scenario under every backend; the stages whose verdicts differ are reported when
+ * the reporters end, so the copies must live until then: the caller frees *copies (one block) after. */
 static unsigned run_everywhere(const struct options *opt, struct scenario **s, int n, struct outputs *o,
-			       struct backends_state *cmp)
+			       struct scenario ***copies)
 {
-	struct scenario **copies = backends_copies(s, (unsigned)n);
-	unsigned failed;
-
-	if (!copies) {
+	*copies = backends_copies(s, (unsigned)n);
+	if (!*copies) {
 		fprintf(stderr, "nsharness: out of memory\n");
 		return 1;
 	}
-	failed = jobs_run(copies, (unsigned)n * BACKEND_COUNT, opt->jobs ? opt->jobs : default_jobs(), &opt->run,
-			  o->ptrs, o->n);
-	free(copies[0]);   /* the copies are one block */
-	free(copies);
-	return failed + cmp->disagreements;
+	return jobs_run(*copies, (unsigned)n * BACKEND_COUNT, opt->jobs ? opt->jobs : default_jobs(), &opt->run,
+			o->ptrs, o->n);
 }
 
 static int run_all(const struct options *opt, struct scenario **s, int n)
 {
 	double start = clock_now_s();
 	struct backends_state cmp = { 0 };
+	struct scenario **copies_of = NULL;
 	struct run_info info;
 	struct outputs o;
 	unsigned nstages = 0, failed, copies = opt->all_backends ? BACKEND_COUNT : 1;
@@ -292,7 +289,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 		return EXIT_USAGE;
 	}
 	if (opt->all_backends)
-		add_reporter(&o, &backends_reporter, stdout, 0, &info), o.reps[o.n - 1].priv = &cmp;
+		add_reporter(&o, &backends_reporter, o.reps[0].out, 0, &info), o.reps[o.n - 1].priv = &cmp;
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages * copies;
 	timeout_scale();   /* read the environment once, before any worker thread */
@@ -300,7 +297,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n * copies, nstages);
 	if (opt->all_backends)
-		failed = run_everywhere(opt, s, n, &o, &cmp);
+		failed = run_everywhere(opt, s, n, &o, &copies_of);
 	else
 		failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
 	info.taint_after = read_taint();
@@ -308,7 +305,11 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->end(o.ptrs[i]);
 	failed += cmp.disagreements;
-	tainted = taint_changed(&info);
+	if (copies_of) {
+		free(copies_of[0]);   /* the copies are one block */
+		free(copies_of);
+	}
+	tainted = taint_changed(&info, o.reps[0].out);
 	if (outputs_close(&o)) {
 		fprintf(stderr, "nsharness: a report could not be written in full\n");
 		return EXIT_CANNOT_RUN;

@@ -354,12 +354,16 @@ static void unknown_statement(struct parser *p, const struct token *t, unsigned 
 	perr(p, line, t->col, "unknown statement '%s'%s", t->s, hint(&sg, h));
 }
 
-/* Only the word after "about" may be a quoted string. */
+/* Quoted strings: the word after "about", and a program's arguments (exec's words after PROGRAM). */
 static int check_quotes(struct stmt *st)
 {
-	for (unsigned k = 1; k < st->l->ntok; k++)
-		if (st->l->tok[k].quoted && (k != 1 || strcmp(st->name, "about")))
-			return serr(st, st->l->tok[k].col, "unexpected quoted string: only 'about' takes one");
+	for (unsigned k = 1; k < st->l->ntok; k++) {
+		bool about = k == 1 && !strcmp(st->name, "about"), argument = k >= 3 && !strcmp(st->name, "exec");
+
+		if (st->l->tok[k].quoted && !about && !argument)
+			return serr(st, st->l->tok[k].col,
+				    "unexpected quoted string: only 'about' and exec's arguments take one");
+	}
 	return 0;
 }
 

@@ -22,7 +22,7 @@ void step_free_args(struct step *step)
 	}
 }
 
-/* exec NS PROGRAM [ARG...]: every word after NS is one argument, as written (quotes keep spaces). */
+/* exec NS PROGRAM [ARG...]: every word after NS is one argument, as written; a quoted word keeps its spaces. */
 int st_exec(struct stmt *st)
 {
 	struct step step = { .kind = STEP_EXEC };

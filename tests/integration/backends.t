@@ -33,6 +33,12 @@ done
 ! grep -q "backends disagree" "$tmp/all.tap" "$tmp/all.err"
 ok $? "--backend all: the backends agree on every stage"
 
+# A backend that cannot install anything: the disagreement is named, stage by stage, in the TAP.
+"$NSHARNESS" run -q --backend all --iptables /bin/false --tap "$tmp/dis.tap" scenarios/seed.scn 2>"$tmp/dis.err"
+ok $(( $? == 1 ? 0 : 1 )) "--backend all with a broken iptables-nft: exit 1"
+grep -q "^# backends disagree on seed: forwarding: nft ok, iptables-nft not ok, iptables-legacy ok$" "$tmp/dis.tap"
+ok $? "--backend all: the disagreement is named in the TAP file" || diag "$tmp/dis.tap" "$tmp/dis.err"
+
 # --iptables: a wrapper that records each call proves the given program is the one run.
 cat >"$tmp/iptables" <<SH
 #!/bin/sh

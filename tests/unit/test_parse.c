@@ -441,7 +441,7 @@ static void test_lexical(void)
 		     "t.scn:2:7: unterminated string: missing the closing '\"'\n");
 	CHECK_ERRORS("scenario t\nabout \"a\\tb\"\nnetns blue\n" STAGE,
 		     "t.scn:2:9: unknown escape in string: only \\\" and \\\\ are allowed\n");
-	CHECK_ERRORS(HEAD "netns \"x\"\n" STAGE, "t.scn:4:7: unexpected quoted string: only 'about' takes one\n");
+	CHECK_ERRORS(HEAD "netns \"x\"\n" STAGE, "t.scn:4:7: unexpected quoted string: only 'about' and exec's arguments take one\n");
 }
 
 static void test_about_text(void)
