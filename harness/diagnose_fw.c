@@ -183,6 +183,10 @@ void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 				       "untranslated flows from it that conntrack holds:", nat->text, nat->loc.line,
 				       where->name);
 			conntrack_lines(d, where->ns, &cc, "untranslated flows", c);
+			if (cc.n)   /* the entry's original direction only: "udp 10.1.1.1:4000 > 198.51.100.2:5353" */
+				check_cause(c, "; a conntrack entry from before line %u existed keeps %.*s untranslated "
+					    "(NAT decides on a flow's first packet)", nat->loc.line,
+					    (int)strcspn(cc.lines[0], "|") - 1, cc.lines[0]);
 		} else
 			check_cause(c, "; %s", why);
 		return;

@@ -123,7 +123,7 @@ static enum check_status judge_conn(const struct expect *e, const struct conn_re
 
 static enum check_status run_conn(struct world *w, const struct expect *e, struct check *c)
 {
-	struct conn_result r;
+	struct conn_result r = { .local_port = e->u.conn.sport };
 	enum check_status st = e->kind == EXPECT_TCP ?
 		probe_tcp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c) :
 		probe_udp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c);

@@ -117,8 +117,8 @@ enum expect_kind {
 	EXPECT_PING,              /* expect ping NS ADDR */
 	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] */
 	EXPECT_FORWARDED,         /* expect forwarded NS ADDR out NS/IF */
-	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [peer-seen ADDR] */
-	EXPECT_UDP,               /* expect udp NS ADDR:PORT [peer-seen ADDR] */
+	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] */
+	EXPECT_UDP,               /* expect udp NS ADDR:PORT [peer-seen ADDR] [sport PORT] */
 	EXPECT_CAPTURE,           /* expect capture NS/IF [src A]... [never-src A]... [dst A]... */
 };
 
@@ -149,6 +149,7 @@ struct expect {
 			enum conn_outcome outcome;   /* required outcome; CONN_CONNECTED unless written */
 			bool has_peer;
 			struct addr peer;            /* peer-seen: the source the server must report */
+			uint16_t sport;              /* sport PORT: a pinned source port; 0 = a fresh one */
 		} conn;
 		struct {
 			struct ifref where;

@@ -65,9 +65,9 @@ static int ex_forwarded(struct stmt *st, struct expect *e)
 /* The outcome words are in enum conn_outcome order. */
 static const struct optdef tcp_opts[] = {
 	OPT_ONE_OF("connects", NULL, 1), OPT_ONE_OF("refused", NULL, 1), OPT_ONE_OF("timeout", NULL, 1),
-	OPT_ONE_OF("unreachable", NULL, 1), OPT("peer-seen", "ADDR"), OPT_END
+	OPT_ONE_OF("unreachable", NULL, 1), OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT_END
 };
-static const struct optdef udp_opts[] = { OPT("peer-seen", "ADDR"), OPT_END };
+static const struct optdef udp_opts[] = { OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT_END };
 
 /* tcp and udp: ADDR:PORT, an outcome (tcp only), and the source the server must see. */
 static int ex_conn(struct stmt *st, struct expect *e)
@@ -82,6 +82,11 @@ static int ex_conn(struct stmt *st, struct expect *e)
 	while ((k = next_opt(st, e->kind == EXPECT_TCP ? tcp_opts : udp_opts, &arg)) >= 0) {
 		if (e->kind == EXPECT_TCP && k < 4) {
 			c->outcome = (enum conn_outcome)k;
+			continue;
+		}
+		if (!strcmp(arg[-1].s, "sport")) {
+			if (port_arg(st, arg, &c->sport))
+				return -1;
 			continue;
 		}
 		if (addr_arg(st, arg, &c->peer) || family_pair(st, arg, c->peer.family, dst, c->dst.family))
@@ -135,9 +140,10 @@ static const struct {
 	{ "ping", "expect ping", "NS ADDR", EXPECT_PING, ex_ping },
 	{ "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR]", EXPECT_ROUTE, ex_route },
 	{ "forwarded", "expect forwarded", "NS ADDR out NS/IF", EXPECT_FORWARDED, ex_forwarded },
-	{ "tcp", "expect tcp", "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR]", EXPECT_TCP,
+	{ "tcp", "expect tcp", "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR] [sport PORT]",
+	  EXPECT_TCP,
 	  ex_conn },
-	{ "udp", "expect udp", "NS ADDR:PORT [peer-seen ADDR]", EXPECT_UDP, ex_conn },
+	{ "udp", "expect udp", "NS ADDR:PORT [peer-seen ADDR] [sport PORT]", EXPECT_UDP, ex_conn },
 	{ "capture", "expect capture", "NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...", EXPECT_CAPTURE,
 	  ex_capture },
 };

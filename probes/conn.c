@@ -57,6 +57,18 @@ static int set_int(int fd, int level, int name, int value)
 	return setsockopt(fd, level, name, &value, sizeof(value)) ? -errno : 0;
 }
 
+/* Binds to the port a scenario pinned (sport): that flow is the point of the check, old conntrack and all. */
+static int bind_port(int fd, int family, uint16_t port)
+{
+	struct addr any = { .family = family };
+	struct sockaddr_storage ss;
+	socklen_t sl = sockaddr_from_addr(&ss, &any, port);
+
+	if (set_int(fd, SOL_SOCKET, SO_REUSEADDR, 1))
+		return -errno;
+	return bind(fd, (struct sockaddr *)&ss, sl) ? -errno : 0;
+}
+
 /* Binds to a fresh source port: conntrack must see a flow it has never seen, or NAT keeps its old decision. */
 static int bind_fresh_port(int fd, int family, uint16_t *port)
 {
@@ -87,9 +99,9 @@ static int open_probe_socket(int nsfd, struct attempt *at, int type, struct conn
 	}
 	err = family == AF_INET6 ? set_int(fd, IPPROTO_IPV6, IPV6_RECVERR, 1) : set_int(fd, IPPROTO_IP, IP_RECVERR, 1);
 	if (!err)
-		err = bind_fresh_port(fd, family, &r->local_port);
+		err = r->local_port ? bind_port(fd, family, r->local_port) : bind_fresh_port(fd, family, &r->local_port);
 	if (err) {
-		check_got(c, "cannot bind a fresh %s source port: %s", at->proto, strerror(-err));
+		check_got(c, "cannot bind %s source port %u: %s", at->proto, r->local_port, strerror(-err));
 		close(fd);
 		return err;
 	}
@@ -489,7 +501,10 @@ static int begin(int nsfd, struct attempt *at, int type, unsigned timeout_ms, st
 {
 	char where[ENDPOINT_LEN];
 
+	uint16_t pinned = r->local_port;
+
 	memset(r, 0, sizeof(*r));
+	r->local_port = pinned;
 	at->deadline = deadline_after(timeout_ms);
 	at->waited_ms = (unsigned)(timeout_ms * timeout_scale());
 	endpoint_str(at->dst, at->port, where, sizeof(where));

@@ -45,6 +45,8 @@ struct conn_result {
  * "unreachable: No route to host (ICMP host unreachable from 10.1.1.2)", with a cause where the evidence
  * allows.  Returns CHECK_PASS when connected and the PEER line was read, CHECK_FAIL for every other outcome
  * (the caller compares r->outcome with the outcome it requires), CHECK_ERROR when the probe could not run. */
+/* For both probes: r->local_port, when the caller sets it before the call, is the source port to use (a
+ * pinned flow, for a scenario about what conntrack remembers of it); 0 takes a fresh one. */
 enum check_status probe_tcp(int nsfd, const struct addr *dst, uint16_t port, unsigned timeout_ms,
 			    struct conn_result *r, struct check *c);
 

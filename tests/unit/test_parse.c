@@ -570,7 +570,24 @@ static void test_suggest(void)
 	CU_ASSERT_PTR_NULL(suggest_best(&sg));
 }
 
+/* sport PORT pins a tcp or udp probe's source port; a bad port is refused where it stands. */
+static void test_sport(void)
+{
+	struct scenario *s = parse_ok_at(HEAD "stage s\n  expect udp blue 10.1.1.2:53 sport 4000 peer-seen 10.1.1.1\n"
+					 "  expect tcp blue 10.1.1.2:80 refused sport 4001\n", __LINE__);
+
+	CU_ASSERT_FATAL(s != NULL);
+	CU_ASSERT_EQUAL(s->expects[0].u.conn.sport, 4000);
+	CU_ASSERT(s->expects[0].u.conn.has_peer);
+	CU_ASSERT_EQUAL(s->expects[1].u.conn.sport, 4001);
+	CU_ASSERT_EQUAL(s->expects[1].u.conn.outcome, CONN_REFUSED);
+	scenario_free(s);
+	CHECK_ERRORS(HEAD "stage s\n  expect udp blue 10.1.1.2:53 sport 0\n",
+		     "t.scn:5:37: bad port '0': expected a number from 1 to 65535\n");
+}
+
 UNIT_SUITE(parser,
+	   { "sport", test_sport },
 	   { "seed: model", test_seed_model },
 	   { "seed: stages", test_seed_stages },
 	   { "IPv6, NAT, UDP, fails", test_more_model },
