@@ -81,12 +81,15 @@ bench: nsharness $(BUILD)/bench/floor
 	bench/compare
 
 # fuzz: builds the scenario parser's libFuzzer target (ASan, UBSan; tests/fuzz/fuzz_parse.c says more); with
-# FUZZ_SECONDS=N runs it N s on build/fuzz/corpus, seeded from tests/fuzz/corpus; crashes in build/fuzz/crashes/.
+# FUZZ_SECONDS=N runs it N s on build/fuzz/corpus, seeded from tests/fuzz/corpus and every shipped scenario.
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_SRC := tests/fuzz/fuzz_parse.c $(wildcard harness/parse*.c) $(addprefix harness/,lexer.c addr.c suggest.c)
 FUZZ_BIN := build/fuzz/fuzz_parse
+FUZZ_SCENARIOS := $(wildcard scenarios/*.scn scenarios/*/*.scn bench/*.scn)
+# A smaller quarantine than ASan's 256 MB keeps a long run with a grown corpus under -rss_limit_mb.
+FUZZ_ASAN_OPTIONS ?= quarantine_size_mb=64
 FUZZ_ARGS := -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=512 -max_len=65536 \
 	-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/crashes/ -print_final_stats=1
 
@@ -100,7 +103,8 @@ fuzz: $(FUZZ_BIN)
 ifneq ($(FUZZ_SECONDS),)
 	@mkdir -p build/fuzz/corpus build/fuzz/crashes
 	@cp tests/fuzz/corpus/* build/fuzz/corpus/
-	$(FUZZ_BIN) $(FUZZ_ARGS) build/fuzz/corpus
+	@for f in $(FUZZ_SCENARIOS); do cp "$$f" "build/fuzz/corpus/$$(echo "$$f" | tr / -)"; done
+	ASAN_OPTIONS=$(FUZZ_ASAN_OPTIONS) $(FUZZ_BIN) $(FUZZ_ARGS) build/fuzz/corpus
 else
 	@echo "built $(FUZZ_BIN); run it with: make fuzz FUZZ_SECONDS=600"
 endif

@@ -411,7 +411,7 @@ static int on_dump(const struct nlmsghdr *nlh, void *arg)
 
 static int send_dump(struct nft_ns *n, uint32_t seq)
 {
-	char buf[NL_BUF_SIZE];
+	char buf[NL_BUF_SIZE] = { 0 };   /* libmnl 1.0.4 leaves attribute padding as it finds it */
 	struct nftnl_rule *filter = nftnl_rule_alloc();
 	struct nlmsghdr *nlh;
 

@@ -497,7 +497,7 @@ int nft_batch_build(struct nft_batch *b, const struct nft_have *have, const stru
 	if (errlen)
 		err[0] = '\0';
 	/* libmnl writes a message before checking it fits, so the buffer is twice the limit. */
-	b->buf = malloc(2 * limit);
+	b->buf = calloc(2, limit);   /* zeroed: libmnl 1.0.4 leaves attribute padding as it finds it */
 	b->msgs = calloc(nsteps + 7, sizeof(*b->msgs));
 	k.mb = b->buf && b->msgs ? mnl_nlmsg_batch_start(b->buf, limit) : NULL;
 	if (!k.mb)

@@ -1,0 +1,163 @@
+/* fuzz_parse.c — libFuzzer target: any bytes through scenario_parse, which must not crash, hang or leak.
+ *
+ * README: `make fuzz` builds build/fuzz/fuzz_parse (clang, ASan, UBSan); `make fuzz FUZZ_SECONDS=600` also
+ * runs it for that long on build/fuzz/corpus, seeded with every scenario under scenarios/ and bench/ and
+ * with tests/fuzz/corpus (a small file per statement and per error class), using tests/fuzz/scenario.dict.
+ * A crash, hang or leak is saved in build/fuzz/crashes/: replay it with `build/fuzz/fuzz_parse FILE`, fix
+ * the parser, and add the input to tests/unit/test_regressions.c with the exact errors it must give. */
+#include "harness/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The messages, formatted as for a user: a statement refused without a reason is a parser bug too. */
+static char errbuf[1 << 18];
+static FILE *errfile;
+
+/* A NUL within the array: the parser never leaves a name unterminated. */
+#define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
+
+static void check_ifref(const struct scenario *s, const struct ifref *r)
+{
+	if (r->ns >= s->nnetns || !TERMINATED(r->name) || !r->name[0])
+		__builtin_trap();
+}
+
+static void check_step(const struct scenario *s, const struct step *st)
+{
+	if (st->ns >= s->nnetns || !st->text || st->loc.file != s->path || !st->loc.line || !st->loc.col)
+		__builtin_trap();
+	switch (st->kind) {
+	case STEP_VETH:
+		check_ifref(s, &st->u.veth.a);
+		check_ifref(s, &st->u.veth.b);
+		break;
+	case STEP_ADDRESS:
+		check_ifref(s, &st->u.address.link);
+		break;
+	case STEP_LINK_UP:
+	case STEP_LINK_DOWN:
+		check_ifref(s, &st->u.link.link);
+		break;
+	case STEP_SYSCTL:
+		if (strncmp(st->u.sysctl.key, "net/", 4) || !TERMINATED(st->u.sysctl.value))
+			__builtin_trap();
+		break;
+	case STEP_EXEC:
+		if (!st->u.exec.argv || !st->u.exec.argc || st->u.exec.argc > EXEC_MAX_ARGS ||
+		    st->u.exec.argv[st->u.exec.argc])
+			__builtin_trap();
+		break;
+	case STEP_SCRIPT:
+		if (!st->u.script.path)
+			__builtin_trap();
+		break;
+	case STEP_ROUTE:
+	case STEP_FORWARD_POLICY:
+	case STEP_FORWARD_RULE:
+	case STEP_MASQUERADE:
+	case STEP_SNAT:
+	case STEP_DNAT:
+	case STEP_LISTEN:
+		break;
+	}
+}
+
+static void check_expect(const struct scenario *s, const struct expect *e)
+{
+	char buf[ADDR_STRLEN];
+
+	if (e->ns >= s->nnetns || !e->text || e->loc.file != s->path || !e->loc.line)
+		__builtin_trap();
+	switch (e->kind) {
+	case EXPECT_LINK:
+		check_ifref(s, &e->u.link.link);
+		break;
+	case EXPECT_PING:
+		addr_str(&e->u.ping.dst, buf, sizeof(buf));
+		break;
+	case EXPECT_FORWARDED:
+		check_ifref(s, &e->u.forwarded.out);
+		break;
+	case EXPECT_CAPTURE:
+		check_ifref(s, &e->u.capture.where);
+		if (e->u.capture.nsrc > MAX_CAPTURE_ADDRS || e->u.capture.nnever > MAX_CAPTURE_ADDRS ||
+		    e->u.capture.ndst > MAX_CAPTURE_ADDRS)
+			__builtin_trap();
+		break;
+	case EXPECT_ROUTE:
+	case EXPECT_TCP:
+	case EXPECT_UDP:
+		break;
+	}
+}
+
+/* What everything after the parser relies on: indices in range, stage ranges tiling steps and expects. */
+static void check_model(const struct scenario *s)
+{
+	unsigned steps = s->nsetup, expects = 0;
+
+	if (!s->name[0] || s->nnetns > MAX_NETNS || !s->nstages || s->nstages > MAX_STAGES ||
+	    s->nsteps + s->nexpects > MAX_ITEMS || s->nsetup > s->nsteps)
+		__builtin_trap();
+	for (unsigned i = 0; i < s->nstages; i++) {
+		const struct stage *sg = &s->stages[i];
+
+		if (sg->first_step != steps || sg->first_expect != expects || !sg->nexpects || !sg->name[0])
+			__builtin_trap();
+		steps += sg->nsteps;
+		expects += sg->nexpects;
+	}
+	if (steps != s->nsteps || expects != s->nexpects)
+		__builtin_trap();
+	for (unsigned i = 0; i < s->nsteps; i++)
+		check_step(s, &s->steps[i]);
+	for (unsigned i = 0; i < s->nexpects; i++)
+		check_expect(s, &s->expects[i]);
+}
+
+/* A line "fuzz.scn:LINE:COL: internal error: ...": the parser refused a statement without saying why. */
+static bool is_internal_error(const char *line)
+{
+	static const char file[] = "fuzz.scn:", what[] = " internal error: ";
+
+	if (strncmp(line, file, sizeof(file) - 1))
+		return false;
+	line += sizeof(file) - 1;
+	line += strspn(line, "0123456789:");
+	return !strncmp(line, what, sizeof(what) - 1);
+}
+
+/* Quoted user text may hold those words too, but never starts a line: messages are one line each. */
+static bool internal_error(const char *msgs)
+{
+	for (const char *l = msgs; l; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		if (is_internal_error(l))
+			return true;
+	}
+	return false;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct scenario *s = NULL;
+	int r;
+
+	/* The last byte stays NUL: fmemopen drops what does not fit. */
+	if (!errfile && !(errfile = fmemopen(errbuf, sizeof(errbuf) - 1, "w")))
+		__builtin_trap();
+	rewind(errfile);
+	errbuf[0] = '\0';
+	r = scenario_parse("fuzz.scn", (const char *)data, size, &s, errfile);
+	fflush(errfile);
+	if ((r == 0) != (s != NULL) || (r == 0) != (errbuf[0] == '\0') || internal_error(errbuf))
+		__builtin_trap();
+	if (s)
+		check_model(s);
+	scenario_free(s);
+	return 0;
+}
