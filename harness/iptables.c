@@ -1,5 +1,6 @@
 /* iptables.c — firewall and NAT steps spelled as iptables command lines. */
 #include "harness/iptables.h"
+#include "harness/firewall_step.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -133,51 +134,15 @@ static void build(const struct step *st, const char *tool, int family, struct ip
 		else
 			add(c, &argc, &used, "%s:%u", a, st->u.dnat.to_port);
 		break;
-	case STEP_VETH:
-	case STEP_ADDRESS:
-	case STEP_LINK_UP:
-	case STEP_LINK_DOWN:
-	case STEP_ROUTE:
-	case STEP_SYSCTL:
-	case STEP_LISTEN:
-	case STEP_EXEC:
-	case STEP_SCRIPT:
-		break;
+	default:
+		break;   /* not a firewall step: iptables_commands never builds one (firewall_step_family) */
 	}
 }
 
-/* The families a step acts on, as nft installs it: a rule without prefixes acts on both; masquerade
- * without a prefix on IPv4; snat and dnat on their address's family. */
-static int step_family(const struct step *st)
-{
-	switch (st->kind) {
-	case STEP_FORWARD_POLICY:
-		return st->u.policy.family;
-	case STEP_FORWARD_RULE:
-		return st->u.rule.family;
-	case STEP_MASQUERADE:
-		return st->u.nat.has_from ? st->u.nat.from.addr.family : AF_INET;
-	case STEP_SNAT:
-		return st->u.nat.to.family;
-	case STEP_DNAT:
-		return st->u.dnat.to.family;
-	case STEP_VETH:
-	case STEP_ADDRESS:
-	case STEP_LINK_UP:
-	case STEP_LINK_DOWN:
-	case STEP_ROUTE:
-	case STEP_SYSCTL:
-	case STEP_LISTEN:
-	case STEP_EXEC:
-	case STEP_SCRIPT:
-		break;
-	}
-	return -1;
-}
 
 int iptables_commands(const struct step *st, const struct iptables_tools *tools, struct ipt_cmd *cmds)
 {
-	int family = step_family(st), n = 0;
+	int family = firewall_step_family(st), n = 0;
 
 	if (family < 0)
 		return -EINVAL;

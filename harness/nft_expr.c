@@ -1,6 +1,7 @@
 /* nft_expr.c — what nsharness sends to nf_tables: a step as a rule (the expression list nft itself would
  * generate for it), and a stage's steps as one batch of messages.  Builds only; talks to no kernel. */
 #include "harness/nft.h"
+#include "harness/firewall_step.h"
 
 #include <errno.h>
 #include <netinet/in.h>   /* before the linux headers, which otherwise define struct in_addr first */
@@ -29,6 +30,8 @@ static const struct { const char *type; uint32_t hook; int32_t prio; } chain_spe
 
 int nft_step_chain(const struct step *s)
 {
+	if (firewall_step_family(s) < 0)
+		return -1;
 	switch (s->kind) {
 	case STEP_FORWARD_POLICY:
 	case STEP_FORWARD_RULE:
@@ -38,18 +41,9 @@ int nft_step_chain(const struct step *s)
 		return NFT_POSTROUTING;
 	case STEP_DNAT:
 		return NFT_PREROUTING;
-	case STEP_VETH:
-	case STEP_ADDRESS:
-	case STEP_LINK_UP:
-	case STEP_LINK_DOWN:
-	case STEP_ROUTE:
-	case STEP_SYSCTL:
-	case STEP_LISTEN:
-	case STEP_EXEC:
-	case STEP_SCRIPT:
-		break;
+	default:
+		return -1;   /* firewall_step_family's exhaustive switch is where a new step kind is caught */
 	}
-	return -1;
 }
 
 /* A rule under construction; after an allocation failure the remaining calls do nothing. */
@@ -249,11 +243,7 @@ static void put_nat(struct rb *b, enum nft_nat_types type, const struct addr *to
 
 static void build_forward(struct rb *b, const struct step *s)
 {
-	int family = s->u.rule.family;
-
-	if (!family && (s->u.rule.has_from || s->u.rule.has_to))
-		family = s->u.rule.has_from ? s->u.rule.from.addr.family : s->u.rule.to.addr.family;
-	match_family(b, family);
+	match_family(b, firewall_step_family(s));
 	if (s->u.rule.has_from)
 		match_prefix(b, &s->u.rule.from, 0);
 	if (s->u.rule.has_to)
@@ -270,7 +260,7 @@ static void build_forward(struct rb *b, const struct step *s)
 static void build_source_nat(struct rb *b, const struct step *s)
 {
 	int masq = s->kind == STEP_MASQUERADE;
-	int family = masq ? (s->u.nat.has_from ? s->u.nat.from.addr.family : AF_INET) : s->u.nat.to.family;
+	int family = firewall_step_family(s);
 
 	match_family(b, family);
 	if (s->u.nat.has_from)
@@ -285,7 +275,7 @@ static void build_source_nat(struct rb *b, const struct step *s)
 
 static void build_dnat(struct rb *b, const struct step *s)
 {
-	match_family(b, s->u.dnat.to.family);
+	match_family(b, firewall_step_family(s));
 	match_ifname(b, NFT_META_IIFNAME, s->u.dnat.iif);
 	match_dport(b, s->u.dnat.proto, s->u.dnat.port);
 	expr(b, "counter");

@@ -4,6 +4,7 @@
 #include "harness/netns.h"
 #include "harness/nft.h"
 #include "harness/rtnl_msg.h"
+#include "harness/firewall_step.h"
 #include "harness/iptables_run.h"
 #include "harness/sandbox.h"
 #include "probes/conn.h"
@@ -189,25 +190,7 @@ static int do_script(struct world *w, const struct step *st, char *msg, size_t m
 
 bool step_is_firewall(const struct step *st)
 {
-	switch (st->kind) {
-	case STEP_FORWARD_POLICY:
-	case STEP_FORWARD_RULE:
-	case STEP_MASQUERADE:
-	case STEP_SNAT:
-	case STEP_DNAT:
-		return true;
-	case STEP_VETH:
-	case STEP_ADDRESS:
-	case STEP_LINK_UP:
-	case STEP_LINK_DOWN:
-	case STEP_ROUTE:
-	case STEP_SYSCTL:
-	case STEP_LISTEN:
-	case STEP_EXEC:
-	case STEP_SCRIPT:
-		break;
-	}
-	return false;
+	return firewall_step_family(st) >= 0;
 }
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)
