@@ -118,8 +118,12 @@ static void __attribute__((noreturn)) run_program(const struct keeper_plan *p)
 	close(REPORT_FD);
 	for (unsigned i = 0; p->exec_paths[i]; i++) {
 		execve(p->exec_paths[i], p->argv, p->envp);
-		if (errno == EACCES)
+		/* EACCES counts only for a file that is there: a PATH folder we may not search (root's, in the
+		 * environment of an unprivileged run) says nothing about the program. */
+		if (errno == EACCES && access(p->exec_paths[i], F_OK) == 0)
 			err = EACCES;
+		else if (errno == EACCES)
+			continue;
 		else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE) {
 			err = errno;
 			break;
