@@ -4,6 +4,7 @@
 #include "harness/backends.h"
 #include "harness/jobs.h"
 #include "harness/rootless.h"
+#include "harness/options.h"
 #include "harness/runner.h"
 #include "reports/report.h"
 
@@ -18,37 +19,6 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
-
-#define NSH_VERSION "0.1.0"
-
-/* Exit statuses, documented in the README and nsharness(1). */
-enum {
-	EXIT_PASS = 0,            /* every stage passed (check: every scenario is valid) */
-	EXIT_STAGE_FAILED = 1,    /* at least one stage is not ok */
-	EXIT_USAGE = 2,           /* bad command line or scenario: nothing was created */
-	EXIT_CANNOT_RUN = 3,      /* the machine does not let nsharness run (no privilege for namespaces) */
-	EXIT_INTERRUPTED = 4,     /* SIGINT or SIGTERM: the results so far were written, the rest skipped */
-	EXIT_TAINTED = 5,         /* every stage passed, but the kernel became tainted during the run */
-};
-
-#define DEFAULT_SCENARIO_TIMEOUT_S 300
-
-#define MAX_TAP_OUTPUTS 2
-
-struct options {
-	struct run_options run;
-	const char *tap_paths[MAX_TAP_OUTPUTS];   /* --tap; none given: stdout */
-	unsigned ntap;
-	bool tap14;
-	const char *junit_path;
-	bool relative_paths;
-	bool quiet;
-	unsigned jobs;            /* --jobs; 0: the number of CPUs */
-	unsigned shard_k, shard_n;   /* --shard K/N; n 0: no sharding */
-	const char *host;         /* verify --host: the scenario's name for the namespace we run in */
-	bool all_backends;        /* --backend all */
-	const char *iptables_path[BACKEND_COUNT];   /* --iptables, --iptables-legacy */
-};
 
 struct command {
 	const char *name;
@@ -396,205 +366,20 @@ static void usage(FILE *out)
 	fprintf(out, "usage: nsharness COMMAND [OPTIONS] SCENARIO...\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(out, "\noptions (run):\n"
-		     "      --tap FILE           write TAP to FILE instead of stdout ('-' is stdout; may be given twice)\n"
-		     "      --tap-version 13|14  13 (default; Debian 12's prove rejects 14), or 14: a subtest per scenario\n"
-		     "      --junit FILE         write JUnit XML to FILE (a testsuite per scenario, a testcase per stage)\n"
-		     "      --out DIR            keep the evidence of failed stages in DIR/SCENARIO/STAGE/: .pcap\n"
-		     "                           captures and a .state dump per namespace\n"
-		     "      --keep-captures      write every stage's captures, passing ones too (with --out)\n"
-		     "      --attachment-paths absolute|relative\n"
-		     "                           JUnit [[ATTACHMENT|path]] paths: absolute (default, Jenkins) or as\n"
-		     "                           given (GitLab wants them relative to the project directory)\n"
-		     "  -j, --jobs N             run N scenarios at once (default: the number of CPUs); the report\n"
-		     "                           keeps the scenarios' order\n"
-		     "      --shard K/N          run only shard K of N (a stable split of the scenarios, for CI matrices)\n"
-		     "      --scenario-timeout S a scenario's whole run may take S seconds (scaled; default 300), then\n"
-		     "                           its running stage fails and the rest are skipped\n"
-		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
-		     "                           fail then: a check that already holds is vacuous (a failure)\n"
-		     "      --backend B          install forward and NAT steps with nft (libnftnl, in-process; the\n"
-		     "                           default), iptables-nft or iptables-legacy (the real tools), or all:\n"
-		     "                           every scenario under each, reporting stages whose verdicts differ\n"
-		     "      --iptables PATH      the iptables-nft program to use (a freshly built one, to gate it);\n"
-		     "      --iptables-legacy PATH  the same for iptables-legacy (ip6tables: same folder)\n"
-		     "  -q, --quiet              no summary on stderr\n"
-		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
-		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
-		     "  -h, --help               this text\n"
-		     "  -V, --version            the version\n"
-		     "\noptions (verify):\n"
-		     "      --host NS            the scenario's namespace that is this one (default: host)\n"
-		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
-		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
-		     "results so far were written), 5 all passed but the kernel became tainted during the run\n");
+	options_help(out);
 }
 
-/* A decimal count, all of the text.  0 or -1. */
-static int parse_count(const char *text, unsigned *out)
+/* -h and -V answer and end the run. */
+static void answer_help(const struct options *opt)
 {
-	char *end;
-	unsigned long v;
-
-	if (!*text || *text == '-' || *text == '+')
-		return -1;
-	errno = 0;
-	v = strtoul(text, &end, 10);
-	if (errno || *end || v > 1u << 20)
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int parse_shard(const char *text, unsigned *k, unsigned *n)
-{
-	char buf[32], *slash;
-
-	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf) || !(slash = strchr(buf, '/')))
-		return -1;
-	*slash = '\0';
-	if (parse_count(buf, k) || parse_count(slash + 1, n))
-		return -1;
-	return *k >= 1 && *k <= *n ? 0 : -1;
-}
-
-static int parse_backend(const char *text, struct options *opt)
-{
-	opt->all_backends = !strcmp(text, "all");
-	for (unsigned b = 0; b < BACKEND_COUNT && !opt->all_backends; b++)
-		if (!strcmp(text, backend_name[b])) {
-			opt->run.backend = (enum backend)b;
-			return 0;
-		}
-	return opt->all_backends ? 0 : -1;
-}
-
-static int parse_options(int argc, char **argv, struct options *opt)
-{
-	static const struct option longopts[] = {
-		{ "tap", required_argument, NULL, 't' },
-		{ "tap-version", required_argument, NULL, '4' },
-		{ "junit", required_argument, NULL, 'X' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "keep-captures", no_argument, NULL, 'k' },
-		{ "attachment-paths", required_argument, NULL, 'a' },
-		{ "vacuity", no_argument, NULL, 'P' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "scenario-timeout", required_argument, NULL, 'D' },
-		{ "host", required_argument, NULL, 'H' },
-		{ "backend", required_argument, NULL, 'B' },
-		{ "iptables", required_argument, NULL, 'I' },
-		{ "iptables-legacy", required_argument, NULL, 'L' },
-		{ "shard", required_argument, NULL, 'S' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "timeout-scale", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c;
-
-	while ((c = getopt_long(argc, argv, "+j:qvhV", longopts, NULL)) != -1) {
-		char *end;
-		double scale;
-
-		switch (c) {
-		case 't':
-			if (opt->ntap == MAX_TAP_OUTPUTS) {
-				fprintf(stderr, "nsharness: --tap may be given at most %d times\n", MAX_TAP_OUTPUTS);
-				return -1;
-			}
-			opt->tap_paths[opt->ntap++] = optarg;
-			break;
-		case '4':
-			if (strcmp(optarg, "13") && strcmp(optarg, "14")) {
-				fprintf(stderr, "nsharness: --tap-version takes 13 or 14, not '%s'\n", optarg);
-				return -1;
-			}
-			opt->tap14 = !strcmp(optarg, "14");
-			break;
-		case 'X':
-			opt->junit_path = optarg;
-			break;
-		case 'o':
-			opt->run.out_dir = optarg;
-			break;
-		case 'k':
-			opt->run.keep_captures = true;
-			break;
-		case 'a':
-			if (strcmp(optarg, "absolute") && strcmp(optarg, "relative")) {
-				fprintf(stderr, "nsharness: --attachment-paths takes absolute or relative, not '%s'\n", optarg);
-				return -1;
-			}
-			opt->relative_paths = !strcmp(optarg, "relative");
-			break;
-		case 'P':
-			opt->run.vacuity = true;
-			break;
-		case 'j':
-			if (parse_count(optarg, &opt->jobs) || opt->jobs == 0 || opt->jobs > 1024) {
-				fprintf(stderr, "nsharness: --jobs takes a number from 1 to 1024, not '%s'\n", optarg);
-				return -1;
-			}
-			break;
-		case 'H':
-			opt->host = optarg;
-			break;
-		case 'B':
-			if (parse_backend(optarg, opt)) {
-				fprintf(stderr, "nsharness: --backend takes nft, iptables-nft, iptables-legacy or all, not '%s'\n",
-					optarg);
-				return -1;
-			}
-			break;
-		case 'I':
-			opt->iptables_path[BACKEND_IPTABLES_NFT] = optarg;
-			break;
-		case 'L':
-			opt->iptables_path[BACKEND_IPTABLES_LEGACY] = optarg;
-			break;
-		case 'D':
-			if (parse_count(optarg, &opt->run.scenario_timeout_ms) || opt->run.scenario_timeout_ms == 0 ||
-			    opt->run.scenario_timeout_ms > 86400) {
-				fprintf(stderr, "nsharness: --scenario-timeout takes seconds from 1 to 86400, not '%s'\n", optarg);
-				return -1;
-			}
-			opt->run.scenario_timeout_ms *= 1000;
-			break;
-		case 'S':
-			if (parse_shard(optarg, &opt->shard_k, &opt->shard_n)) {
-				fprintf(stderr, "nsharness: --shard takes K/N with 1 <= K <= N, not '%s'\n", optarg);
-				return -1;
-			}
-			break;
-		case 'q':
-			opt->quiet = true;
-			break;
-		case 'v':
-			opt->run.verbose = true;
-			break;
-		case 'T':
-			scale = strtod(optarg, &end);
-			if (*end || !(scale > 0) || scale > 1000) {
-				fprintf(stderr, "nsharness: --timeout-scale takes a number above 0 (at most 1000), not '%s'\n",
-					optarg);
-				return -1;
-			}
-			timeout_set_scale(scale);
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_PASS);
-		case 'V':
-			printf("nsharness %s\n", NSH_VERSION);
-			exit(EXIT_PASS);
-		default:
-			return -1;
-		}
+	if (opt->show_help) {
+		usage(stdout);
+		exit(EXIT_PASS);
 	}
-	return 0;
+	if (opt->show_version) {
+		printf("nsharness %s\n", NSH_VERSION);
+		exit(EXIT_PASS);
+	}
 }
 
 int main(int argc, char **argv)
@@ -611,8 +396,10 @@ int main(int argc, char **argv)
 			cmd = &commands[i];
 	if (!cmd && argv[1][0] == '-') {
 		/* "nsharness --help" and "--version" work without a command. */
-		if (parse_options(argc, argv, &opt) == 0)
+		if (options_parse(argc, argv, &opt) == 0) {
+			answer_help(&opt);
 			fprintf(stderr, "nsharness: a command is needed\n");
+		}
 		usage(stderr);
 		return EXIT_USAGE;
 	}
@@ -622,8 +409,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	argc--, argv++;
-	if (parse_options(argc, argv, &opt))
+	if (options_parse(argc, argv, &opt))
 		return EXIT_USAGE;
+	answer_help(&opt);
 	if (optind >= argc) {
 		fprintf(stderr, "nsharness %s: no scenario given\n", cmd->name);
 		return EXIT_USAGE;
