@@ -29,7 +29,7 @@ interrupt() {
 	# A program step: wait (bounded) until the program itself runs, so the signal finds it running.
 	if [ "$scn" != "$slow" ]; then
 		local until=$((SECONDS + 10))
-		until pgrep -x -f "sleep 100" >/dev/null || [ "$SECONDS" -ge "$until" ]; do :; done
+		until pgrep -x -f "sleep 86399.5" >/dev/null || [ "$SECONDS" -ge "$until" ]; do :; done
 	fi
 	held_namespaces "$pid" >"$tmp/held"
 	descendants "$pid" >"$tmp/procs"
@@ -50,7 +50,7 @@ interrupt() {
 	# Namespace inode numbers are reused as soon as one is freed (other tests run alongside), so "nothing
 	# holds them" is: no process of the run survives, and no mount holds any of its namespaces.
 	if survivors "$tmp/procs" >"$tmp/holders" || mounted "$tmp/held" >>"$tmp/holders" ||
-		pgrep -a -x -f "sleep 100" >>"$tmp/holders"; then status=1; else status=0; fi
+		pgrep -a -x -f "sleep 86399.5" >>"$tmp/holders"; then status=1; else status=0; fi
 	ok $status "$label: no process of the run survives, no mount holds any of its $(wc -l <"$tmp/held") namespaces" ||
 		diag "$tmp/holders"
 }
