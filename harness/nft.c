@@ -378,57 +378,45 @@ static void account(struct nft_ns *n, struct nftnl_rule *r)
 
 struct dump {
 	struct nft_ns *n;
-	uint32_t seq;
 	int error;
-	char *msg;
-	size_t msglen;
 };
 
-/* One answer to the dump: a rule, its end, or its refusal.  (Not nl_talk: its control callbacks take the
- * caller's data for their own state.) */
-static int on_dump(const struct nlmsghdr *nlh, void *arg)
+/* One rule of the dump: its counter goes to the record of the step it came from. */
+static int on_rule(const struct nlmsghdr *nlh, void *arg)
 {
 	struct dump *d = arg;
 	struct nftnl_rule *r;
 
-	if (nlh->nlmsg_seq != d->seq)
-		return 0;   /* late answers to an earlier exchange */
-	if (nlh->nlmsg_type == NLMSG_DONE)
-		return 1;
-	if (nlh->nlmsg_type == NLMSG_ERROR) {
-		d->error = nl_parse_error(nlh, d->msg, d->msglen);
-		return 1;
-	}
 	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 		d->error = -EAGAIN;   /* the ruleset changed under the dump: its numbers do not belong together */
 	if (NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE || !(r = nftnl_rule_alloc()))
-		return 0;
+		return MNL_CB_OK;
 	if (nftnl_rule_nlmsg_parse(nlh, r) == 0 && nftnl_rule_is_set(r, NFTNL_RULE_HANDLE))
 		account(d->n, r);
 	nftnl_rule_free(r);
-	return 0;
+	return MNL_CB_OK;
 }
 
-static int send_dump(struct nft_ns *n, uint32_t seq)
+static struct nlmsghdr *build_dump(char *buf)
 {
-	char buf[NL_BUF_SIZE] = { 0 };   /* libmnl 1.0.4 leaves attribute padding as it finds it */
 	struct nftnl_rule *filter = nftnl_rule_alloc();
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, 0);
 
 	if (!filter)
-		return -ENOMEM;
-	nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_INET, NLM_F_DUMP, seq);
+		return NULL;
 	nftnl_rule_set_str(filter, NFTNL_RULE_TABLE, NFT_TABLE);
 	nftnl_rule_nlmsg_build_payload(nlh, filter);
 	nftnl_rule_free(filter);
-	return mnl_socket_sendto(n->nl.sock, nlh, nlh->nlmsg_len) < 0 ? -errno : 0;
+	return nlh;
 }
 
 /* Dumps the table's rules into the records' counters. */
 static int dump_counters(struct nft_ns *n, char *err, size_t errlen)
 {
+	char buf[NL_BUF_SIZE] = { 0 };   /* zeroed: libmnl 1.0.4 leaves attribute padding as it finds it */
 	char msg[NL_MSG_LEN] = "";
-	struct dump d = { n, n->nl.seq++, 0, msg, sizeof(msg) };
+	struct dump d = { n, 0 };
+	struct nlmsghdr *nlh;
 	int ret;
 
 	n->policy_packets = 0;
@@ -436,9 +424,8 @@ static int dump_counters(struct nft_ns *n, char *err, size_t errlen)
 		n->recs[i].seen = 0;
 	if (!n->have.table)
 		return 0;
-	ret = send_dump(n, d.seq);
-	if (!ret)
-		ret = receive(n, on_dump, &d);
+	nlh = build_dump(buf);
+	ret = nlh ? nl_talk(&n->nl, nlh, on_rule, &d, msg, sizeof(msg)) : -ENOMEM;
 	if (!ret)
 		ret = d.error;
 	if (ret)
