@@ -9,18 +9,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-/* Only sockets: no sysctl, no link, nothing a later look at the namespace could tell apart. */
-static int open_sockets(void *p)
-{
-	struct world_ns *ns = p;
-	int ret = nl_open_here(&ns->rtnl, NETLINK_ROUTE, 0);
-
-	if (ret)
-		return ret;
-	ns->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	return ns->ioctl_fd < 0 ? -errno : 0;
-}
-
 static int open_named(const char *name, char *why, size_t len)
 {
 	static const char *const dirs[] = { "/run/netns", "/var/run/netns" };
@@ -53,7 +41,7 @@ int world_attach(struct world *w, const struct scenario *sc, const char *host_na
 			ns->fd = open_named(sc->netns[i].name, w->missing[i], sizeof(w->missing[i]));
 		if (ns->fd < 0)
 			continue;
-		ret = netns_run(ns->fd, open_sockets, ns);
+		ret = netns_run(ns->fd, world_ns_sockets, ns);   /* sockets only: nothing a look could tell apart */
 		if (ret) {
 			snprintf(err, errlen, "cannot open sockets in namespace '%s': %s", sc->netns[i].name, strerror(-ret));
 			return ret;

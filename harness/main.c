@@ -4,6 +4,7 @@
 #include "harness/backends.h"
 #include "harness/jobs.h"
 #include "harness/rootless.h"
+#include "harness/netns.h"
 #include "harness/options.h"
 #include "harness/runner.h"
 #include "reports/report.h"
@@ -90,19 +91,6 @@ static int can_make_namespaces(void)
 	return 0;
 }
 
-static long read_taint(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/tainted", "r");
-	long taint = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &taint) != 1)
-			taint = -1;
-		fclose(f);
-	}
-	return taint;
-}
-
 static void run_info_init(struct run_info *info)
 {
 	struct utsname u;
@@ -111,7 +99,7 @@ static void run_info_init(struct run_info *info)
 	info->version = NSH_VERSION;
 	info->backend = "nft";
 	info->started = time(NULL);
-	info->taint_before = read_taint();
+	info->taint_before = proc_read_long("/proc/sys/kernel/tainted");
 	if (uname(&u) == 0) {
 		snprintf(info->kernel, sizeof(info->kernel), "%.*s", (int)sizeof(info->kernel) - 1, u.release);
 		snprintf(info->hostname, sizeof(info->hostname), "%.*s", (int)sizeof(info->hostname) - 1, u.nodename);
@@ -270,7 +258,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 		failed = run_everywhere(opt, s, n, &o, &copies_of);
 	else
 		failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
-	info.taint_after = read_taint();
+	info.taint_after = proc_read_long("/proc/sys/kernel/tainted");
 	info.seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->end(o.ptrs[i]);

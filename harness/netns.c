@@ -147,3 +147,16 @@ int netns_sysctl_read(int nsfd, const char *key, char *buf, size_t len)
 		return -EINVAL;
 	return netns_run(nsfd, sysctl_io, &a);
 }
+
+long proc_read_long(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	long v = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}

@@ -32,4 +32,8 @@ int netns_sysctl_write(int nsfd, const char *key, const char *value);
 /* Reads /proc/sys/<key> inside the namespace into buf (trailing newline removed).  Returns 0 or -errno. */
 int netns_sysctl_read(int nsfd, const char *key, char *buf, size_t len);
 
+/* The number a /proc file of the calling process's view holds (kernel.tainted, a user-namespace limit), or
+ * -1 when it cannot be read. */
+long proc_read_long(const char *path);
+
 #endif

@@ -1,6 +1,7 @@
 /* rootless.c — an unprivileged user namespace, with a precise word when the kernel refuses one. */
 #define _GNU_SOURCE
 #include "harness/rootless.h"
+#include "harness/netns.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,30 +22,17 @@ static int write_file(const char *path, const char *text)
 	return ret;
 }
 
-static long read_number(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &v) != 1)
-			v = -1;
-		fclose(f);
-	}
-	return v;
-}
-
 /* The knobs distributions use to forbid unprivileged user namespaces, and how to lift each. */
 static void explain(int err, char *msg, size_t len)
 {
-	if (read_number("/proc/sys/kernel/unprivileged_userns_clone") == 0)
+	if (proc_read_long("/proc/sys/kernel/unprivileged_userns_clone") == 0)
 		snprintf(msg, len, "unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0); "
 			 "allow them with: sysctl kernel.unprivileged_userns_clone=1, or run as root");
-	else if (read_number("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
+	else if (proc_read_long("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == 1)
 		snprintf(msg, len, "AppArmor restricts unprivileged user namespaces "
 			 "(kernel.apparmor_restrict_unprivileged_userns = 1); allow them with: "
 			 "sysctl kernel.apparmor_restrict_unprivileged_userns=0, or run as root");
-	else if (read_number("/proc/sys/user/max_user_namespaces") == 0)
+	else if (proc_read_long("/proc/sys/user/max_user_namespaces") == 0)
 		snprintf(msg, len, "user namespaces are disabled (user.max_user_namespaces = 0); allow them with: "
 			 "sysctl user.max_user_namespaces=15000, or run as root");
 	else

@@ -31,7 +31,7 @@ static int write_proc(const char *path, const char *value)
  * without duplicate address detection on every interface made later (link-local addresses included), so
  * neighbour discovery works the moment a link is up, and neighbour solicitations repeated every 200 ms
  * instead of every second, so a solicitation lost while a link comes up costs a fifth of a probe's time. */
-static int ns_init(void *p)
+int world_ns_sockets(void *p)
 {
 	struct world_ns *ns = p;
 	int ret = nl_open_here(&ns->rtnl, NETLINK_ROUTE, 0);
@@ -39,8 +39,15 @@ static int ns_init(void *p)
 	if (ret)
 		return ret;
 	ns->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (ns->ioctl_fd < 0)
-		return -errno;
+	return ns->ioctl_fd < 0 ? -errno : 0;
+}
+
+static int ns_init(void *p)
+{
+	int ret = world_ns_sockets(p);
+
+	if (ret)
+		return ret;
 	write_proc("/proc/sys/net/ipv6/conf/default/accept_dad", "0");   /* absent without IPv6: not needed */
 	write_proc("/proc/sys/net/ipv6/neigh/default/retrans_time_ms", "200");
 	write_proc("/proc/sys/net/ipv4/neigh/default/retrans_time_ms", "200");
@@ -86,18 +93,13 @@ int world_create(struct world *w, const struct scenario *sc, char *err, size_t e
 	return 0;
 }
 
-static int open_sockets(void *p)
-{
-	return ns_init(p);
-}
-
 int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen)
 {
 	struct world_ns *wns = &w->ns[ns];
 	int ret;
 
 	wns->fd = fd;
-	ret = netns_run(fd, open_sockets, wns);
+	ret = netns_run(fd, ns_init, wns);
 	if (ret == 0)
 		ret = nl_talk(&wns->rtnl, rtnl_msg_link_set(w->buf, 1, true), NULL, NULL, msg, msglen);
 	else

@@ -46,6 +46,10 @@ int world_create(struct world *w, const struct scenario *sc, char *err, size_t e
 int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
 void world_destroy(struct world *w);
 
+/* Opens the world's sockets for ns (rtnetlink, and a datagram socket for ioctls) in the calling thread's
+ * namespace; run it on a thread inside the namespace (netns_run, netns_create_with).  0 or -errno. */
+int world_ns_sockets(void *ns);
+
 /* Verify mode: the scenario's namespaces are existing ones: host_name is the namespace nsharness runs in,
  * every other name is /run/netns/NAME (or /var/run/netns/NAME).  Opens sockets in them and changes
  * nothing.  A namespace that does not exist is left unbound, with the reason in w->missing.  0, or -errno

@@ -143,10 +143,9 @@ const char *neigh_state_name(int state, char *buf, size_t len)
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]) && state > 0; i++)
+	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]) && state > 0 && used < len; i++)
 		if (state & names[i].bit)
-			used += snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "|" : "",
-					 names[i].name);
+			used += snprintf(buf + used, len - used, "%s%s", used ? "|" : "", names[i].name);
 	if (!buf[0])
 		snprintf(buf, len, "no entry");
 	return buf;

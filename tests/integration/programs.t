@@ -61,17 +61,17 @@ ok $? "it is killed at its deadline: the run took $elapsed_ms ms (deadline 300 m
 grep -q 'exec host sleep 4242: still running after' "$tmp/tap"
 ok $? "its cause says it was still running" || diag "$tmp/tap"
 
-# running CMDLINE: whether a process with exactly that command line is still there a second on (SIGKILLed
+# running CMDLINE: whether a process with exactly that command line is still there two seconds on (SIGKILLed
 # processes take a moment to go).
 running() {
-	local f tries found
-	for tries in 1 2 3 4 5 6 7 8 9 10; do
+	local f found until=$((SECONDS + 2))
+	while :; do
 		found=
 		for f in /proc/[0-9]*/cmdline; do
 			[ "$(tr '\0' ' ' 2>/dev/null <"$f")" = "$1 " ] && found=1 && break
 		done
 		[ -n "$found" ] || return 1
-		sleep 0.1
+		[ "$SECONDS" -lt "$until" ] || return 0
 	done
 }
 one escape "exec host setsid sleep 4343"

@@ -3,6 +3,7 @@
 #include "harness/addr.h"
 #include "harness/model.h"
 #include "harness/suggest.h"
+#include "tests/unit/parse_check.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
@@ -49,43 +50,12 @@ static const char seed[] =
 	"  expect tcp blue 198.51.100.2:8080 peer-seen 198.51.100.1\n"
 	"  expect capture host/ens160 src 198.51.100.1 never-src 10.1.1.1\n";
 
-/* A valid start (lines 1-3) and a valid stage (2 lines) to put one mistake between. */
-#define HEAD "scenario t\nnetns blue host\nveth host/veth0 blue/veth1\n"
-#define STAGE "stage s\n  expect ping blue 10.1.1.2\n"
-
-/* Parses buf[0..len) as "t.scn"; returns what was written to err (caller frees). */
-static char *parse(const char *buf, size_t len, struct scenario **out)
-{
-	char *text = NULL;
-	size_t n = 0;
-	FILE *err = open_memstream(&text, &n);
-
-	CU_ASSERT_FATAL(err != NULL);
-	scenario_parse("t.scn", buf, len, out, err);
-	fclose(err);
-	return text;
-}
-
-static void check_errors_at(const char *buf, size_t len, const char *want, int line)
-{
-	struct scenario *s = NULL;
-	char *got = parse(buf, len, &s);
-	bool ok = !strcmp(got, want) && !s;
-
-	CU_assertImplementation(ok, line, "errors as expected", __FILE__, "", CU_FALSE);
-	if (!ok)
-		fprintf(stderr, "\n%s:%d: want:\n%sgot:\n%s", __FILE__, line, want, got);
-	scenario_free(s);
-	free(got);
-}
-
-#define CHECK_ERRORS(text, want) check_errors_at(text, sizeof(text) - 1, want, __LINE__)
 
 /* Parses text that must be valid. */
 static struct scenario *parse_ok_at(const char *text, int line)
 {
 	struct scenario *s = NULL;
-	char *got = parse(text, strlen(text), &s);
+	char *got = parse_capture(text, strlen(text), &s);
 
 	CU_assertImplementation(s && !*got, line, "parses without error", __FILE__, "", CU_TRUE);
 	free(got);
@@ -466,25 +436,25 @@ static void test_limits(void)
 	strcpy(line + 4095, "\n" STAGE);
 	scenario_free(PARSE_OK(buf));
 	strcpy(line + 4095, "x\n" STAGE);
-	check_errors_at(buf, strlen(buf), "t.scn:4:4097: line longer than 4096 bytes\n", __LINE__);
+	check_refused(buf, strlen(buf), "t.scn:4:4097: line longer than 4096 bytes\n", __LINE__);
 
 	/* 65 namespaces. */
 	line = stpcpy(buf, "scenario t\nnetns");
 	for (int k = 0; k <= MAX_NETNS; k++)
 		line += sprintf(line, " n%d", k);
 	strcpy(line, "\nstage s\n  expect ping n0 10.1.1.2\n");
-	check_errors_at(buf, strlen(buf), "t.scn:2:253: too many namespaces (at most 64)\n", __LINE__);
+	check_refused(buf, strlen(buf), "t.scn:2:253: too many namespaces (at most 64)\n", __LINE__);
 
 	/* 257 words. */
 	line = stpcpy(buf, HEAD "up");
 	for (int k = 0; k < 256; k++)
 		line = stpcpy(line, " blue/veth1");
 	strcpy(line, "\n" STAGE);
-	check_errors_at(buf, strlen(buf), "t.scn:4:2809: more than 256 words on one line\n", __LINE__);
+	check_refused(buf, strlen(buf), "t.scn:4:2809: more than 256 words on one line\n", __LINE__);
 
 	/* Over 1 MiB, whatever it holds. */
 	memset(buf, '#', sizeof(buf));
-	check_errors_at(buf, (1 << 20) + 1, "t.scn: larger than the limit of 1048576 bytes (1 MiB)\n", __LINE__);
+	check_refused(buf, (1 << 20) + 1, "t.scn: larger than the limit of 1048576 bytes (1 MiB)\n", __LINE__);
 }
 
 static void test_too_many_items(void)
@@ -497,7 +467,7 @@ static void test_too_many_items(void)
 	/* Two items above; the 4095th "up" (line 4100) is one too many. */
 	for (int k = 0; k < MAX_ITEMS - 1; k++)
 		w = stpcpy(w, "up blue/veth1\n");
-	check_errors_at(buf, strlen(buf), "t.scn:4100:1: too many steps and expectations (at most 4096)\n", __LINE__);
+	check_refused(buf, strlen(buf), "t.scn:4100:1: too many steps and expectations (at most 4096)\n", __LINE__);
 	free(buf);
 }
 
@@ -511,7 +481,7 @@ static void test_too_many_errors(void)
 	for (int line = 4; line < 24; line++)
 		ww += sprintf(ww, "t.scn:%d:1: unknown statement 'bogus'\n", line);
 	strcpy(ww, "t.scn:24:1: too many errors, giving up\n");
-	check_errors_at(buf, strlen(buf), want, __LINE__);
+	check_refused(buf, strlen(buf), want, __LINE__);
 }
 
 static void test_load(void)

@@ -2,46 +2,23 @@
  * with the exact errors it must give now.  Add a case for every input tests/fuzz/fuzz_parse.c finds. */
 #include "harness/lexer.h"
 #include "harness/model.h"
+#include "tests/unit/parse_check.h"
 #include "tests/unit/unit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define HEAD "scenario t\nnetns blue host\nveth host/veth0 blue/veth1\n"
-#define STAGE "stage s\n  expect ping blue 10.1.1.2\n"
-
-/* buf[0..len) must be refused with exactly the errors want. */
-static void refused_at(const char *buf, size_t len, const char *want, int line)
-{
-	struct scenario *s = NULL;
-	char *got = NULL;
-	size_t n = 0;
-	FILE *err = open_memstream(&got, &n);
-	bool ok;
-
-	CU_ASSERT_FATAL(err != NULL);
-	ok = scenario_parse("r.scn", buf, len, &s, err) == -1;
-	fclose(err);
-	ok = ok && !s && !strcmp(got, want);
-	CU_assertImplementation(ok, line, "refused with the expected errors", __FILE__, "", CU_FALSE);
-	if (!ok)
-		fprintf(stderr, "\n%s:%d: want:\n%sgot:\n%s", __FILE__, line, want, got);
-	scenario_free(s);
-	free(got);
-}
-
-#define REFUSED(text, want) refused_at(text, sizeof(text) - 1, want, __LINE__)
 
 /* A bracketed IPv6 address without its port was told to write itself in brackets again:
  * "... as [[2001:db8::2]]:PORT". */
 static void test_bracketed_missing_port(void)
 {
-	REFUSED(HEAD STAGE "  expect tcp blue [2001:db8::2]\n",
-		"r.scn:6:19: missing port in '[2001:db8::2]': write an IPv6 address with a port as "
+	CHECK_ERRORS(HEAD STAGE "  expect tcp blue [2001:db8::2]\n",
+		"t.scn:6:19: missing port in '[2001:db8::2]': write an IPv6 address with a port as "
 		"[2001:db8::2]:PORT\n");
-	REFUSED(HEAD STAGE "  expect udp blue 2001:db8::2\n",
-		"r.scn:6:19: missing port in '2001:db8::2': write an IPv6 address with a port as "
+	CHECK_ERRORS(HEAD STAGE "  expect udp blue 2001:db8::2\n",
+		"t.scn:6:19: missing port in '2001:db8::2': write an IPv6 address with a port as "
 		"[2001:db8::2]:PORT\n");
 }
 
@@ -51,25 +28,25 @@ static void test_binary_file(void)
 	static char zeros[10000];
 	static char late[LEX_MAX_LINE + 100];
 
-	refused_at(zeros, sizeof(zeros),
-		   "r.scn:1:1: NUL byte: a scenario must be a text file\n"
-		   "r.scn:1:1: missing 'scenario NAME' (it must be the first statement)\n"
-		   "r.scn:1:1: no stages: a scenario needs at least one 'stage NAME' with an expectation\n", __LINE__);
+	check_refused(zeros, sizeof(zeros),
+		   "t.scn:1:1: NUL byte: a scenario must be a text file\n"
+		   "t.scn:1:1: missing 'scenario NAME' (it must be the first statement)\n"
+		   "t.scn:1:1: no stages: a scenario needs at least one 'stage NAME' with an expectation\n", __LINE__);
 	/* A NUL past the length limit is still the one reported. */
 	memset(late, '#', sizeof(late));
 	late[LEX_MAX_LINE + 50] = '\0';
-	refused_at(late, sizeof(late),
-		   "r.scn:1:4147: NUL byte: a scenario must be a text file\n"
-		   "r.scn:1:1: missing 'scenario NAME' (it must be the first statement)\n"
-		   "r.scn:1:1: no stages: a scenario needs at least one 'stage NAME' with an expectation\n", __LINE__);
+	check_refused(late, sizeof(late),
+		   "t.scn:1:4147: NUL byte: a scenario must be a text file\n"
+		   "t.scn:1:1: missing 'scenario NAME' (it must be the first statement)\n"
+		   "t.scn:1:1: no stages: a scenario needs at least one 'stage NAME' with an expectation\n", __LINE__);
 }
 
 /* "creates" with no name after it: declare_namespaces' "missing NAME" took 'creates' itself for the name and
  * reported nothing, so the script step was dropped from a file that was then accepted. */
 static void test_script_creates_nothing(void)
 {
-	REFUSED("scenario t\nnetns host\nscript host /dev/null creates\nstage s\n  expect ping host 10.1.1.2\n",
-		"r.scn:3:30: 'script' takes NS PATH [creates NAME...]: missing NAME\n");
+	CHECK_ERRORS("scenario t\nnetns host\nscript host /dev/null creates\nstage s\n  expect ping host 10.1.1.2\n",
+		"t.scn:3:30: 'script' takes NS PATH [creates NAME...]: missing NAME\n");
 }
 
 UNIT_SUITE(regressions,
