@@ -19,8 +19,8 @@ NSH_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -ldl
 CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null)
 
 BUILD := build$(if $(SANITIZE),-san)
-MAIN_SRC := harness/main.c
-LIB_SRC := $(filter-out $(MAIN_SRC),$(wildcard harness/*.c probes/*.c reports/*.c))
+MAIN_SRC := harness/cli/main.c
+LIB_SRC := $(filter-out $(MAIN_SRC),$(wildcard harness/*/*.c probes/*.c reports/*.c))
 UNIT_SRC := $(wildcard tests/unit/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -39,7 +39,7 @@ endif
 .PHONY: all run check unit integration bench deps-build deps-check install clean
 all: $(PROG)
 
-$(PROG): $(BUILD)/harness/main.o $(LIB_OBJ)
+$(PROG): $(BUILD)/harness/cli/main.o $(LIB_OBJ)
 	$(say) LD $@
 	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(NSH_LIBS)
 
@@ -85,7 +85,7 @@ bench: nsharness $(BUILD)/bench/floor
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_SRC := tests/fuzz/fuzz_parse.c $(wildcard harness/parse*.c) $(addprefix harness/,lexer.c addr.c suggest.c)
+FUZZ_SRC := tests/fuzz/fuzz_parse.c $(wildcard harness/scenario/*.c) harness/base/addr.c
 FUZZ_BIN := build/fuzz/fuzz_parse
 FUZZ_SCENARIOS := $(wildcard scenarios/*.scn scenarios/*/*.scn bench/*.scn)
 # A smaller quarantine than ASan's 256 MB keeps a long run with a grown corpus under -rss_limit_mb.
@@ -94,7 +94,7 @@ FUZZ_ARGS := -max_total_time=$(FUZZ_SECONDS) -timeout=5 -rss_limit_mb=512 -max_l
 	-dict=tests/fuzz/scenario.dict -artifact_prefix=build/fuzz/crashes/ -print_final_stats=1
 
 .PHONY: fuzz
-$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard harness/*.h)
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard harness/*/*.h)
 	@mkdir -p $(dir $@)
 	$(say) FUZZ $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $@ $(FUZZ_SRC)
@@ -119,4 +119,4 @@ install: nsharness
 clean:
 	rm -rf build build-san nsharness
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/harness/main.d
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/harness/cli/main.d

@@ -3,9 +3,9 @@
  * runs it to show how close nsharness comes to what the kernel needs anyway.
  *
  * usage: floor ROUNDS   prints the median wall time of one world, in milliseconds */
-#include "harness/netns.h"
-#include "harness/nl.h"
-#include "harness/rtnl_msg.h"
+#include "harness/base/netns.h"
+#include "harness/base/nl.h"
+#include "harness/base/rtnl_msg.h"
 
 #include <stdio.h>
 #include <stdlib.h>

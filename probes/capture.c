@@ -1,8 +1,8 @@
 /* capture.c — pcap handles opened inside a namespace, drained with poll and deadlines, kept and written out. */
 #include "probes/capture.h"
 
-#include "harness/clock.h"
-#include "harness/netns.h"
+#include "harness/base/clock.h"
+#include "harness/base/netns.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

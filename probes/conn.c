@@ -1,8 +1,8 @@
 /* conn.c — the TCP and UDP probes: one fresh flow each, classified by what came back, in words. */
 #include "probes/conn.h"
 
-#include "harness/clock.h"
-#include "harness/netns.h"
+#include "harness/base/clock.h"
+#include "harness/base/netns.h"
 #include "probes/flow.h"
 #include "probes/packet.h"
 

@@ -7,8 +7,8 @@
 #ifndef NSH_CONN_H
 #define NSH_CONN_H
 
-#include "harness/model.h"
-#include "probes/check.h"
+#include "harness/scenario/model.h"
+#include "harness/verdict/check.h"
 
 #include <stdbool.h>
 #include <stdint.h>

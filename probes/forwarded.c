@@ -1,6 +1,6 @@
 /* forwarded.c — the forwarding probe: an echo request sent from the client, looked for on the uplink. */
 #include "probes/forwarded.h"
-#include "harness/netns.h"
+#include "harness/base/netns.h"
 #include "probes/capture.h"
 #include "probes/flow.h"
 #include "probes/icmp_packet.h"

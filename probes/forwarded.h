@@ -2,8 +2,8 @@
 #ifndef NSH_PROBE_FORWARDED_H
 #define NSH_PROBE_FORWARDED_H
 
-#include "harness/model.h"
-#include "probes/check.h"
+#include "harness/scenario/model.h"
+#include "harness/verdict/check.h"
 
 struct forwarded_probe {
 	int client_nsfd;          /* where the probe starts */

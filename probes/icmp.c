@@ -1,8 +1,8 @@
 /* icmp.c — the ping probe: a raw ICMP/ICMPv6 socket inside the namespace, a few echo requests, and a verdict
  * from the first packet that is provably about them. */
 #include "probes/icmp.h"
-#include "harness/clock.h"
-#include "harness/netns.h"
+#include "harness/base/clock.h"
+#include "harness/base/netns.h"
 #include "probes/flow.h"
 #include "probes/icmp_packet.h"
 

@@ -2,8 +2,8 @@
 #ifndef NSH_ICMP_H
 #define NSH_ICMP_H
 
-#include "harness/model.h"
-#include "probes/check.h"
+#include "harness/scenario/model.h"
+#include "harness/verdict/check.h"
 
 #define PING_COUNT 3              /* echo requests at most, spread evenly over the timeout */
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "harness/model.h"
+#include "harness/scenario/model.h"
 
 #define ICMP_ECHO_HDR_LEN 8       /* type, code, checksum, id, sequence */
 

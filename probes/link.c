@@ -1,7 +1,7 @@
 /* link.c — the link probe: admin state and carrier, waiting for RTNLGRP_LINK events with a deadline. */
 #include "probes/link.h"
-#include "harness/clock.h"
-#include "harness/rtnl_link.h"
+#include "harness/base/clock.h"
+#include "harness/base/rtnl_link.h"
 
 #include <errno.h>
 #include <linux/if.h>

@@ -2,8 +2,8 @@
 #ifndef NSH_PROBE_LINK_H
 #define NSH_PROBE_LINK_H
 
-#include "harness/nl.h"
-#include "probes/check.h"
+#include "harness/base/nl.h"
+#include "harness/verdict/check.h"
 
 #include <stdbool.h>
 

@@ -2,7 +2,7 @@
 #define _GNU_SOURCE
 #include "probes/conn.h"
 
-#include "harness/netns.h"
+#include "harness/base/netns.h"
 
 #include <arpa/inet.h>
 #include <errno.h>

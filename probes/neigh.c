@@ -1,7 +1,7 @@
 /* neigh.c — gateway resolution: read the neighbour entry, solicit it, wait for RTNLGRP_NEIGH events. */
 #include "probes/neigh.h"
-#include "harness/clock.h"
-#include "harness/rtnl_msg.h"
+#include "harness/base/clock.h"
+#include "harness/base/rtnl_msg.h"
 
 #include <errno.h>
 #include <linux/neighbour.h>

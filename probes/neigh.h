@@ -2,8 +2,8 @@
 #ifndef NSH_PROBE_NEIGH_H
 #define NSH_PROBE_NEIGH_H
 
-#include "harness/model.h"
-#include "harness/nl.h"
+#include "harness/scenario/model.h"
+#include "harness/base/nl.h"
 
 /* Resolves a on ifindex in namespace nsfd: reads the neighbour entry and, unless it is already usable,
  * asks the kernel to solicit it (NTF_USE) and waits for the entry to settle, until the (scaled) timeout.

@@ -6,7 +6,7 @@
 #ifndef NSH_PACKET_H
 #define NSH_PACKET_H
 
-#include "harness/model.h"
+#include "harness/scenario/model.h"
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* route.c — the route probe: a FIB lookup compared with the expectation, then the gateway's usability. */
 #include "probes/route.h"
-#include "harness/rtnl_link.h"
-#include "harness/rtnl_msg.h"
+#include "harness/base/rtnl_link.h"
+#include "harness/base/rtnl_msg.h"
 #include "probes/neigh.h"
 
 #include <errno.h>

@@ -2,9 +2,9 @@
 #ifndef NSH_PROBE_ROUTE_H
 #define NSH_PROBE_ROUTE_H
 
-#include "harness/model.h"
-#include "harness/nl.h"
-#include "probes/check.h"
+#include "harness/scenario/model.h"
+#include "harness/base/nl.h"
+#include "harness/verdict/check.h"
 
 struct route_probe {
 	int nsfd;                 /* the namespace whose FIB is asked */

@@ -5,7 +5,7 @@
  * with tests/fuzz/corpus (a small file per statement and per error class), using tests/fuzz/scenario.dict.
  * A crash, hang or leak is saved in build/fuzz/crashes/: replay it with `build/fuzz/fuzz_parse FILE`, fix
  * the parser, and add the input to tests/unit/test_regressions.c with the exact errors it must give. */
-#include "harness/model.h"
+#include "harness/scenario/model.h"
 
 #include <stdbool.h>
 #include <stddef.h>

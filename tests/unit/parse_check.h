@@ -2,7 +2,7 @@
 #ifndef NSH_PARSE_CHECK_H
 #define NSH_PARSE_CHECK_H
 
-#include "harness/model.h"
+#include "harness/scenario/model.h"
 
 #include <stddef.h>
 

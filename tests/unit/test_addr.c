@@ -1,6 +1,6 @@
 /* test_addr.c — addresses, prefixes and ports as scenarios spell them: what parses, to which bytes, what
  * does not (and which part is blamed), and how they print back. */
-#include "harness/addr.h"
+#include "harness/base/addr.h"
 #include "tests/unit/unit.h"
 
 #include <netinet/in.h>

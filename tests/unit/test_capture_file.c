@@ -1,7 +1,7 @@
 /* test_capture_file.c — live captures and TCP/UDP probes on loopback in an anonymous namespace, the capture
  * written as a pcap file and read back with libpcap, and the PEER line.  The live tests need CAP_SYS_ADMIN;
  * without it each says so on stderr and checks nothing. */
-#include "harness/netns.h"
+#include "harness/base/netns.h"
 #include "probes/capture.h"
 #include "probes/conn.h"
 #include "tests/unit/unit.h"

@@ -1,6 +1,6 @@
 /* test_conntrack.c — ctnetlink messages captured from a real kernel: parsed, refused when damaged, printed.
  * (The live dump is tested in test_statedump.c.) */
-#include "harness/conntrack.h"
+#include "harness/world/conntrack.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>

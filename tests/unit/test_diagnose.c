@@ -1,7 +1,7 @@
 /* test_diagnose.c — the pure reasoning behind named causes: prefixes, netstat counters, which forward rule a
  * packet meets, why a masquerade rule does not translate it, veth peers and who holds an address. */
-#include "harness/addr.h"
-#include "harness/diagnose_facts.h"
+#include "harness/base/addr.h"
+#include "harness/diagnose/diagnose_facts.h"
 #include "tests/unit/unit.h"
 
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* test_nft.c — steps as nftables rules (libnftnl's own text of each), batches, and refusals named by step. */
-#include "harness/nft.h"
-#include "harness/netns.h"
+#include "harness/firewall/nft.h"
+#include "harness/base/netns.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>

@@ -1,8 +1,8 @@
 /* test_parse.c — the scenario parser on real text: the reference scenario's model, and the exact
  * "file:line:col: message" of every class of error. */
-#include "harness/addr.h"
-#include "harness/model.h"
-#include "harness/suggest.h"
+#include "harness/base/addr.h"
+#include "harness/scenario/model.h"
+#include "harness/scenario/suggest.h"
 #include "tests/unit/parse_check.h"
 #include "tests/unit/unit.h"
 

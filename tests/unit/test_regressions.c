@@ -1,7 +1,7 @@
 /* test_regressions.c — parser inputs that once went wrong (found by fuzzing and hostile-input tests), each
  * with the exact errors it must give now.  Add a case for every input tests/fuzz/fuzz_parse.c finds. */
-#include "harness/lexer.h"
-#include "harness/model.h"
+#include "harness/scenario/lexer.h"
+#include "harness/scenario/model.h"
 #include "tests/unit/parse_check.h"
 #include "tests/unit/unit.h"
 

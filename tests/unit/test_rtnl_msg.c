@@ -2,8 +2,8 @@
  *
  * Expected bytes are what iproute2 6.1 sends for the same command (strace -xx -e sendmsg ip ...), with the
  * sequence number zeroed (nl_talk stamps it) and the differences that are ours noted. */
-#include "harness/nl.h"
-#include "harness/rtnl_msg.h"
+#include "harness/base/nl.h"
+#include "harness/base/rtnl_msg.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>

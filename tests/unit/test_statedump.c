@@ -1,12 +1,12 @@
 /* test_statedump.c — a state dump of a live namespace (a veth to a second one, an address, a route, a
  * neighbour, an nft table) holds the lines `ip` and `nft` would show; a live conntrack dump; a namespace that
  * cannot be entered. */
-#include "harness/addr.h"
-#include "harness/conntrack.h"
-#include "harness/netns.h"
-#include "harness/rtnl_link.h"
-#include "harness/rtnl_msg.h"
-#include "harness/statedump.h"
+#include "harness/base/addr.h"
+#include "harness/world/conntrack.h"
+#include "harness/base/netns.h"
+#include "harness/base/rtnl_link.h"
+#include "harness/base/rtnl_msg.h"
+#include "harness/world/statedump.h"
 #include "probes/link.h"
 #include "probes/neigh.h"
 #include "tests/unit/unit.h"

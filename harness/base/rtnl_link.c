@@ -1,0 +1,54 @@
+/* rtnl_link.c — reading a link's state back over rtnetlink. */
+#include "harness/base/rtnl_link.h"
+#include "harness/base/rtnl_msg.h"
+
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+
+struct link_read {
+	struct link_state *st;
+	char *name;
+};
+
+static int link_attr(const struct nlattr *a, void *data)
+{
+	struct link_read *r = data;
+
+	if (mnl_attr_get_type(a) == IFLA_OPERSTATE && mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+		r->st->operstate = mnl_attr_get_u8(a);
+	if (mnl_attr_get_type(a) == IFLA_IFNAME && r->name && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(r->name, IFNAMSIZ, "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
+static int on_link(const struct nlmsghdr *nlh, void *data)
+{
+	struct link_read *r = data;
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return MNL_CB_OK;
+	r->st->ifindex = ifi->ifi_index;
+	r->st->flags = ifi->ifi_flags;
+	return mnl_attr_parse(nlh, sizeof(*ifi), link_attr, r);
+}
+
+int link_state_read(struct nl *rtnl, const char *name, int ifindex, char *namebuf, struct link_state *st)
+{
+	char buf[NL_BUF_SIZE], msg[NL_MSG_LEN];
+	struct link_read r = { st, namebuf };
+
+	memset(st, 0, sizeof(*st));
+	return nl_talk(rtnl, rtnl_msg_link_get(buf, ifindex, name), on_link, &r, msg, sizeof(msg));
+}
+
+const char *operstate_name(unsigned operstate)
+{
+	static const char *const names[] = {
+		"UNKNOWN", "NOTPRESENT", "DOWN", "LOWERLAYERDOWN", "TESTING", "DORMANT", "UP",
+	};
+
+	return operstate < sizeof(names) / sizeof(names[0]) ? names[operstate] : "?";
+}

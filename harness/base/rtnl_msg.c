@@ -1,0 +1,159 @@
+/* rtnl_msg.c — the rtnetlink requests nsharness sends. */
+#include "harness/base/rtnl_msg.h"
+#include "harness/base/nl.h"
+
+#include <linux/if_link.h>
+#include <net/if.h>
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define CREATE_FLAGS (NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK)
+
+static struct nlmsghdr *start(void *buf, uint16_t type, uint16_t flags)
+{
+	struct nlmsghdr *nlh;
+
+	memset(buf, 0, NL_BUF_SIZE);
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	return nlh;
+}
+
+static unsigned addr_len(int family)
+{
+	return family == AF_INET6 ? 16 : 4;
+}
+
+struct nlmsghdr *rtnl_msg_veth(void *buf, const char *name, const char *peer, int peer_nsfd)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, CREATE_FLAGS);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	struct nlattr *linkinfo, *data, *peer_nest;
+
+	ifi->ifi_family = AF_UNSPEC;
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer_nest = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
+	/* The peer's attributes follow an ifinfomsg of their own; put_extra_header appends at the tail. */
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, (uint32_t)peer_nsfd);
+	mnl_attr_nest_end(nlh, peer_nest);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_link_set(void *buf, int ifindex, bool up)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = up ? IFF_UP : 0;
+	ifi->ifi_change = IFF_UP;
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_link_get(void *buf, int ifindex, const char *name)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = ifindex;
+	if (name)
+		mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_addr_add(void *buf, int ifindex, const struct prefix *p)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_NEWADDR, CREATE_FLAGS);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	unsigned len = addr_len(p->addr.family);
+
+	ifa->ifa_family = p->addr.family;
+	ifa->ifa_prefixlen = p->len;
+	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
+	ifa->ifa_index = ifindex;
+	mnl_attr_put(nlh, IFA_LOCAL, len, p->addr.bytes);
+	mnl_attr_put(nlh, IFA_ADDRESS, len, p->addr.bytes);
+	if (p->addr.family == AF_INET6)
+		ifa->ifa_flags = IFA_F_NODAD;   /* fits the u8 field, so no IFA_FLAGS attribute (as iproute2) */
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_route_add(void *buf, const struct prefix *dst, const struct addr *via, int oif)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_NEWROUTE, CREATE_FLAGS);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = dst->addr.family;
+	rtm->rtm_dst_len = dst->len;
+	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_protocol = RTPROT_STATIC;
+	rtm->rtm_scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
+	rtm->rtm_type = RTN_UNICAST;
+	if (dst->len)
+		mnl_attr_put(nlh, RTA_DST, addr_len(dst->addr.family), dst->addr.bytes);
+	if (via)
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(via->family), via->bytes);
+	if (oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_route_get(void *buf, const struct addr *dst)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_GETROUTE, NLM_F_REQUEST | NLM_F_ACK);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	unsigned len = addr_len(dst->family);
+
+	rtm->rtm_family = dst->family;
+	rtm->rtm_dst_len = len * 8;
+	mnl_attr_put(nlh, RTA_DST, len, dst->bytes);
+	return nlh;
+}
+
+static struct nlmsghdr *neigh_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const struct addr *a)
+{
+	struct nlmsghdr *nlh = start(buf, type, flags);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	ndm->ndm_family = a->family;
+	ndm->ndm_ifindex = ifindex;
+	mnl_attr_put(nlh, NDA_DST, addr_len(a->family), a->bytes);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_neigh_use(void *buf, int ifindex, const struct addr *a)
+{
+	struct nlmsghdr *nlh = neigh_msg(buf, RTM_NEWNEIGH, NLM_F_REQUEST | NLM_F_CREATE | NLM_F_REPLACE | NLM_F_ACK,
+					 ifindex, a);
+	struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
+
+	ndm->ndm_flags = NTF_USE;
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_neigh_get(void *buf, int ifindex, const struct addr *a)
+{
+	return neigh_msg(buf, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_ACK, ifindex, a);
+}
+
+struct nlmsghdr *rtnl_msg_neigh_dump(void *buf, int family)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_GETNEIGH, NLM_F_REQUEST | NLM_F_DUMP);
+	struct ndmsg *ndm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ndm));
+
+	ndm->ndm_family = family;
+	return nlh;
+}

@@ -1,0 +1,97 @@
+/* backends.c — copies of scenarios per backend, and a reporter that compares their verdicts. */
+#include "harness/cli/backends.h"
+#include "harness/firewall/iptables.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct scenario **backends_copies(struct scenario *const *s, unsigned n)
+{
+	struct scenario **out = calloc((size_t)n * BACKEND_COUNT, sizeof(*out));
+	struct scenario *copies = calloc((size_t)n * BACKEND_COUNT, sizeof(*copies));
+
+	if (!out || !copies) {
+		free(out);
+		free(copies);
+		return NULL;
+	}
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned b = 0; b < BACKEND_COUNT; b++) {
+			struct scenario *c = &copies[i * BACKEND_COUNT + b];
+
+			*c = *s[i];
+			snprintf(c->name, sizeof(c->name), "%.*s@%s", NAME_MAX_LEN, s[i]->name, backend_name[b]);
+			c->backend_copy = b + 1;
+			out[i * BACKEND_COUNT + b] = c;
+		}
+	return out;   /* out[0] is the start of the copies' block: free(out[0]) then free(out) */
+}
+
+static void begin(struct reporter *r, unsigned nscenarios, unsigned nstages)
+{
+	struct backends_state *b = r->priv;
+
+	(void)nstages;
+	b->rows = calloc(nscenarios ? nscenarios : 1, sizeof(*b->rows));
+	b->ncopies = b->rows ? nscenarios : 0;
+}
+
+static void stage(struct reporter *r, const struct scenario_result *res, const struct stage_result *st)
+{
+	(void)r;
+	(void)res;
+	(void)st;
+}
+
+static void scenario(struct reporter *r, const struct scenario_result *res)
+{
+	struct backends_state *b = r->priv;
+
+	if (b->nrows == b->ncopies)
+		return;
+	b->rows[b->nrows].sc = res->scenario;
+	b->rows[b->nrows].backend = res->scenario->backend_copy - 1;
+	for (unsigned i = 0; i < res->nstages; i++)
+		b->rows[b->nrows].st[i] = res->stages[i].status;
+	b->nrows++;
+}
+
+static const char *verdict(enum stage_status s)
+{
+	return s == STAGE_PASS ? "ok" : s == STAGE_FAIL ? "not ok" : "skipped";
+}
+
+/* Rows come in groups of BACKEND_COUNT, one scenario's copies; compare each stage across its group. */
+static void end(struct reporter *r)
+{
+	struct backends_state *b = r->priv;
+
+	for (unsigned g = 0; g + BACKEND_COUNT <= b->nrows; g += BACKEND_COUNT) {
+		const struct scenario *sc = b->rows[g].sc;
+
+		for (unsigned i = 0; i < sc->nstages; i++) {
+			bool same = true;
+
+			for (unsigned k = 1; k < BACKEND_COUNT; k++)
+				same &= b->rows[g + k].st[i] == b->rows[g].st[i];
+			if (same)
+				continue;
+			b->disagreements++;
+			fprintf(r->out, "# backends disagree on %.*s: %s:", (int)strcspn(sc->name, "@"), sc->name,
+				sc->stages[i].name);
+			fprintf(stderr, "nsharness: backends disagree on %.*s: %s:", (int)strcspn(sc->name, "@"), sc->name,
+				sc->stages[i].name);
+			for (unsigned k = 0; k < BACKEND_COUNT; k++) {
+				fprintf(r->out, " %s %s%s", backend_name[b->rows[g + k].backend], verdict(b->rows[g + k].st[i]),
+					k + 1 < BACKEND_COUNT ? "," : "\n");
+				fprintf(stderr, " %s %s%s", backend_name[b->rows[g + k].backend], verdict(b->rows[g + k].st[i]),
+					k + 1 < BACKEND_COUNT ? "," : "\n");
+			}
+		}
+	}
+	free(b->rows);
+	b->rows = NULL;
+}
+
+const struct reporter_ops backends_reporter = { begin, stage, scenario, end };

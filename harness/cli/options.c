@@ -1,0 +1,199 @@
+/* options.c — parsing the command line's options. */
+#include "harness/cli/options.h"
+#include "harness/base/clock.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+void options_help(FILE *out)
+{
+	fprintf(out, "\noptions (run):\n"
+		     "      --tap FILE           write TAP to FILE instead of stdout ('-' is stdout; may be given twice)\n"
+		     "      --tap-version 13|14  13 (default; Debian 12's prove rejects 14), or 14: a subtest per scenario\n"
+		     "      --junit FILE         write JUnit XML to FILE (a testsuite per scenario, a testcase per stage)\n"
+		     "      --out DIR            keep the evidence of failed stages in DIR/SCENARIO/STAGE/: .pcap\n"
+		     "                           captures and a .state dump per namespace\n"
+		     "      --keep-captures      write every stage's captures, passing ones too (with --out)\n"
+		     "      --attachment-paths absolute|relative\n"
+		     "                           JUnit [[ATTACHMENT|path]] paths: absolute (default, Jenkins) or as\n"
+		     "                           given (GitLab wants them relative to the project directory)\n"
+		     "  -j, --jobs N             run N scenarios at once (default: the number of CPUs); the report\n"
+		     "                           keeps the scenarios' order\n"
+		     "      --shard K/N          run only shard K of N (a stable split of the scenarios, for CI matrices)\n"
+		     "      --scenario-timeout S a scenario's whole run may take S seconds (scaled; default 300), then\n"
+		     "                           its running stage fails and the rest are skipped\n"
+		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
+		     "                           fail then: a check that already holds is vacuous (a failure)\n"
+		     "      --backend B          install forward and NAT steps with nft (libnftnl, in-process; the\n"
+		     "                           default), iptables-nft or iptables-legacy (the real tools), or all:\n"
+		     "                           every scenario under each, reporting stages whose verdicts differ\n"
+		     "      --iptables PATH      the iptables-nft program to use (a freshly built one, to gate it);\n"
+		     "      --iptables-legacy PATH  the same for iptables-legacy (ip6tables: same folder)\n"
+		     "  -q, --quiet              no summary on stderr\n"
+		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
+		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
+		     "  -h, --help               this text\n"
+		     "  -V, --version            the version\n"
+		     "\noptions (verify):\n"
+		     "      --host NS            the scenario's namespace that is this one (default: host)\n"
+		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
+		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
+		     "results so far were written), 5 all passed but the kernel became tainted during the run\n");
+}
+
+/* A decimal count, all of the text.  0 or -1. */
+static int parse_count(const char *text, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*text || *text == '-' || *text == '+')
+		return -1;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || v > 1u << 20)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int parse_shard(const char *text, unsigned *k, unsigned *n)
+{
+	char buf[32], *slash;
+
+	if (snprintf(buf, sizeof(buf), "%s", text) >= (int)sizeof(buf) || !(slash = strchr(buf, '/')))
+		return -1;
+	*slash = '\0';
+	if (parse_count(buf, k) || parse_count(slash + 1, n))
+		return -1;
+	return *k >= 1 && *k <= *n ? 0 : -1;
+}
+
+static int parse_backend(const char *text, struct options *opt)
+{
+	opt->all_backends = !strcmp(text, "all");
+	for (unsigned b = 0; b < BACKEND_COUNT && !opt->all_backends; b++)
+		if (!strcmp(text, backend_name[b])) {
+			opt->run.backend = (enum backend)b;
+			return 0;
+		}
+	return opt->all_backends ? 0 : -1;
+}
+
+/* Says what an option takes; returns -1 for the caller to return. */
+static int refuse(const char *option, const char *takes, const char *arg)
+{
+	fprintf(stderr, "nsharness: --%s takes %s, not '%s'\n", option, takes, arg);
+	return -1;
+}
+
+static int set_timeout_scale(const char *arg)
+{
+	char *end;
+	double scale = strtod(arg, &end);
+
+	if (*end || !(scale > 0) || scale > 1000)
+		return refuse("timeout-scale", "a number above 0 (at most 1000)", arg);
+	timeout_set_scale(scale);
+	return 0;
+}
+
+static int set_scenario_timeout(const char *arg, struct options *opt)
+{
+	unsigned *ms = &opt->run.scenario_timeout_ms;
+
+	if (parse_count(arg, ms) || *ms == 0 || *ms > 86400)
+		return refuse("scenario-timeout", "seconds from 1 to 86400", arg);
+	*ms *= 1000;
+	return 0;
+}
+
+static bool is_checked(int c)
+{
+	return strchr("t4ajBDST", c) != NULL;
+}
+
+/* The options whose value is checked. */
+static int apply_checked(int c, const char *arg, struct options *opt)
+{
+	switch (c) {
+	case 't':
+		if (opt->ntap == MAX_TAP_OUTPUTS)
+			return refuse("tap", "at most two files", arg);
+		opt->tap_paths[opt->ntap++] = arg;
+		return 0;
+	case '4':
+		opt->tap14 = !strcmp(arg, "14");
+		return strcmp(arg, "13") && !opt->tap14 ? refuse("tap-version", "13 or 14", arg) : 0;
+	case 'a':
+		opt->relative_paths = !strcmp(arg, "relative");
+		return strcmp(arg, "absolute") && !opt->relative_paths ? refuse("attachment-paths", "absolute or relative", arg) : 0;
+	case 'j':
+		return parse_count(arg, &opt->jobs) || opt->jobs == 0 || opt->jobs > 1024 ?
+			refuse("jobs", "a number from 1 to 1024", arg) : 0;
+	case 'B':
+		return parse_backend(arg, opt) ? refuse("backend", "nft, iptables-nft, iptables-legacy or all", arg) : 0;
+	case 'D':
+		return set_scenario_timeout(arg, opt);
+	case 'S':
+		return parse_shard(arg, &opt->shard_k, &opt->shard_n) ? refuse("shard", "K/N with 1 <= K <= N", arg) : 0;
+	case 'T':
+		return set_timeout_scale(arg);
+	}
+	return -1;
+}
+
+/* Flags, and values taken as they are. */
+static int apply_plain(int c, const char *arg, struct options *opt)
+{
+	switch (c) {
+	case 'X': opt->junit_path = arg; break;
+	case 'o': opt->run.out_dir = arg; break;
+	case 'k': opt->run.keep_captures = true; break;
+	case 'P': opt->run.vacuity = true; break;
+	case 'H': opt->host = arg; break;
+	case 'I': opt->iptables_path[BACKEND_IPTABLES_NFT] = arg; break;
+	case 'L': opt->iptables_path[BACKEND_IPTABLES_LEGACY] = arg; break;
+	case 'q': opt->quiet = true; break;
+	case 'v': opt->run.verbose = true; break;
+	case 'h': opt->show_help = true; break;
+	case 'V': opt->show_version = true; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+int options_parse(int argc, char **argv, struct options *opt)
+{
+	static const struct option longopts[] = {
+		{ "tap", required_argument, NULL, 't' },
+		{ "tap-version", required_argument, NULL, '4' },
+		{ "junit", required_argument, NULL, 'X' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "keep-captures", no_argument, NULL, 'k' },
+		{ "attachment-paths", required_argument, NULL, 'a' },
+		{ "vacuity", no_argument, NULL, 'P' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "scenario-timeout", required_argument, NULL, 'D' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "backend", required_argument, NULL, 'B' },
+		{ "iptables", required_argument, NULL, 'I' },
+		{ "iptables-legacy", required_argument, NULL, 'L' },
+		{ "shard", required_argument, NULL, 'S' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "timeout-scale", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+j:qvhV", longopts, NULL)) != -1)
+		if (c == '?' || (is_checked(c) ? apply_checked(c, optarg, opt) : apply_plain(c, optarg, opt)))
+			return -1;
+	return 0;
+}
+

@@ -1,0 +1,50 @@
+/* options.h — the command line's options and exit statuses, and parsing them with getopt_long. */
+#ifndef NSH_OPTIONS_H
+#define NSH_OPTIONS_H
+
+#include "harness/firewall/iptables.h"
+#include "harness/run/runner.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define NSH_VERSION "0.1.0"
+
+/* Exit statuses, documented in the README and nsharness(1). */
+enum {
+	EXIT_PASS = 0,            /* every stage passed (check: every scenario is valid) */
+	EXIT_STAGE_FAILED = 1,    /* at least one stage is not ok */
+	EXIT_USAGE = 2,           /* bad command line or scenario: nothing was created */
+	EXIT_CANNOT_RUN = 3,      /* the machine does not let nsharness run (no privilege for namespaces) */
+	EXIT_INTERRUPTED = 4,     /* SIGINT or SIGTERM: the results so far were written, the rest skipped */
+	EXIT_TAINTED = 5,         /* every stage passed, but the kernel became tainted during the run */
+};
+
+#define DEFAULT_SCENARIO_TIMEOUT_S 300
+
+#define MAX_TAP_OUTPUTS 2
+
+struct options {
+	struct run_options run;
+	const char *tap_paths[MAX_TAP_OUTPUTS];   /* --tap; none given: stdout */
+	unsigned ntap;
+	bool tap14;
+	const char *junit_path;
+	bool relative_paths;
+	bool quiet;
+	unsigned jobs;            /* --jobs; 0: the number of CPUs */
+	unsigned shard_k, shard_n;   /* --shard K/N; n 0: no sharding */
+	const char *host;         /* verify --host: the scenario's name for the namespace we run in */
+	bool all_backends;        /* --backend all */
+	const char *iptables_path[BACKEND_COUNT];   /* --iptables, --iptables-legacy */
+	bool show_help, show_version;   /* -h, -V */
+};
+
+/* Parses the options before the first scenario (getopt_long, stopping at the first non-option); -h and -V
+ * only set show_help and show_version.  0, or -1 after saying what is wrong on stderr. */
+int options_parse(int argc, char **argv, struct options *opt);
+
+/* The options and exit statuses, for --help. */
+void options_help(FILE *out);
+
+#endif

@@ -1,0 +1,88 @@
+/* diagnose_facts.h — what a diagnosis reads from the world, and the pure reasoning it does over it.
+ *
+ * Internal to diagnose*.c (and the unit tests).  The readers (diagnose_read.c) only look: they never change a
+ * namespace, except that asking the kernel's FIB or neighbour table is itself harmless.  The reasoning
+ * (diagnose_rules.c) is pure: rules are the scenario's own steps, matched the way nft_expr.c installs them. */
+#ifndef NSH_DIAGNOSE_FACTS_H
+#define NSH_DIAGNOSE_FACTS_H
+
+#include "harness/scenario/model.h"
+#include "harness/firewall/nft.h"
+#include "harness/world/world.h"
+#include "probes/neigh.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- reading the world (diagnose_read.c) ---- */
+
+#define DG_MAX_ADDRS 256
+
+/* A global-scope address of one of the world's namespaces (lo's 127.0.0.1 and link-local ones are left out:
+ * every namespace has them, so they own nothing). */
+struct dg_addr {
+	unsigned ns;
+	int ifindex;
+	char ifname[IFNAMSIZ];
+	struct prefix p;          /* the address and its on-link prefix length */
+};
+
+struct dg_addrs {
+	struct dg_addr v[DG_MAX_ADDRS];
+	unsigned n;
+};
+
+/* Reads every namespace's addresses over its rtnetlink socket (RTM_GETADDR dumps).  A namespace that cannot be
+ * read adds nothing; returns 0, or the first -errno met. */
+int dg_addrs_read(struct world *w, struct dg_addrs *out);
+
+/* The entries holding address a, in namespace order: *count of them, the first returned (NULL for none). */
+const struct dg_addr *dg_addr_owner(const struct dg_addrs *m, const struct addr *a, unsigned *count);
+
+/* The first address of family on ns/ifname, or NULL. */
+const struct dg_addr *dg_addr_on(const struct dg_addrs *m, unsigned ns, const char *ifname, int family);
+
+
+/* Packets the namespace's reverse-path filter has dropped (TcpExt IPReversePathFilter in its
+ * /proc/net/netstat).  Namespaces are fresh, so any count is this world's.  0 or -errno. */
+int dg_rp_drops(int nsfd, uint64_t *drops);
+
+/* The other end of the veth ns/ifname, from the scenario's veth steps.  False when it is not a veth end. */
+bool dg_veth_peer(const struct scenario *sc, unsigned ns, const char *ifname, struct ifref *peer);
+
+/* ---- pure reasoning (diagnose_rules.c) ---- */
+
+/* True when a is inside p (same family, the first p->len bits equal). */
+bool dg_prefix_contains(const struct prefix *p, const struct addr *a);
+
+/* From the text of /proc/net/netstat (pairs of lines "Group: name name ..." / "Group: value value ..."), the
+ * value of field in group.  0, or -ENOENT when the group or the field is not there, -EINVAL when the value is
+ * not a number. */
+int dg_netstat_field(const char *text, const char *group, const char *field, uint64_t *value);
+
+/* One packet's view of a router's filter, as its forward chain would see it. */
+struct dg_packet {
+	int family;
+	const char *iif, *oif;    /* the router's interfaces; "" when unknown (then a rule naming one cannot match) */
+	struct addr src, dst;
+	unsigned ct;              /* CT_NEW for a flow's first packet, CT_ESTABLISHED for the rest and the replies */
+};
+
+/* True when forward rule s (STEP_FORWARD_RULE) matches p: family, iif, oif, from, to and ct states, as
+ * installed.  Any other step kind never matches. */
+bool dg_rule_matches(const struct step *s, const struct dg_packet *p);
+
+/* The family a masquerade or snat step translates: its from prefix's (masquerade) or its address's (snat);
+ * masquerade without from is IPv4 only (nft_expr.c); 0 for any other step. */
+int dg_nat_family(const struct step *s);
+
+/* True when the source-NAT step s (masquerade, snat) translates p's source.  Otherwise, when why is given,
+ * writes there the first reason it does not: "10.1.1.1 is not in 10.1.2.0/24", "it is for oif veth0, the
+ * packet leaves by ens160", "it is for IPv6". */
+bool dg_nat_matches(const struct step *s, const struct dg_packet *p, char *why, size_t len);
+
+/* The effective rp_filter of an interface: the larger of conf/all and conf/IF (ip-sysctl.rst). */
+int dg_rp_effective(int all, int dev);
+
+#endif

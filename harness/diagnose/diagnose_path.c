@@ -1,0 +1,251 @@
+/* diagnose_path.c — a probe's way through the world, hop by hop, read back from the kernel as evidence. */
+#include "harness/diagnose/diagnose_path.h"
+#include "harness/base/netns.h"
+#include "harness/base/rtnl_link.h"
+#include "probes/neigh.h"
+
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+const char *dg_ns(const struct dg *d, unsigned ns)
+{
+	return d->w->sc->netns[ns].name;
+}
+
+const char *dg_forwarding_key(int family)
+{
+	return family == AF_INET6 ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+}
+
+/* The destination a traffic probe was sent to, or NULL for expectations that send nothing. */
+static const struct addr *probe_destination(const struct expect *e)
+{
+	switch (e->kind) {
+	case EXPECT_PING:
+		return &e->u.ping.dst;
+	case EXPECT_FORWARDED:
+		return &e->u.forwarded.dst;
+	case EXPECT_TCP:
+	case EXPECT_UDP:
+		return &e->u.conn.dst;
+	case EXPECT_LINK:
+	case EXPECT_ROUTE:
+	case EXPECT_CAPTURE:
+		break;
+	}
+	return NULL;
+}
+
+int dg_lookup(struct dg *d, unsigned ns, const struct addr *dst, struct route_info *r, char *dev)
+{
+	char msg[NL_MSG_LEN];
+	struct link_state st;
+	int ret = route_lookup(&d->w->ns[ns].rtnl, dst, r, msg, sizeof(msg));
+
+	dev[0] = '\0';
+	if (ret == 0 && r->oif && link_state_read(&d->w->ns[ns].rtnl, NULL, r->oif, dev, &st))
+		snprintf(dev, IFNAMSIZ, "if%d", r->oif);
+	return ret;
+}
+
+/* The entry holding a on the other end of the client's link, or NULL. */
+static const struct dg_addr *on_link_peer(struct dg *d, const struct dg_path *p, const struct addr *a)
+{
+	for (unsigned i = 0; p->has_link_peer && i < d->addrs.n; i++) {
+		const struct dg_addr *x = &d->addrs.v[i];
+
+		if (x->ns == p->link_peer.ns && !strcmp(x->ifname, p->link_peer.name) && addr_equal(&x->p.addr, a))
+			return x;
+	}
+	return NULL;
+}
+
+static void client_hop(struct dg *d, struct dg_path *p)
+{
+	const struct dg_addr *own;
+
+	p->route_err = dg_lookup(d, p->client, &p->dst, &p->cr, p->cdev);
+	if (p->route_err)
+		return;
+	p->has_src = p->cr.has_prefsrc;
+	p->src = p->cr.prefsrc;
+	own = p->cdev[0] ? dg_addr_on(&d->addrs, p->client, p->cdev, p->dst.family) : NULL;
+	if (!p->has_src && own) {
+		p->has_src = true;
+		p->src = own->p.addr;
+	}
+	p->nh = p->cr.has_gateway ? p->cr.gateway : p->dst;
+	if (p->cr.type == RTN_UNICAST && p->cr.oif)
+		p->nh_state = neigh_state(&d->w->ns[p->client].rtnl, p->cr.oif, &p->nh);
+	p->has_link_peer = p->cdev[0] && dg_veth_peer(d->w->sc, p->client, p->cdev, &p->link_peer);
+	if (p->has_src)
+		p->src_dup = on_link_peer(d, p, &p->src);
+}
+
+/* Where the probe enters the router: the veth peer of the client's device, else the interface holding nh. */
+static void router_entry(struct dg_path *p)
+{
+	if (p->has_link_peer && (int)p->link_peer.ns == p->router)
+		snprintf(p->riif, sizeof(p->riif), "%s", p->link_peer.name);
+	else if (p->nh_owner && (int)p->nh_owner->ns == p->router)
+		snprintf(p->riif, sizeof(p->riif), "%s", p->nh_owner->ifname);
+}
+
+static void router_nat(struct dg *d, struct dg_path *p)
+{
+	struct dg_packet pk = { p->dst.family, p->riif, p->roif, p->src, p->dst, CT_NEW };
+	const struct dg_addr *out;
+
+	p->nat = dg_nat_for(d, (unsigned)p->router, &pk, &p->nat_rules, p->nat_why, sizeof(p->nat_why));
+	if (!p->nat)
+		return;
+	if (p->nat->kind == STEP_SNAT)
+		p->seen = p->nat->u.nat.to;
+	else if (p->rr.has_prefsrc)
+		p->seen = p->rr.prefsrc;
+	else if ((out = dg_addr_on(&d->addrs, (unsigned)p->router, p->roif, p->dst.family)))
+		p->seen = out->p.addr;
+}
+
+/* A sysctl written the sysctl(8) way ("net.ipv4.ip_forward"), or "?" when it cannot be read. */
+static void sysctl_dotted(int nsfd, const char *dotted, char *value, size_t len)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s", dotted);
+	for (char *k = key; *k; k++)
+		*k = *k == '.' ? '/' : *k;
+	if (netns_sysctl_read(nsfd, key, value, len))
+		snprintf(value, len, "?");
+}
+
+static void router_hop(struct dg *d, struct dg_path *p)
+{
+	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
+
+	router_entry(p);
+	sysctl_dotted(d->w->ns[p->router].fd, dg_forwarding_key(p->dst.family), p->fwd, sizeof(p->fwd));
+	sysctl_dotted(d->w->ns[p->router].fd, dg_forwarding_key(other), p->fwd_other, sizeof(p->fwd_other));
+	p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
+	if (p->rroute_err == 0 && p->has_src)
+		router_nat(d, p);
+}
+
+/* The router: named by `expect forwarded`, else the holder of the next hop (the one at the other end of the
+ * client's link, or the only one) when the destination is not its. */
+static int find_router(const struct expect *e, const struct dg_path *p)
+{
+	if (e->kind == EXPECT_FORWARDED)
+		return (int)e->u.forwarded.out.ns;
+	if (!p->nh_owner || p->nh_owner->ns == p->client)
+		return -1;
+	if (p->dst_owner && p->dst_owner->ns == p->nh_owner->ns)
+		return -1;
+	return (int)p->nh_owner->ns;
+}
+
+void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->client = e->ns;
+	p->dst = *probe_destination(e);
+	p->nh_state = -1;
+	p->router = -1;
+	client_hop(d, p);
+	p->dst_owner = dg_addr_owner(&d->addrs, &p->dst, &p->ndst_owners);
+	if (p->route_err)
+		return;
+	p->nh_owner = dg_addr_owner(&d->addrs, &p->nh, &p->nnh_owners);
+	if (on_link_peer(d, p, &p->nh))
+		p->nh_owner = on_link_peer(d, p, &p->nh);
+	else if (p->nnh_owners > 1)
+		p->nh_owner = NULL;   /* held in several places, none of them on the link: no one to name */
+	p->seen = p->src;
+	p->router = find_router(e, p);
+	if (p->router >= 0)
+		router_hop(d, p);
+}
+
+/* "blue: route to 198.51.100.2 via 10.1.1.2 dev veth1 src 10.1.1.1; neighbour 10.1.1.2 REACHABLE" */
+static void client_evidence(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	char a[ADDR_STRLEN], g[ADDR_STRLEN], s[ADDR_STRLEN], states[96], line[320];
+	const char *ns = dg_ns(d, p->client);
+	int n;
+
+	addr_str(&p->dst, a, sizeof(a));
+	if (p->route_err) {
+		check_evidence(c, "%s: no route to %s (%s)", ns, a, strerror(-p->route_err));
+		return;
+	}
+	if (p->cr.type == RTN_LOCAL) {
+		check_evidence(c, "%s: %s is its own address (a local route: delivered through lo)", ns, a);
+		return;
+	}
+	n = snprintf(line, sizeof(line), "%s: route to %s", ns, a);
+	if (p->cr.has_gateway)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " via %s", addr_str(&p->cr.gateway, g, sizeof(g)));
+	n += snprintf(line + n, sizeof(line) - (size_t)n, " dev %s", p->cdev[0] ? p->cdev : "?");
+	if (p->has_src)
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " src %s", addr_str(&p->src, s, sizeof(s)));
+	if (p->nh_state >= 0)
+		snprintf(line + n, sizeof(line) - (size_t)n, "; neighbour %s %s", addr_str(&p->nh, g, sizeof(g)),
+			 neigh_state_name(p->nh_state, states, sizeof(states)));
+	check_evidence(c, "%s", line);
+}
+
+static void owner_evidence(struct dg *d, const struct addr *a, const struct dg_addr *owner, unsigned n,
+			   struct check *c)
+{
+	char s[ADDR_STRLEN];
+
+	addr_str(a, s, sizeof(s));
+	if (!owner && n == 0)
+		check_evidence(c, "no namespace has the address %s", s);
+	else if (!owner)
+		check_evidence(c, "%s is on %u interfaces, none at the other end of the client's link", s, n);
+	else if (n == 1)
+		check_evidence(c, "%s is %s/%s", s, dg_ns(d, owner->ns), owner->ifname);
+	else
+		check_evidence(c, "%s is %s/%s (and %u other interface%s)", s, dg_ns(d, owner->ns), owner->ifname, n - 1,
+			       n == 2 ? "" : "s");
+}
+
+static void router_evidence(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	char a[ADDR_STRLEN], s[ADDR_STRLEN], t[ADDR_STRLEN];
+	const char *r = dg_ns(d, (unsigned)p->router);
+	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
+
+	addr_str(&p->dst, a, sizeof(a));
+	check_evidence(c, "%s (the router): %s = %s, %s = %s", r, dg_forwarding_key(p->dst.family), p->fwd,
+		       dg_forwarding_key(other), p->fwd_other);
+	if (p->rroute_err) {
+		check_evidence(c, "%s: no route to %s (%s)", r, a, strerror(-p->rroute_err));
+		return;
+	}
+	check_evidence(c, "%s: route to %s%s%s dev %s", r, a, p->rr.has_gateway ? " via " : "",
+		       p->rr.has_gateway ? addr_str(&p->rr.gateway, t, sizeof(t)) : "", p->roif[0] ? p->roif : "?");
+	if (!p->has_src)
+		return;
+	addr_str(&p->src, s, sizeof(s));
+	if (p->nat)
+		check_evidence(c, "%s translates %s to %s: %s:%u %s", r, s, addr_str(&p->seen, t, sizeof(t)),
+			       p->nat->loc.file, p->nat->loc.line, p->nat->text);
+	else if (p->nat_rules)
+		check_evidence(c, "%s leaves the source %s as it is: %s", r, s, p->nat_why);
+}
+
+void dg_path_evidence(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	client_evidence(d, p, c);
+	if (p->route_err || p->cr.type == RTN_LOCAL)
+		return;
+	if (p->cr.has_gateway)
+		owner_evidence(d, &p->nh, p->nh_owner, p->nnh_owners, c);
+	owner_evidence(d, &p->dst, p->dst_owner, p->ndst_owners, c);
+	if (p->router >= 0)
+		router_evidence(d, p, c);
+}

@@ -1,0 +1,100 @@
+/* diagnose_path.h — the way a probe goes through the world, read back hop by hop, for diagnose*.c only.
+ *
+ * A path is built from evidence alone: the client's FIB answer, its neighbour entry for the next hop, which
+ * namespace holds each address, the router's forwarding sysctl and FIB answer, and the router's own source NAT
+ * rules matched against the packet.  A router is the namespace that holds the client's next hop when the
+ * destination is not its own (or, for `expect forwarded`, the namespace the scenario names). */
+#ifndef NSH_DIAGNOSE_PATH_H
+#define NSH_DIAGNOSE_PATH_H
+
+#include "harness/diagnose/diagnose_facts.h"
+#include "harness/verdict/result.h"
+#include "probes/route.h"
+
+/* What one stage's diagnosis reads once, for all its expectations. */
+struct dg {
+	struct world *w;
+	const struct stage *stage;   /* the failed stage: its steps and every earlier one's are applied */
+	struct dg_addrs addrs;
+	bool rp_read;
+	uint64_t rp[MAX_NETNS];   /* rp_filter drops per namespace, once rp_read */
+};
+
+struct dg_path {
+	unsigned client;
+	struct addr dst;
+	int route_err;                 /* the client's FIB lookup: 0, or -errno (no route) */
+	struct route_info cr;
+	char cdev[IFNAMSIZ];           /* the client's output device ("" when none) */
+	bool has_link_peer;
+	struct ifref link_peer;        /* the other end of cdev, when it is a veth end */
+	bool has_src;
+	struct addr src;               /* the client's source for dst */
+	struct addr nh;                /* the next hop: the gateway, or dst itself on link */
+	int nh_state;                  /* the client's neighbour entry for nh: NUD_* (0: none), -1 when not read */
+	const struct dg_addr *dst_owner, *nh_owner;   /* NULL when no namespace holds it */
+	const struct dg_addr *src_dup; /* the client's source address held at the other end of its link too */
+	unsigned ndst_owners, nnh_owners;
+	int router;                    /* namespace index, -1 when the probe crosses none */
+	char riif[IFNAMSIZ];           /* where the probe enters the router ("" unknown) */
+	int rroute_err;                /* the router's FIB lookup for dst: 0, or -errno */
+	struct route_info rr;
+	char roif[IFNAMSIZ];           /* where it leaves the router */
+	char fwd[16], fwd_other[16];   /* the router's forwarding sysctl, for dst's family and the other one */
+	const struct step *nat;        /* the router's source NAT rule that translates the probe, or NULL */
+	char nat_why[200];             /* when nat is NULL and the router has rules of the family: why none does */
+	bool nat_rules;                /* the router has source NAT rules of dst's family */
+	struct addr seen;              /* the source the destination sees: translated, or the client's own */
+};
+
+/* Builds the path of expectation e (a ping, forwarded, tcp or udp expectation). */
+void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p);
+
+/* Adds the path to c's evidence: the client's route and neighbour, who holds the addresses, the router's
+ * forwarding and route, the translation. */
+void dg_path_evidence(struct dg *d, const struct dg_path *p, struct check *c);
+
+/* A FIB lookup in namespace ns, with the output device's name in dev (IFNAMSIZ bytes; "" when none).
+ * 0 or -errno, as route_lookup. */
+int dg_lookup(struct dg *d, unsigned ns, const struct addr *dst, struct route_info *r, char *dev);
+
+/* The forwarding sysctl's key for a family, as sysctl(8) writes it. */
+const char *dg_forwarding_key(int family);
+
+/* The namespace's name in the scenario. */
+const char *dg_ns(const struct dg *d, unsigned ns);
+
+/* Names cause in c (printf-style, one line).  A cause the probe found stays as evidence ("the probe's own
+ * finding: ..."); a firewall drop measured on the probe's own packets (fw_explain) is kept unless
+ * over_firewall, the new cause then going to the evidence. */
+void dg_cause(struct check *c, bool over_firewall, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- diagnose_back.c: the way back ---- */
+
+/* Names rp_filter as the cause when a namespace's reverse-path filter has dropped packets (IPv4 only). */
+bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c);
+
+/* The destination's way back to the source it saw: no route (and why: nothing translated it, the veth's two
+ * ends have different prefixes), or a next hop that does not answer ARP (and why: rp_filter at the other end).
+ * Adds the way back as evidence; true when it named a cause. */
+bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
+
+/* ---- diagnose_fw.c: firewall and NAT explanations ---- */
+
+/* The source NAT rule of router that translates packet pk (in installation order, the first that matches),
+ * or NULL; then *any tells whether router has rules of pk's family, and why says why the first of them does
+ * not match ("'masquerade host from 10.1.2.0/24 oif ens160' (line 31) matched no flow: 10.1.1.1 is not in
+ * 10.1.2.0/24"), or "host has no masquerade or snat rule". */
+const struct step *dg_nat_for(struct dg *d, unsigned router, const struct dg_packet *pk, bool *any, char *why,
+			      size_t len);
+
+/* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */
+void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
+/* For a failed capture expectation whose never-src address was seen: why the router did not translate it. */
+void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c);
+
+/* The router's conntrack entries for the path's destination, as evidence (a few lines). */
+void dg_conntrack_evidence(struct dg *d, const struct dg_path *p, struct check *c);
+
+#endif

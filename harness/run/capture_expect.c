@@ -1,0 +1,222 @@
+/* capture_expect.c — a stage's captures: opened before its probes, judged after them. */
+#include "harness/run/capture_expect.h"
+#include "probes/capture.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAPTURE_MEMORY (1 << 20)  /* per capture and stage; past it frames are counted, not kept */
+#define DRAIN_QUIET_MS 5          /* the probes are over: only frames already in flight are awaited */
+#define DRAIN_DEADLINE_MS 200
+
+/* The probe flows of a stage, each as pcap filter text, or'ed together. */
+static void stage_filter(const struct scenario *sc, const struct stage *stage, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < stage->nexpects; i++) {
+		const struct expect *e = &sc->expects[stage->first_expect + i];
+		char one[256];
+		int ret = -EINVAL;
+
+		if (e->kind == EXPECT_PING)
+			ret = capture_filter_for(one, sizeof(one), &e->u.ping.dst, 0, 0);
+		else if (e->kind == EXPECT_FORWARDED)
+			ret = capture_filter_for(one, sizeof(one), &e->u.forwarded.dst, 0, 0);
+		else if (e->kind == EXPECT_TCP || e->kind == EXPECT_UDP)
+			ret = capture_filter_for(one, sizeof(one), &e->u.conn.dst,
+						 e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP, e->u.conn.port);
+		if (ret == 0 && used + strlen(one) + 8 < len)
+			used += snprintf(buf + used, len - used, "%s(%s)", used ? " or " : "", one);
+	}
+	if (!used)
+		snprintf(buf, len, "ip or ip6");
+}
+
+static int tap_find(const struct stage_captures *sc, const struct ifref *where)
+{
+	for (unsigned i = 0; i < sc->ntaps; i++)
+		if (sc->taps[i].where.ns == where->ns && !strcmp(sc->taps[i].where.name, where->name))
+			return (int)i;
+	return -1;
+}
+
+/* The tap on where, opened on first use.  Returns its index. */
+static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter)
+{
+	int i = tap_find(sc, where);
+	struct tap *t;
+
+	if (i >= 0)
+		return i;
+	t = &sc->taps[sc->ntaps];
+	t->where = *where;
+	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, CAPTURE_MEMORY, t->error, sizeof(t->error));
+	return (int)sc->ntaps++;
+}
+
+static unsigned count_veth_ends(const struct scenario *s)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->nsteps; i++)
+		n += s->steps[i].kind == STEP_VETH ? 2 : 0;
+	return n;
+}
+
+int stage_captures_open(struct world *w, const struct stage *stage, bool all_links, struct stage_captures *sc)
+{
+	const struct scenario *s = w->sc;
+	unsigned most = stage->nexpects + (all_links ? count_veth_ends(s) : 0);
+	char filter[4096];
+
+	memset(sc, 0, sizeof(*sc));
+	sc->taps = calloc(most ? most : 1, sizeof(*sc->taps));
+	sc->tap_of = calloc(stage->nexpects ? stage->nexpects : 1, sizeof(*sc->tap_of));
+	if (!sc->taps || !sc->tap_of) {
+		stage_captures_close(sc);
+		return -ENOMEM;
+	}
+	stage_filter(s, stage, filter, sizeof(filter));
+	for (unsigned i = 0; i < stage->nexpects; i++) {
+		const struct expect *e = &s->expects[stage->first_expect + i];
+
+		sc->tap_of[i] = e->kind == EXPECT_CAPTURE ? tap_get(w, sc, &e->u.capture.where, filter) : -1;
+	}
+	for (unsigned i = 0; all_links && i < s->nsteps; i++) {
+		if (s->steps[i].kind != STEP_VETH)
+			continue;
+		tap_get(w, sc, &s->steps[i].u.veth.a, filter);
+		tap_get(w, sc, &s->steps[i].u.veth.b, filter);
+	}
+	return 0;
+}
+
+void stage_captures_close(struct stage_captures *sc)
+{
+	for (unsigned i = 0; sc->taps && i < sc->ntaps; i++)
+		capture_close(sc->taps[i].cap);
+	free(sc->taps);
+	free(sc->tap_of);
+	memset(sc, 0, sizeof(*sc));
+}
+
+void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st)
+{
+	for (unsigned i = 0; i < sc->ntaps && st->nartifacts < MAX_ARTIFACTS; i++) {
+		struct tap *t = &sc->taps[i];
+		char path[4096];
+
+		if (!t->cap || capture_drain(t->cap, DRAIN_QUIET_MS, DRAIN_DEADLINE_MS) < 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s-%s.pcap", dir, w->sc->netns[t->where.ns].name, t->where.name);
+		if (capture_write(t->cap, path) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
+			st->nartifacts++;
+	}
+}
+
+static bool seen_src(struct capture *cap, const struct addr *a)
+{
+	for (unsigned i = 0; i < capture_count(cap); i++)
+		if (addr_equal(&capture_packet(cap, i)->src, a))
+			return true;
+	return false;
+}
+
+static bool seen_dst(struct capture *cap, const struct addr *a)
+{
+	for (unsigned i = 0; i < capture_count(cap); i++)
+		if (addr_equal(&capture_packet(cap, i)->dst, a))
+			return true;
+	return false;
+}
+
+/* What the capture saw, in a few lines: each distinct packet description once. */
+static void describe_seen(struct capture *cap, struct check *c)
+{
+	unsigned ip = 0;
+
+	for (unsigned i = 0; i < capture_count(cap); i++) {
+		char line[160];
+
+		if (capture_packet(cap, i)->family == AF_UNSPEC)
+			continue;
+		if (++ip <= 8)
+			check_evidence(c, "seen: %s\n", packet_describe(capture_packet(cap, i), line, sizeof(line)));
+	}
+	check_got(c, "%u packet%s of the stage's probes", ip, ip == 1 ? "" : "s");
+	if (ip > 8)
+		check_evidence(c, "... and %u more\n", ip - 8);
+}
+
+static void describe_expected(const struct scenario *sc, const struct expect *e, struct check *c)
+{
+	const struct ifref *where = &e->u.capture.where;
+	char a[ADDR_STRLEN];
+
+	check_expected(c, "on %s/%s:", sc->netns[where->ns].name, where->name);
+	for (unsigned i = 0; i < e->u.capture.nsrc; i++)
+		check_expected(c, " src %s", addr_str(&e->u.capture.src[i], a, sizeof(a)));
+	for (unsigned i = 0; i < e->u.capture.nnever; i++)
+		check_expected(c, " never-src %s", addr_str(&e->u.capture.never_src[i], a, sizeof(a)));
+	for (unsigned i = 0; i < e->u.capture.ndst; i++)
+		check_expected(c, " dst %s", addr_str(&e->u.capture.dst[i], a, sizeof(a)));
+}
+
+/* The first assertion that does not hold becomes the cause. */
+static void judge(const struct scenario *sc, const struct expect *e, struct capture *cap, struct check *c)
+{
+	const struct ifref *where = &e->u.capture.where;
+	const char *ns = sc->netns[where->ns].name;
+	char a[ADDR_STRLEN];
+
+	for (unsigned i = 0; i < e->u.capture.nnever && c->status == CHECK_PASS; i++)
+		if (seen_src(cap, &e->u.capture.never_src[i])) {
+			check_cause(c, "source %s was seen on %s/%s: it left untranslated",
+				    addr_str(&e->u.capture.never_src[i], a, sizeof(a)), ns, where->name);
+			check_set(c, CHECK_FAIL);
+		}
+	for (unsigned i = 0; i < e->u.capture.nsrc && c->status == CHECK_PASS; i++)
+		if (!seen_src(cap, &e->u.capture.src[i])) {
+			addr_str(&e->u.capture.src[i], a, sizeof(a));
+			if (capture_count(cap))
+				check_cause(c, "source %s was never seen on %s/%s", a, ns, where->name);
+			else
+				check_cause(c, "no packet of the stage's probes crossed %s/%s (wanted source %s)", ns,
+					    where->name, a);
+			check_set(c, CHECK_FAIL);
+		}
+	for (unsigned i = 0; i < e->u.capture.ndst && c->status == CHECK_PASS; i++)
+		if (!seen_dst(cap, &e->u.capture.dst[i])) {
+			check_cause(c, "destination %s was never seen on %s/%s",
+				    addr_str(&e->u.capture.dst[i], a, sizeof(a)), ns, where->name);
+			check_set(c, CHECK_FAIL);
+		}
+}
+
+void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i, const struct expect *e,
+			 struct check *c)
+{
+	struct tap *t = &sc->taps[sc->tap_of[i]];
+	struct capture *cap = t->cap;
+
+	describe_expected(w->sc, e, c);
+	if (!cap) {
+		check_got(c, "no capture: %s", t->error);
+		check_set(c, CHECK_ERROR);
+		return;
+	}
+	if (capture_drain(cap, DRAIN_QUIET_MS, DRAIN_DEADLINE_MS) < 0) {
+		check_got(c, "the capture failed: %s", capture_error(cap));
+		check_set(c, CHECK_ERROR);
+		return;
+	}
+	describe_seen(cap, c);
+	if (capture_missed(cap))
+		check_evidence(c, "%u frames seen but not kept (memory bound or kernel ring full)\n", capture_missed(cap));
+	judge(w->sc, e, cap, c);
+}

@@ -1,0 +1,40 @@
+/* capture_expect.h — a stage's captures: "expect capture NS/IF ..." and the evidence kept on failure.
+ *
+ * The captures of a stage open before its first probe runs, with a filter for the flows of the stage's own
+ * probes (their destinations, both directions, before and after NAT), and are drained and judged after its
+ * last probe.  When evidence is wanted (--out), every veth end of the world is captured too, so a failed
+ * stage's .pcap files show the inside source before NAT and the rewritten one after it. */
+#ifndef NSH_CAPTURE_EXPECT_H
+#define NSH_CAPTURE_EXPECT_H
+
+#include "harness/verdict/result.h"
+#include "harness/world/world.h"
+
+struct capture;
+
+struct tap {
+	struct ifref where;
+	struct capture *cap;      /* NULL when it could not be opened (error says why) */
+	char error[256];
+};
+
+struct stage_captures {
+	struct tap *taps;
+	unsigned ntaps;
+	int *tap_of;              /* per expectation of the stage: its tap, or -1 */
+};
+
+/* Opens the captures the stage's expectations ask for, and with all_links every veth end's too.
+ * 0, or -ENOMEM (then nothing is left open). */
+int stage_captures_open(struct world *w, const struct stage *stage, bool all_links, struct stage_captures *sc);
+
+/* Drains the capture of the stage's expectation i (an "expect capture") and judges it into c. */
+void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i, const struct expect *e,
+			 struct check *c);
+
+/* Drains every capture and writes each as DIR/NS-IF.pcap, adding the paths to st's artifacts. */
+void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st);
+
+void stage_captures_close(struct stage_captures *sc);
+
+#endif

@@ -1,0 +1,251 @@
+/* expect.c — from an expectation to its probe, and the verdict it yields. */
+#include "harness/run/expect.h"
+#include "harness/run/capture_expect.h"
+#include "harness/firewall/fw_evidence.h"
+#include "probes/conn.h"
+#include "probes/forwarded.h"
+#include "probes/icmp.h"
+#include "probes/link.h"
+#include "probes/neigh.h"
+#include "probes/route.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Timeouts before scaling (--timeout-scale).  Generous against a busy CI machine, short against a black hole. */
+enum {
+	LINK_TIMEOUT_MS = 2000,
+	PING_TIMEOUT_MS = 1000,
+	NEIGH_TIMEOUT_MS = 1000,
+	FORWARDED_TIMEOUT_MS = 1000,
+	CONN_TIMEOUT_MS = 1000,
+};
+
+/* The other end of a veth, from the scenario, for "its peer is down" causes. */
+static const char *veth_peer(const struct scenario *sc, const struct ifref *end, char *buf, size_t len)
+{
+	for (unsigned i = 0; i < sc->nsteps; i++) {
+		const struct step *st = &sc->steps[i];
+		const struct ifref *a = &st->u.veth.a, *b = &st->u.veth.b, *other = NULL;
+
+		if (st->kind != STEP_VETH)
+			continue;
+		if (a->ns == end->ns && !strcmp(a->name, end->name))
+			other = b;
+		else if (b->ns == end->ns && !strcmp(b->name, end->name))
+			other = a;
+		if (other) {
+			snprintf(buf, len, "%s/%s", sc->netns[other->ns].name, other->name);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
+static enum check_status run_link(struct world *w, const struct expect *e, struct check *c)
+{
+	const struct ifref *l = &e->u.link.link;
+	char where[NAME_MAX_LEN + IFNAMSIZ + 2], peer[sizeof(where)];
+	struct link_probe p = {
+		.nsfd = w->ns[l->ns].fd, .rtnl = &w->ns[l->ns].rtnl, .where = where, .ifname = l->name,
+		.peer = veth_peer(w->sc, l, peer, sizeof(peer)), .want_up = e->u.link.up,
+		.timeout_ms = LINK_TIMEOUT_MS,
+	};
+
+	snprintf(where, sizeof(where), "%s/%s", w->sc->netns[l->ns].name, l->name);
+	return probe_link(&p, c);
+}
+
+static enum check_status run_ping(struct world *w, const struct expect *e, struct check *c)
+{
+	return probe_ping(w->ns[e->ns].fd, &e->u.ping.dst, PING_TIMEOUT_MS, c);
+}
+
+static enum check_status run_route(struct world *w, const struct expect *e, struct check *c)
+{
+	struct route_probe p = {
+		.nsfd = w->ns[e->ns].fd, .rtnl = &w->ns[e->ns].rtnl, .ns_name = w->sc->netns[e->ns].name,
+		.dst = e->u.route.dst, .via = e->u.route.has_via ? &e->u.route.via : NULL,
+		.dev = e->u.route.has_dev ? e->u.route.dev : NULL, .src = e->u.route.has_src ? &e->u.route.src : NULL,
+		.timeout_ms = NEIGH_TIMEOUT_MS,
+	};
+
+	return probe_route(&p, c);
+}
+
+static enum check_status run_forwarded(struct world *w, const struct expect *e, struct check *c)
+{
+	const struct ifref *out = &e->u.forwarded.out;
+	struct forwarded_probe p = {
+		.client_nsfd = w->ns[e->ns].fd, .dst = e->u.forwarded.dst, .router_nsfd = w->ns[out->ns].fd,
+		.router = w->sc->netns[out->ns].name, .uplink = out->name, .timeout_ms = FORWARDED_TIMEOUT_MS,
+	};
+
+	return probe_forwarded(&p, c);
+}
+
+static void describe_conn(const struct expect *e, struct check *c)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	bool v6 = e->u.conn.dst.family == AF_INET6;
+
+	c->expected[0] = '\0';
+	check_expected(c, "%s %s%s%s:%u %s", e->kind == EXPECT_TCP ? "tcp" : "udp", v6 ? "[" : "",
+		       addr_str(&e->u.conn.dst, a, sizeof(a)), v6 ? "]" : "", e->u.conn.port,
+		       conn_outcome_name(e->u.conn.outcome));
+	if (e->u.conn.has_peer)
+		check_expected(c, ", the server seeing the client as %s", addr_str(&e->u.conn.peer, b, sizeof(b)));
+}
+
+/* The probe says how the attempt ended; the expectation says how it must end, and whom the server must see. */
+static enum check_status judge_conn(const struct expect *e, const struct conn_result *r, struct check *c)
+{
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+
+	if (r->outcome != e->u.conn.outcome) {
+		if (!c->cause[0])
+			check_cause(c, "the connection %s, where it must be %s", conn_outcome_name(r->outcome),
+				    conn_outcome_name(e->u.conn.outcome));
+		return check_set(c, CHECK_FAIL);
+	}
+	c->cause[0] = '\0';
+	if (e->u.conn.has_peer && !(r->has_peer && addr_equal(&r->peer_seen, &e->u.conn.peer))) {
+		if (r->has_peer)
+			check_cause(c, "the server saw the client as %s, not %s%s", addr_str(&r->peer_seen, a, sizeof(a)),
+				    addr_str(&e->u.conn.peer, b, sizeof(b)),
+				    addr_equal(&r->peer_seen, &r->local) ? ": its source was not translated" : "");
+		else
+			check_cause(c, "the server did not say whom it saw");
+		return check_set(c, CHECK_FAIL);
+	}
+	return check_set(c, CHECK_PASS);
+}
+
+static enum check_status run_conn(struct world *w, const struct expect *e, struct check *c)
+{
+	struct conn_result r = { .local_port = e->u.conn.sport };
+	enum check_status st = e->kind == EXPECT_TCP ?
+		probe_tcp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c) :
+		probe_udp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c);
+
+	describe_conn(e, c);
+	return st == CHECK_ERROR ? st : judge_conn(e, &r, c);
+}
+
+static enum check_status dispatch(struct world *w, const struct expect *e, struct check *c)
+{
+	switch (e->kind) {
+	case EXPECT_LINK:
+		return run_link(w, e, c);
+	case EXPECT_PING:
+		return run_ping(w, e, c);
+	case EXPECT_ROUTE:
+		return run_route(w, e, c);
+	case EXPECT_FORWARDED:
+		return run_forwarded(w, e, c);
+	case EXPECT_TCP:
+	case EXPECT_UDP:
+		return run_conn(w, e, c);
+	case EXPECT_CAPTURE:
+		break;
+	}
+	check_got(c, "a capture expectation outside its stage's captures (a bug in nsharness)");
+	return check_set(c, CHECK_ERROR);
+}
+
+/* Neighbour discovery in a world under heavy namespace churn can lag a link coming up by a second: the
+ * kernel's address work is one queue for the whole machine.  A probe that failed while some neighbour of
+ * the world was still INCOMPLETE proves nothing yet. */
+static bool resolution_pending(struct world *w)
+{
+	for (unsigned i = 0; i < w->nns; i++)
+		if (w->ns[i].fd >= 0 && neigh_pending(&w->ns[i].rtnl) > 0)
+			return true;
+	return false;
+}
+
+/* The server that reports whom it saw is nsharness's own: verify mode cannot have one. */
+static bool needs_our_server(const struct expect *e)
+{
+	return (e->kind == EXPECT_TCP || e->kind == EXPECT_UDP) && e->u.conn.has_peer;
+}
+
+/* Probes that send traffic through the world: their failures are explained by the firewall's counters. */
+static bool crosses_firewall(const struct expect *e)
+{
+	return e->kind == EXPECT_PING || e->kind == EXPECT_FORWARDED || e->kind == EXPECT_TCP || e->kind == EXPECT_UDP;
+}
+
+/* "expect ... fails": the probe's failure is what is required; its success is the failure to report. */
+static enum check_status invert(const struct expect *e, struct check *c)
+{
+	switch (c->status) {
+	case CHECK_PASS:
+		snprintf(c->cause, sizeof(c->cause), "the check succeeded, but '%s' requires it to fail", e->text);
+		snprintf(c->expected, sizeof(c->expected), "failure");
+		return check_set(c, CHECK_FAIL);
+	case CHECK_FAIL:
+		c->cause[0] = '\0';
+		return check_set(c, CHECK_PASS);
+	case CHECK_ERROR:
+	case CHECK_SKIP:
+		break;
+	}
+	return c->status;
+}
+
+static enum check_status finish(const struct expect *e, struct check *c)
+{
+	if (c->status == CHECK_ERROR && !c->cause[0])
+		check_cause(c, "could not run: %s", c->got);
+	return e->fails ? invert(e, c) : c->status;
+}
+
+enum check_status expect_judge_capture(struct world *w, struct stage_captures *caps, unsigned i,
+				       const struct expect *e, struct check *c)
+{
+	check_init(c);
+	stage_capture_check(w, caps, i, e, c);
+	if (c->status == CHECK_FAIL)
+		fw_describe(w, c);
+	return finish(e, c);
+}
+
+enum check_status expect_run(struct world *w, const struct expect *e, struct check *c)
+{
+	struct fw_counts before;
+	bool traffic = crosses_firewall(e);
+
+	check_init(c);
+	if (w->ns[e->ns].fd < 0 && w->attached) {
+		check_got(c, "%s", w->missing[e->ns]);
+		check_cause(c, "%s", w->missing[e->ns]);
+		check_set(c, CHECK_FAIL);
+		return c->status;
+	}
+	if (w->ns[e->ns].fd < 0) {
+		check_got(c, "namespace '%s' does not exist: the script that should create it has not", w->sc->netns[e->ns].name);
+		check_set(c, CHECK_ERROR);
+		return finish(e, c);
+	}
+	if (w->attached && needs_our_server(e)) {
+		check_got(c, "skipped: peer-seen needs nsharness's own server (a listen step), and verify creates nothing");
+		return check_set(c, CHECK_SKIP);
+	}
+	if (traffic)
+		fw_counts_read(w, &before);
+	dispatch(w, e, c);
+	if (traffic && c->status == CHECK_FAIL && resolution_pending(w)) {
+		/* The kernel was still resolving a neighbour: the probe may never have left.  Once more, fresh. */
+		char first[sizeof(c->got)];
+
+		snprintf(first, sizeof(first), "%s", c->got);
+		check_init(c);
+		check_evidence(c, "neighbour resolution was still in progress after the first attempt (%s): probed again",
+			       first);
+		dispatch(w, e, c);
+	}
+	if (traffic && c->status == CHECK_FAIL)
+		fw_explain(w, &before, c);
+	return finish(e, c);
+}

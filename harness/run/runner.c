@@ -1,0 +1,311 @@
+/* runner.c — stages in order: apply the steps, run the expectations, keep the evidence. */
+#include "harness/run/runner.h"
+#include "harness/diagnose/diagnose.h"
+#include "harness/run/artifacts.h"
+#include "harness/run/capture_expect.h"
+#include "harness/base/clock.h"
+#include "harness/run/expect.h"
+#include "harness/world/world.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void scenario_result_free(struct scenario_result *r)
+{
+	for (unsigned i = 0; i < r->nstages; i++) {
+		free(r->stages[i].expects);
+		for (unsigned j = 0; j < r->stages[i].nartifacts; j++)
+			free(r->stages[i].artifacts[j]);
+	}
+	r->nstages = 0;
+}
+
+static void report_stage(struct reporter *const *reps, unsigned n, const struct scenario_result *res,
+			 const struct stage_result *st)
+{
+	for (unsigned i = 0; i < n; i++)
+		reps[i]->ops->stage(reps[i], res, st);
+}
+
+static void log_steps(const struct scenario *sc, unsigned first, unsigned n)
+{
+	for (unsigned i = first; i < first + n; i++)
+		fprintf(stderr, "# %s:%u: %s\n", sc->steps[i].loc.file, sc->steps[i].loc.line, sc->steps[i].text);
+}
+
+/* The stage's one-line reason: the first failed capture's cause, for what the wire showed is the most direct
+ * evidence there is; else the first failed expectation's cause (or, lacking one, what it got). */
+static void stage_reason(struct stage_result *st)
+{
+	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
+		const struct expect_result *x = &st->expects[pass % st->nexpects];
+
+		if (!check_failed(x->check.status) || (pass < st->nexpects && x->expect->kind != EXPECT_CAPTURE))
+			continue;
+		snprintf(st->reason, sizeof(st->reason), "%s: %s", x->expect->text,
+			 x->check.cause[0] ? x->check.cause : x->check.got);
+		return;
+	}
+}
+
+/* Every expectation but the captures, in file order; then the captures, judged on what the probes sent. */
+static void probe_all(struct world *w, const struct stage *stage, struct stage_captures *caps, struct stage_result *st)
+{
+	const struct scenario *sc = w->sc;
+
+	for (unsigned i = 0; i < stage->nexpects; i++) {
+		struct expect_result *x = &st->expects[i];
+
+		x->expect = &sc->expects[stage->first_expect + i];
+		if (x->expect->kind != EXPECT_CAPTURE)
+			expect_run(w, x->expect, &x->check);
+	}
+	for (unsigned i = 0; i < stage->nexpects; i++) {
+		struct expect_result *x = &st->expects[i];
+
+		if (x->expect->kind == EXPECT_CAPTURE)
+			expect_judge_capture(w, caps, i, x->expect, &x->check);
+	}
+}
+
+/* --vacuity: a check that held before its stage's steps did anything cannot catch the regression it exists
+ * for.  Marks those expectations failed; held[i] says which held in the run before the steps. */
+static void judge_vacuity(struct stage_result *st, const bool *held)
+{
+	for (unsigned i = 0; i < st->nexpects; i++) {
+		struct check *c = &st->expects[i].check;
+
+		if (!held[i] || c->status != CHECK_PASS)
+			continue;
+		check_set(c, CHECK_FAIL);
+		snprintf(c->cause, sizeof(c->cause), "vacuous: it already held before the stage's steps, so it "
+			 "cannot catch the regression it exists for");
+		check_evidence(c, "--vacuity ran it before the stage's steps: it passed then too");
+	}
+}
+
+/* Failed when an expectation failed; skipped when every one was skipped (the first one's reason says why). */
+static void judge_stage(struct stage_result *st)
+{
+	unsigned skipped = 0;
+
+	for (unsigned i = 0; i < st->nexpects; i++) {
+		const struct check *c = &st->expects[i].check;
+
+		if (check_failed(c->status))
+			st->status = STAGE_FAIL;
+		skipped += c->status == CHECK_SKIP;
+	}
+	if (st->status != STAGE_FAIL && st->nexpects && skipped == st->nexpects) {
+		st->status = STAGE_SKIP;
+		snprintf(st->reason, sizeof(st->reason), "%s", st->expects[0].check.got);
+	}
+}
+
+static void run_expectations(struct world *w, const struct stage *stage, struct stage_captures *caps,
+			     const bool *held, struct stage_result *st)
+{
+	probe_all(w, stage, caps, st);
+	if (held)
+		judge_vacuity(st, held);
+	judge_stage(st);
+	if (st->status == STAGE_FAIL) {
+		diagnose_stage(w, stage, st);
+		stage_reason(st);
+	}
+}
+
+/* --vacuity: runs the stage's expectations once before its steps; held[i] is set for those that passed.
+ * Returns 0, or -ENOMEM (then held says nothing held). */
+static int run_before_steps(struct world *w, const struct stage *stage, bool *held)
+{
+	struct stage_result before = { .stage = stage, .nexpects = stage->nexpects };
+	struct stage_captures caps;
+
+	before.expects = calloc(stage->nexpects, sizeof(*before.expects));
+	if (!before.expects || stage_captures_open(w, stage, false, &caps)) {
+		free(before.expects);
+		return -ENOMEM;
+	}
+	probe_all(w, stage, &caps, &before);
+	for (unsigned i = 0; i < stage->nexpects; i++)
+		held[i] = before.expects[i].check.status == CHECK_PASS;
+	stage_captures_close(&caps);
+	free(before.expects);
+	return 0;
+}
+
+/* Applies the steps (the setup steps with the first stage), so a failed step fails the stage it belongs to. */
+static int apply_steps(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
+{
+	const struct scenario *sc = w->sc;
+	const struct stage *stage = &sc->stages[index];
+	int ret = 0;
+
+	if (w->attached)
+		return 0;   /* verify: the setup is what it is */
+	if (index == 0 && sc->nsetup) {
+		if (opt->verbose)
+			log_steps(sc, 0, sc->nsetup);
+		ret = world_apply(w, 0, sc->nsetup, st->reason, sizeof(st->reason));
+	}
+	if (ret == 0 && stage->nsteps) {
+		if (opt->verbose)
+			log_steps(sc, stage->first_step, stage->nsteps);
+		ret = world_apply(w, stage->first_step, stage->nsteps, st->reason, sizeof(st->reason));
+	}
+	return ret;
+}
+
+/* What exec and script steps printed: on stderr with --verbose, under --out when the stage failed (or
+ * --keep-captures), and its last line already in a failed step's reason. */
+static void keep_program_output(struct world *w, const struct run_options *opt, const struct stage *stage,
+				struct stage_result *st)
+{
+	char *log = world_take_log(w);
+
+	if (!log)
+		return;
+	if (opt->verbose)
+		fputs(log, stderr);
+	if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
+		artifacts_write_log(opt->out_dir, w->sc, stage, log, st);
+	free(log);
+}
+
+static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
+{
+	const struct stage *stage = &w->sc->stages[index];
+	double start = clock_now_s();
+	struct stage_captures caps;
+	bool held[stage->nexpects + 1];
+
+	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
+	memset(held, 0, sizeof(held));
+	if (!st->expects || (opt->vacuity && run_before_steps(w, stage, held)) ||
+	    (apply_steps(w, index, opt, st) == 0 && stage_captures_open(w, stage, opt->out_dir != NULL, &caps))) {
+		snprintf(st->reason, sizeof(st->reason), "out of memory");
+		st->status = STAGE_FAIL;
+	} else if (st->reason[0]) {
+		/* A step failed: the stage failed before any probe; the world as it stands is the evidence. */
+		st->status = STAGE_FAIL;
+		if (opt->out_dir)
+			artifacts_write(w, opt->out_dir, stage, NULL, st);
+	} else {
+		st->nexpects = stage->nexpects;
+		run_expectations(w, stage, &caps, opt->vacuity ? held : NULL, st);
+		if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
+			artifacts_write(w, opt->out_dir, stage, &caps, st);
+		stage_captures_close(&caps);
+	}
+	keep_program_output(w, opt, stage, st);
+	st->seconds = clock_now_s() - start;
+}
+
+static void skip_rest(struct scenario_result *res, unsigned from, const char *why, struct reporter *const *reps,
+		      unsigned nreps)
+{
+	for (unsigned i = from; i < res->scenario->nstages; i++) {
+		struct stage_result *st = &res->stages[res->nstages++];
+
+		st->stage = &res->scenario->stages[i];
+		st->status = STAGE_SKIP;
+		snprintf(st->reason, sizeof(st->reason), "%s", why);
+		report_stage(reps, nreps, res, st);
+	}
+}
+
+/* When the world cannot even be made, every stage fails with that reason: nothing was checked. */
+static void fail_all(struct scenario_result *res, const char *why, struct reporter *const *reps, unsigned nreps)
+{
+	for (unsigned i = 0; i < res->scenario->nstages; i++) {
+		struct stage_result *st = &res->stages[res->nstages++];
+
+		st->stage = &res->scenario->stages[i];
+		st->status = STAGE_FAIL;
+		snprintf(st->reason, sizeof(st->reason), "%s", why);
+		res->failed++;
+		report_stage(reps, nreps, res, st);
+	}
+}
+
+/* Why a scenario must stop now, or NULL: an interrupt, or its deadline. */
+static const char *stop_reason(void)
+{
+	if (clock_interrupted())
+		return "interrupted (SIGINT or SIGTERM): the run stopped here";
+	if (scenario_deadline_passed())
+		return "the scenario's deadline (--scenario-timeout) passed";
+	return NULL;
+}
+
+/* A stage cut short: interrupted, it says nothing (skip); past the scenario's deadline, it failed. */
+static void cut_short(struct stage_result *st, const char *why)
+{
+	st->status = clock_interrupted() ? STAGE_SKIP : STAGE_FAIL;
+	snprintf(st->reason, sizeof(st->reason), "%s", why);
+}
+
+static void run_stages(struct world *w, const struct run_options *opt, struct reporter *const *reps,
+		       unsigned nreps, struct scenario_result *res)
+{
+	const struct scenario *sc = w->sc;
+
+	for (unsigned i = 0; i < sc->nstages; i++) {
+		struct stage_result *st = &res->stages[res->nstages++];
+		char why[NAME_MAX_LEN + 32];
+		const char *stop;
+
+		st->stage = &sc->stages[i];
+		run_stage(w, i, opt, st);
+		if ((stop = stop_reason()))
+			cut_short(st, stop);
+		res->failed += st->status == STAGE_FAIL;
+		report_stage(reps, nreps, res, st);
+		if (stop) {
+			skip_rest(res, i + 1, stop, reps, nreps);
+			break;
+		}
+		if (st->status == STAGE_FAIL) {
+			snprintf(why, sizeof(why), "stage '%s' failed", st->stage->name);
+			skip_rest(res, i + 1, why, reps, nreps);
+			break;
+		}
+	}
+}
+
+int run_scenario(const struct scenario *sc, const struct run_options *opt, struct reporter *const *reps,
+		 unsigned nreps, struct scenario_result *res)
+{
+	double start = clock_now_s();
+	char err[512];
+	struct world *w = NULL;
+	int ret = 0;
+
+	memset(res, 0, sizeof(*res));
+	res->scenario = sc;
+	res->started = time(NULL);
+	clock_set_scenario_deadline(opt->scenario_timeout_ms ? deadline_after(opt->scenario_timeout_ms) : 0);
+	if (clock_interrupted()) {
+		skip_rest(res, 0, stop_reason(), reps, nreps);
+	} else if (!(w = malloc(sizeof(*w))) ||
+		   (ret = opt->verify_host ? world_attach(w, sc, opt->verify_host, err, sizeof(err)) :
+					     world_create(w, sc, err, sizeof(err)))) {
+		fail_all(res, w ? err : "out of memory", reps, nreps);
+		ret = ret ? ret : -ENOMEM;
+	} else {
+		w->backend = sc->backend_copy ? (enum backend)(sc->backend_copy - 1) : opt->backend;
+		w->tools = &opt->tools[w->backend];
+		run_stages(w, opt, reps, nreps, res);
+	}
+	if (w)
+		world_destroy(w);
+	free(w);
+	clock_set_scenario_deadline(0);
+	res->seconds = clock_now_s() - start;
+	for (unsigned i = 0; i < nreps; i++)
+		reps[i]->ops->scenario(reps[i], res);
+	return ret;
+}

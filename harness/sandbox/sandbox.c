@@ -1,0 +1,313 @@
+/* sandbox.c — the caller's side of the sandbox: start the keeper, read the output, bound it by the deadline,
+ * and take the program's status and the namespaces it made (sandbox_keeper.c is the forked side). */
+#define _GNU_SOURCE
+#include "harness/sandbox/sandbox.h"
+#include "harness/base/clock.h"
+#include "harness/sandbox/sandbox_keeper.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/nsfs.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+enum {
+	HEAD_MAX = SANDBOX_OUTPUT_MAX / 2,
+	MARKER_MAX = 64,
+	TAIL_MAX = SANDBOX_OUTPUT_MAX / 2 - MARKER_MAX - 1,   /* room for the marker and the NUL */
+	DRAIN_MAX = 4 << 20,      /* read after the keeper is gone, at most: what is left in the pipe */
+};
+
+/* The program's output as it came: the first HEAD_MAX bytes, and a ring of the last TAIL_MAX. */
+struct outbuf {
+	char *head, *ring;
+	size_t nhead, ring_pos, nring, total;
+};
+
+static const char *const step_words[] = {
+	[KEEPER_RAN] = "running",
+	[KEEPER_SETNS] = "entering the network namespace",
+	[KEEPER_UNSHARE] = "making a mount namespace",
+	[KEEPER_PRIVATE] = "making its mounts private",
+	[KEEPER_TMPFS] = "mounting a tmpfs on /run",
+	[KEEPER_MKDIR] = "creating /run/netns",
+	[KEEPER_PIDNS] = "making a PID namespace",
+	[KEEPER_SETSID] = "starting a session",
+	[KEEPER_FORK] = "forking the program",
+};
+
+static void outbuf_add(struct outbuf *ob, const char *data, size_t len)
+{
+	size_t take = len < HEAD_MAX - ob->nhead ? len : HEAD_MAX - ob->nhead;
+
+	memcpy(ob->head + ob->nhead, data, take);
+	ob->nhead += take;
+	ob->total += len;
+	for (data += take, len -= take; len; data++, len--) {
+		ob->ring[ob->ring_pos] = *data;
+		ob->ring_pos = (ob->ring_pos + 1) % TAIL_MAX;
+		if (ob->nring < TAIL_MAX)
+			ob->nring++;
+	}
+}
+
+/* One read from the pipe: > 0 bytes kept, 0 at end of file, < 0 nothing now (or an error: treated as EOF). */
+static ssize_t outbuf_read(struct outbuf *ob, int fd)
+{
+	char chunk[16384];
+	ssize_t n = read(fd, chunk, sizeof(chunk));
+
+	if (n > 0)
+		outbuf_add(ob, chunk, (size_t)n);
+	else if (n < 0 && errno != EAGAIN && errno != EINTR)
+		n = 0;
+	return n;
+}
+
+/* The kept output as one string: head, a marker where the middle was dropped, and the tail in order. */
+static char *outbuf_finish(struct outbuf *ob)
+{
+	char *s = malloc(SANDBOX_OUTPUT_MAX + 1), *at;
+	size_t dropped = ob->total - ob->nhead - ob->nring, start = (ob->ring_pos + TAIL_MAX - ob->nring) % TAIL_MAX;
+
+	if (!s)
+		return NULL;
+	memcpy(s, ob->head, ob->nhead);
+	at = s + ob->nhead;
+	if (dropped)
+		at += snprintf(at, MARKER_MAX, "\n[... nsharness dropped %zu bytes here ...]\n", dropped);
+	for (size_t i = 0; i < ob->nring; i++)
+		*at++ = ob->ring[(start + i) % TAIL_MAX];
+	*at = '\0';
+	return s;
+}
+
+/* Reads the output until the keeper reports (or ends) or the deadline passes.  True when it reported. */
+static bool follow(int out, int sock, msec_t deadline, struct outbuf *ob)
+{
+	struct pollfd pfd[2] = { { .fd = sock, .events = POLLIN }, { .fd = out, .events = POLLIN } };
+
+	for (;;) {
+		int left = deadline_left(deadline), n;
+
+		n = poll(pfd, 2, left);
+		if (n < 0 && errno != EINTR)
+			return false;
+		if (n > 0 && pfd[1].revents && outbuf_read(ob, out) == 0)
+			pfd[1].fd = -1;   /* end of file: poll ignores it from now on */
+		if (n > 0 && pfd[0].revents)
+			return true;
+		if (left == 0)
+			return false;
+	}
+}
+
+/* What is still in the pipe, once nothing can write more than a bounded amount. */
+static void drain(int out, struct outbuf *ob)
+{
+	size_t before = ob->total;
+
+	while (ob->total - before < DRAIN_MAX && outbuf_read(ob, out) > 0)
+		;
+}
+
+static bool is_netns(int fd)
+{
+	return ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNET;
+}
+
+/* The keeper's report, with the collected fds in r->fds.  0, or -errno when no report came. */
+static int receive(int sock, unsigned ncollect, struct keeper_report *rep, struct sandbox_result *r)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * MAX_NETNS)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = rep, .iov_len = sizeof(*rep) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	int fds[MAX_NETNS], nfds = 0;
+	ssize_t n = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+	if (n < 0)
+		return -errno;
+	for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && nfds == 0) {
+			nfds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+			memcpy(fds, CMSG_DATA(c), sizeof(int) * nfds);
+		}
+	for (unsigned i = 0, k = 0; i < ncollect && i < MAX_NETNS; i++)
+		if ((rep->present & (1ull << i)) && (int)k < nfds)
+			r->fds[i] = fds[k++];
+	for (unsigned i = 0; i < ncollect && i < MAX_NETNS; i++)
+		if (r->fds[i] >= 0 && !is_netns(r->fds[i])) {   /* a plain file the program put there */
+			close(r->fds[i]);
+			r->fds[i] = -1;
+		}
+	return n == (ssize_t)sizeof(*rep) ? 0 : -EPROTO;
+}
+
+/* How it ended: from the keeper's report when there is one, else from the keeper's own end. */
+static int conclude(int got, const struct keeper_report *rep, int kstatus, struct sandbox_result *r, char *err,
+		    size_t errlen)
+{
+	if (got == 0 && rep->err) {
+		snprintf(err, errlen, "cannot start the sandbox: %s: %s",
+			 (unsigned)rep->step < sizeof(step_words) / sizeof(step_words[0]) ? step_words[rep->step] : "?",
+			 strerror(rep->err));
+		return -rep->err;
+	}
+	if (got == 0) {
+		r->timed_out = false;
+		r->status = WIFEXITED(rep->wstatus) ? WEXITSTATUS(rep->wstatus) : -1;
+		r->signal = WIFSIGNALED(rep->wstatus) ? WTERMSIG(rep->wstatus) : 0;
+		return 0;
+	}
+	if (r->timed_out) {
+		r->signal = SIGKILL;
+		return 0;
+	}
+	snprintf(err, errlen, "the sandbox ended without a report (%s %d)", WIFSIGNALED(kstatus) ? "signal" : "status",
+		 WIFSIGNALED(kstatus) ? WTERMSIG(kstatus) : WEXITSTATUS(kstatus));
+	return -EPROTO;
+}
+
+/* The caller's pipe and socket ends are kept above stdio: the keeper moves its own ends onto 0..3. */
+static int above_stdio(int fd)
+{
+	int high;
+
+	if (fd < 0 || fd > 2)
+		return fd;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	close(fd);
+	return high;
+}
+
+static int open_channels(int pipefd[2], int sv[2])
+{
+	pipefd[0] = pipefd[1] = sv[0] = sv[1] = -1;
+	if (pipe2(pipefd, O_CLOEXEC) || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		pipefd[i] = above_stdio(pipefd[i]);
+		sv[i] = above_stdio(sv[i]);
+		if (pipefd[i] < 0 || sv[i] < 0)
+			return -EMFILE;
+	}
+	return fcntl(pipefd[0], F_SETFL, O_NONBLOCK) ? -errno : 0;
+}
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/* Forks the keeper (sandbox_keeper.c) and keeps only the caller's ends of the channels.  Its pid, or -errno. */
+static pid_t keeper_start(struct keeper_plan *p, int pipefd[2], int sv[2])
+{
+	pid_t pid;
+
+	p->caller = getpid();
+	p->out_fd = pipefd[1];
+	p->sock = sv[1];
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0)
+		keeper_main(p);
+	close_fd(&pipefd[1]);
+	close_fd(&sv[1]);
+	return pid;
+}
+
+/* Follows the keeper to its end or the deadline, then kills what is left and reaps it: output in ob, report
+ * in rep.  0 when it reported, else -errno. */
+static int supervise(pid_t pid, int out, int sock, msec_t deadline, unsigned ncollect, struct outbuf *ob,
+		     struct keeper_report *rep, struct sandbox_result *r, int *kstatus)
+{
+	r->timed_out = !follow(out, sock, deadline, ob);
+	/* The keeper leads the program's process group; anything the program left behind goes with it. */
+	kill(-pid, SIGKILL);
+	kill(pid, SIGKILL);   /* in case it was killed before it made its group */
+	while (waitpid(pid, kstatus, 0) < 0 && errno == EINTR)
+		;
+	drain(out, ob);
+	return receive(sock, ncollect, rep, r);
+}
+
+int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *err, size_t errlen)
+{
+	struct keeper_plan plan = { .nsfd = run->nsfd, .argv = run->argv };
+	struct keeper_report rep = { 0 };
+	struct outbuf ob = { 0 };
+	int pipefd[2] = { -1, -1 }, sv[2] = { -1, -1 }, ret, kstatus = 0;
+	msec_t deadline = deadline_after(run->timeout_ms);
+	unsigned ncollect = 0;
+	pid_t pid = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->status = -1;
+	for (unsigned i = 0; i < MAX_NETNS; i++)
+		r->fds[i] = -1;
+	while (run->collect && run->collect[ncollect])
+		ncollect++;
+	ret = ncollect > MAX_NETNS ? -E2BIG : keeper_plan_make(run, &plan);
+	ob.head = malloc(HEAD_MAX);
+	ob.ring = malloc(TAIL_MAX);
+	if (ret == 0 && (!ob.head || !ob.ring))
+		ret = -ENOMEM;
+	if (ret == 0)
+		ret = open_channels(pipefd, sv);
+	if (ret == 0 && (pid = keeper_start(&plan, pipefd, sv)) < 0)
+		ret = pid;
+	if (ret) {
+		snprintf(err, errlen, "cannot start %s: %s", run->argv[0], strerror(-ret));
+		goto out;
+	}
+	ret = supervise(pid, pipefd[0], sv[0], deadline, ncollect, &ob, &rep, r, &kstatus);
+	ret = conclude(ret, &rep, kstatus, r, err, errlen);
+	if (ret == 0 && !(r->output = outbuf_finish(&ob)))
+		ret = -ENOMEM;
+out:
+	for (int i = 0; i < 2; i++) {
+		close_fd(&pipefd[i]);
+		close_fd(&sv[i]);
+	}
+	free(ob.head);
+	free(ob.ring);
+	keeper_plan_free(&plan);
+	if (ret)
+		sandbox_result_free(r);
+	return ret;
+}
+
+void sandbox_result_free(struct sandbox_result *r)
+{
+	free(r->output);
+	r->output = NULL;
+	for (unsigned i = 0; i < MAX_NETNS; i++)
+		close_fd(&r->fds[i]);
+}
+
+const char *sandbox_last_line(const char *out, char *buf, size_t len)
+{
+	const char *end = out + strlen(out), *start;
+
+	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
+		end--;
+	for (start = end; start > out && start[-1] != '\n'; start--)
+		;
+	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	return buf;
+}

@@ -1,0 +1,40 @@
+/* sandbox.h — running real programs (a scenario's exec steps, a user's setup script, iptables) inside one of
+ * the world's network namespaces, in a private mount namespace with a private /run, so that `ip netns add`,
+ * `ip netns exec`, /proc/sys writes, lock files and iptables calls touch only the sandbox. */
+#ifndef NSH_SANDBOX_H
+#define NSH_SANDBOX_H
+
+#include "harness/scenario/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SANDBOX_OUTPUT_MAX (64 << 10)   /* output kept: the first and the last 32 KiB */
+
+struct sandbox_run {
+	int nsfd;                       /* the network namespace the program runs in */
+	char *const *argv;              /* NULL-terminated; argv[0] looked up in PATH unless it has a '/' */
+	unsigned timeout_ms;            /* scaled; past it the program's whole process group is killed */
+	const char *const *collect;     /* NULL-terminated names the program creates with `ip netns add`, handed
+					 * back as fds after it exits (their mounts die with the sandbox); may be NULL */
+};
+
+struct sandbox_result {
+	int status;                     /* exit status 0..255, or -1 when it did not exit normally */
+	int signal;                     /* the signal that ended it, 0 if none */
+	bool timed_out;                 /* killed at the deadline */
+	char *output;                   /* stdout and stderr as they came, NUL-terminated, at most SANDBOX_OUTPUT_MAX
+					 * bytes (head and tail, with a marker line where the middle was dropped) */
+	int fds[MAX_NETNS];             /* collect[i]'s namespace fd (O_CLOEXEC), or -1 when the program made none */
+};
+
+/* Runs run->argv in the sandbox, waits for it (never past the deadline), and fills r.  Returns 0 when the
+ * program ran (whatever its status), or -errno with the reason in err when it could not be started.  The
+ * caller frees r with sandbox_result_free (which closes collected fds it did not take). */
+int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *err, size_t errlen);
+void sandbox_result_free(struct sandbox_result *r);
+
+/* The last non-empty line of a program's output, for a one-line message; returns buf. */
+const char *sandbox_last_line(const char *output, char *buf, size_t len);
+
+#endif

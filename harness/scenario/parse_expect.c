@@ -1,0 +1,196 @@
+/* parse_expect.c — "expect KIND ... [fails]": what a stage requires of the world, one function per kind. */
+#include "harness/base/addr.h"
+#include "harness/scenario/parse.h"
+
+#include <string.h>
+
+typedef int (*expect_fn)(struct stmt *st, struct expect *e);
+
+static int ex_link(struct stmt *st, struct expect *e)
+{
+	static const char *const updown[] = { "up", "down", NULL };
+	int w;
+
+	if (want_link(st, &e->u.link.link) || (w = want_word(st, "up|down", updown)) < 0 || done(st))
+		return -1;
+	e->ns = e->u.link.link.ns;
+	e->u.link.up = w == 0;
+	return 0;
+}
+
+static int ex_ping(struct stmt *st, struct expect *e)
+{
+	return want_ns(st, &e->ns) || want_addr(st, "ADDR", &e->u.ping.dst) || done(st) ? -1 : 0;
+}
+
+static const struct optdef route_opts[] = {
+	OPT("via", "GW"), OPT("dev", "IF"), OPT("src", "ADDR"), OPT_END
+};
+
+static int ex_route(struct stmt *st, struct expect *e)
+{
+	typeof(e->u.route) *r = &e->u.route;
+	const struct token *dst, *arg;
+	struct addr *a;
+	int k;
+
+	if (want_ns(st, &e->ns) || !(dst = want(st, "ADDR")) || addr_arg(st, dst, &r->dst))
+		return -1;
+	while ((k = next_opt(st, route_opts, &arg)) >= 0) {
+		if (k == 1) {
+			if (dev_arg(st, e->ns, arg, r->dev))
+				return -1;
+			continue;
+		}
+		a = k == 0 ? &r->via : &r->src;
+		if (addr_arg(st, arg, a) || family_pair(st, arg, a->family, dst, r->dst.family))
+			return -1;
+	}
+	r->has_via = st->seen & 1u << 0;
+	r->has_dev = st->seen & 1u << 1;
+	r->has_src = st->seen & 1u << 2;
+	return k == -2 ? -1 : 0;
+}
+
+static int ex_forwarded(struct stmt *st, struct expect *e)
+{
+	static const char *const out[] = { "out", NULL };
+
+	if (want_ns(st, &e->ns) || want_addr(st, "ADDR", &e->u.forwarded.dst) || want_word(st, "out", out) < 0 ||
+	    want_link(st, &e->u.forwarded.out) || done(st))
+		return -1;
+	return 0;
+}
+
+/* The outcome words are in enum conn_outcome order. */
+static const struct optdef tcp_opts[] = {
+	OPT_ONE_OF("connects", NULL, 1), OPT_ONE_OF("refused", NULL, 1), OPT_ONE_OF("timeout", NULL, 1),
+	OPT_ONE_OF("unreachable", NULL, 1), OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT_END
+};
+static const struct optdef udp_opts[] = { OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT_END };
+
+/* tcp and udp: ADDR:PORT, an outcome (tcp only), and the source the server must see. */
+static int ex_conn(struct stmt *st, struct expect *e)
+{
+	typeof(e->u.conn) *c = &e->u.conn;
+	const struct token *dst, *arg, *peer = NULL;
+	int k;
+
+	if (want_ns(st, &e->ns) || !(dst = want(st, "ADDR:PORT")) || addr_port_arg(st, dst, &c->dst, &c->port, true))
+		return -1;
+	c->outcome = CONN_CONNECTED;
+	while ((k = next_opt(st, e->kind == EXPECT_TCP ? tcp_opts : udp_opts, &arg)) >= 0) {
+		if (e->kind == EXPECT_TCP && k < 4) {
+			c->outcome = (enum conn_outcome)k;
+			continue;
+		}
+		if (!strcmp(arg[-1].s, "sport")) {
+			if (port_arg(st, arg, &c->sport))
+				return -1;
+			continue;
+		}
+		if (addr_arg(st, arg, &c->peer) || family_pair(st, arg, c->peer.family, dst, c->dst.family))
+			return -1;
+		peer = arg;
+	}
+	if (k == -2)
+		return -1;
+	/* arg - 1: the "peer-seen" word before its address. */
+	if (peer && c->outcome != CONN_CONNECTED)
+		return serr(st, (peer - 1)->col, "'peer-seen' needs the outcome 'connects'");
+	c->has_peer = peer != NULL;
+	return 0;
+}
+
+static const struct optdef capture_opts[] = {
+	OPT_REPEAT("src", "ADDR"), OPT_REPEAT("never-src", "ADDR"), OPT_REPEAT("dst", "ADDR"), OPT_END
+};
+
+static int ex_capture(struct stmt *st, struct expect *e)
+{
+	typeof(e->u.capture) *c = &e->u.capture;
+	struct addr *lists[] = { c->src, c->never_src, c->dst };
+	unsigned *counts[] = { &c->nsrc, &c->nnever, &c->ndst };
+	const struct token *arg;
+	int k;
+
+	if (want_link(st, &c->where))
+		return -1;
+	e->ns = c->where.ns;
+	while ((k = next_opt(st, capture_opts, &arg)) >= 0) {
+		if (*counts[k] == MAX_CAPTURE_ADDRS)
+			return serr(st, (arg - 1)->col, "more than %d '%s' addresses", MAX_CAPTURE_ADDRS,
+				    capture_opts[k].word);
+		if (addr_arg(st, arg, &lists[k][(*counts[k])++]))
+			return -1;
+	}
+	if (k == -2)
+		return -1;
+	if (!st->seen)
+		return uerr(st, end_col(st), "missing src, never-src or dst ADDR");
+	return 0;
+}
+
+static const struct {
+	const char *word, *name, *usage;
+	enum expect_kind kind;
+	expect_fn fn;
+} kinds[] = {
+	{ "link", "expect link", "NS/IF up|down", EXPECT_LINK, ex_link },
+	{ "ping", "expect ping", "NS ADDR", EXPECT_PING, ex_ping },
+	{ "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR]", EXPECT_ROUTE, ex_route },
+	{ "forwarded", "expect forwarded", "NS ADDR out NS/IF", EXPECT_FORWARDED, ex_forwarded },
+	{ "tcp", "expect tcp", "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR] [sport PORT]",
+	  EXPECT_TCP,
+	  ex_conn },
+	{ "udp", "expect udp", "NS ADDR:PORT [peer-seen ADDR] [sport PORT]", EXPECT_UDP, ex_conn },
+	{ "capture", "expect capture", "NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...", EXPECT_CAPTURE,
+	  ex_capture },
+};
+
+#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+
+static int unknown_kind(struct stmt *st, const struct token *t)
+{
+	struct suggest sg;
+	char h[HINT_LEN];
+
+	suggest_init(&sg, t->s, strlen(t->s));
+	for (unsigned k = 0; k < NKINDS; k++)
+		suggest_offer(&sg, kinds[k].word);
+	if (suggest_best(&sg))
+		return serr(st, t->col, "unknown expectation '%s'%s", t->s, hint(&sg, h));
+	return serr(st, t->col, "unknown expectation '%s': expected link, ping, route, forwarded, tcp, udp or capture",
+		    t->s);
+}
+
+int st_expect(struct stmt *st)
+{
+	static const char *const fails[] = { "fails", NULL };
+	struct parser *p = st->p;
+	struct expect e = { 0 };
+	const struct token *t;
+	unsigned k;
+
+	if (p->stage < 0)
+		return serr(st, st->l->tok[0].col, "'expect' outside a stage: begin one with 'stage NAME' first");
+	p->stage_expects = true;
+	/* A last word "fails" (after at least KIND) negates the expectation; it is no argument of the kind. */
+	if (st->end > 2 && !strcmp(st->l->tok[st->end - 1].s, "fails")) {
+		e.fails = true;
+		st->end--;
+	}
+	if (!(t = want(st, "KIND")))
+		return -1;
+	for (k = 0; k < NKINDS && strcmp(t->s, kinds[k].word); k++)
+		;
+	if (k == NKINDS)
+		return unknown_kind(st, t);
+	st->name = kinds[k].name;
+	st->usage = kinds[k].usage;
+	st->extra = e.fails ? NULL : fails;
+	e.kind = kinds[k].kind;
+	if (kinds[k].fn(st, &e))
+		return -1;
+	return add_expect(st, &e);
+}

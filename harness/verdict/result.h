@@ -1,0 +1,54 @@
+/* result.h — what running a scenario produced: a verdict per stage, with each expectation's evidence. */
+#ifndef NSH_RESULT_H
+#define NSH_RESULT_H
+
+#include "harness/scenario/model.h"
+#include "harness/verdict/check.h"
+
+#include <time.h>
+
+enum stage_status { STAGE_PASS, STAGE_FAIL, STAGE_SKIP };
+
+struct expect_result {
+	const struct expect *expect;
+	struct check check;       /* after applying "fails": PASS means the expectation holds */
+};
+
+#define MAX_ARTIFACTS 32
+
+struct stage_result {
+	const struct stage *stage;
+	enum stage_status status;
+	char reason[768];         /* a failure's one-line cause, or why the stage was skipped */
+	double seconds;
+	struct expect_result *expects;   /* nexpects entries, owned */
+	unsigned nexpects;
+	/* Files written for this stage (captures, state dumps), as paths under --out as the user gave it:
+	 * "out/seed/nat/host-ens160.pcap".  Owned; nartifacts entries. */
+	char *artifacts[MAX_ARTIFACTS];
+	unsigned nartifacts;
+};
+
+struct scenario_result {
+	const struct scenario *scenario;
+	struct stage_result stages[MAX_STAGES];
+	unsigned nstages;
+	double seconds;
+	time_t started;           /* wall clock, for report timestamps */
+	unsigned failed;          /* stages not ok */
+};
+
+void scenario_result_free(struct scenario_result *r);
+
+/* Facts about the whole run, for report properties. */
+struct run_info {
+	const char *version;      /* nsharness's */
+	char kernel[128];         /* uname -r */
+	char hostname[64];
+	const char *backend;      /* how firewall and NAT steps were installed: "nft" (libnftnl, in-process) */
+	long taint_before, taint_after;   /* /proc/sys/kernel/tainted; -1 when unreadable */
+	time_t started;
+	double seconds;           /* the whole run, set before reporters end */
+};
+
+#endif

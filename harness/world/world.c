@@ -1,0 +1,190 @@
+/* world.c — building a scenario's namespaces and applying its steps over rtnetlink. */
+#define _GNU_SOURCE
+#include "harness/world/world.h"
+#include "harness/base/netns.h"
+#include "harness/base/rtnl_msg.h"
+#include "harness/world/steps.h"
+#include "harness/base/rtnl_link.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static int write_proc(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Runs inside each new namespace, on the thread that made it: the sockets the world talks through, IPv6
+ * without duplicate address detection on every interface made later (link-local addresses included), so
+ * neighbour discovery works the moment a link is up, and neighbour solicitations repeated every 200 ms
+ * instead of every second, so a solicitation lost while a link comes up costs a fifth of a probe's time. */
+int world_ns_sockets(void *p)
+{
+	struct world_ns *ns = p;
+	int ret = nl_open_here(&ns->rtnl, NETLINK_ROUTE, 0);
+
+	if (ret)
+		return ret;
+	ns->ioctl_fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	return ns->ioctl_fd < 0 ? -errno : 0;
+}
+
+static int ns_init(void *p)
+{
+	int ret = world_ns_sockets(p);
+
+	if (ret)
+		return ret;
+	write_proc("/proc/sys/net/ipv6/conf/default/accept_dad", "0");   /* absent without IPv6: not needed */
+	write_proc("/proc/sys/net/ipv6/neigh/default/retrans_time_ms", "200");
+	write_proc("/proc/sys/net/ipv4/neigh/default/retrans_time_ms", "200");
+	return 0;
+}
+
+static int ns_open(struct world_ns *ns, char *err, size_t errlen)
+{
+	ns->fd = netns_create_with(ns_init, ns);
+	if (ns->fd < 0) {
+		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(-ns->fd));
+		nl_close(&ns->rtnl);
+		if (ns->ioctl_fd >= 0)
+			close(ns->ioctl_fd);
+		ns->ioctl_fd = -1;
+		return ns->fd;
+	}
+	return 0;
+}
+
+int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen)
+{
+	char msg[NL_MSG_LEN];
+	int ret;
+
+	memset(w, 0, sizeof(*w));
+	w->sc = sc;
+	for (unsigned i = 0; i < sc->nnetns; i++) {
+		w->ns[i].fd = w->ns[i].ioctl_fd = -1;
+		w->nns = i + 1;
+		if (sc->netns[i].external)
+			continue;   /* a script makes it; world_bind */
+		ret = ns_open(&w->ns[i], err, errlen);
+		if (ret)
+			return ret;
+		/* lo is ifindex 1 in every namespace; bringing it up is part of making a namespace usable. */
+		ret = nl_talk(&w->ns[i].rtnl, rtnl_msg_link_set(w->buf, 1, true), NULL, NULL, msg, sizeof(msg));
+		if (ret) {
+			snprintf(err, errlen, "cannot bring lo up in namespace '%s': %s", sc->netns[i].name, msg);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen)
+{
+	struct world_ns *wns = &w->ns[ns];
+	int ret;
+
+	wns->fd = fd;
+	ret = netns_run(fd, ns_init, wns);
+	if (ret == 0)
+		ret = nl_talk(&wns->rtnl, rtnl_msg_link_set(w->buf, 1, true), NULL, NULL, msg, msglen);
+	else
+		snprintf(msg, msglen, "cannot open sockets in namespace '%s': %s", w->sc->netns[ns].name, strerror(-ret));
+	return ret;
+}
+
+void world_log_output(struct world *w, const struct step *st, const char *output)
+{
+	char *grown;
+	int n;
+
+	n = asprintf(&grown, "%s%s:%u: %s\n%s%s", w->programs_log ? w->programs_log : "", st->loc.file, st->loc.line,
+		     st->text, output, output[0] && output[strlen(output) - 1] != '\n' ? "\n" : "");
+	if (n < 0)
+		return;
+	free(w->programs_log);
+	w->programs_log = grown;
+	w->programs_len = (size_t)n;
+}
+
+char *world_take_log(struct world *w)
+{
+	char *log = w->programs_log;
+
+	w->programs_log = NULL;
+	w->programs_len = 0;
+	return log;
+}
+
+void world_destroy(struct world *w)
+{
+	free(world_take_log(w));
+	steps_release(w);
+	for (unsigned i = 0; i < w->nns; i++) {
+		nl_close(&w->ns[i].rtnl);
+		if (w->ns[i].ioctl_fd >= 0)
+			close(w->ns[i].ioctl_fd);
+		if (w->ns[i].fd >= 0)
+			close(w->ns[i].fd);
+	}
+	w->nns = 0;
+}
+
+int world_ifindex(struct world *w, unsigned ns, const char *name)
+{
+	struct link_state st;
+	int ret = link_state_read(&w->ns[ns].rtnl, name, 0, NULL, &st);
+
+	return ret ? ret : st.ifindex;
+}
+
+/* Firewall and NAT steps of a stage go in after its other steps, as one atomic batch per namespace. */
+static int apply_firewall(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	const struct step *batch[n ? n : 1];
+	int ret = 0;
+
+	for (unsigned ns = 0; ns < w->nns && ret == 0; ns++) {
+		unsigned count = 0;
+
+		for (unsigned i = first; i < first + n; i++)
+			if (step_is_firewall(&w->sc->steps[i]) && w->sc->steps[i].ns == ns)
+				batch[count++] = &w->sc->steps[i];
+		if (count)
+			ret = steps_firewall(w, ns, batch, count, err, errlen);
+	}
+	return ret;
+}
+
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	char msg[NL_MSG_LEN];
+	int ret = 0;
+
+	for (unsigned i = first; i < first + n && ret == 0; i++) {
+		const struct step *st = &w->sc->steps[i];
+
+		if (step_is_firewall(st))
+			continue;
+		msg[0] = '\0';
+		ret = steps_apply(w, st, msg, sizeof(msg));
+		if (ret)
+			snprintf(err, errlen, "%s:%u: %s: %s", st->loc.file, st->loc.line, st->text,
+				 msg[0] ? msg : strerror(-ret));
+	}
+	return ret ? ret : apply_firewall(w, first, n, err, errlen);
+}

@@ -1,0 +1,72 @@
+/* world.h — a scenario made real: its namespaces (held by fds, nothing named) and what its steps built in them.
+ *
+ * world_create makes every namespace the scenario declares and brings lo up in each; world_apply_stage
+ * applies one stage's steps in file order (firewall and NAT steps as one atomic batch per namespace);
+ * world_destroy closes everything, and the kernel removes the namespaces with every link, rule and socket in
+ * them.  Nothing is ever created in the namespace nsharness was started in. */
+#ifndef NSH_WORLD_H
+#define NSH_WORLD_H
+
+#include "harness/scenario/model.h"
+#include "harness/firewall/iptables.h"
+#include "harness/base/nl.h"
+
+#define MAX_LISTENERS 32
+
+struct nft_ns;
+struct listener;
+
+struct world_ns {
+	int fd;                   /* the namespace */
+	struct nl rtnl;           /* NETLINK_ROUTE requests, opened inside */
+	int ioctl_fd;             /* a datagram socket inside, for ethtool ioctls */
+	struct nft_ns *nft;       /* nftables state, made on the first firewall or NAT step */
+	unsigned ipt_families;    /* iptables backends: bit 0 IPv4, bit 1 IPv6 rules were installed here */
+};
+
+struct world {
+	const struct scenario *sc;
+	struct world_ns ns[MAX_NETNS];
+	unsigned nns;
+	struct listener *listeners[MAX_LISTENERS];
+	unsigned nlisteners;
+	char buf[NL_BUF_SIZE];    /* request buffer, one request at a time */
+	bool attached;            /* verify mode: an existing setup, looked at and never changed */
+	enum backend backend;     /* how firewall and NAT steps are installed */
+	const struct iptables_tools *tools;   /* the iptables backends' programs */
+	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
+	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
+	size_t programs_len;
+};
+
+/* Creates the scenario's namespaces.  0, or -errno with a message in err ("cannot create namespace: ..."). */
+int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen);
+/* Applies steps [first, first + n) of the scenario.  Stops at the first step that fails: returns -errno
+ * and err reads "FILE:LINE: STEP TEXT: kernel message". */
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
+void world_destroy(struct world *w);
+
+/* Opens the world's sockets for ns (rtnetlink, and a datagram socket for ioctls) in the calling thread's
+ * namespace; run it on a thread inside the namespace (netns_run, netns_create_with).  0 or -errno. */
+int world_ns_sockets(void *ns);
+
+/* Verify mode: the scenario's namespaces are existing ones: host_name is the namespace nsharness runs in,
+ * every other name is /run/netns/NAME (or /var/run/netns/NAME).  Opens sockets in them and changes
+ * nothing.  A namespace that does not exist is left unbound, with the reason in w->missing.  0, or -errno
+ * when not even the sockets could be opened. */
+int world_attach(struct world *w, const struct scenario *sc, const char *host_name, char *err, size_t errlen);
+
+/* Binds namespace ns (declared as created by a script) to fd, which the world then owns (closed on
+ * failure too), and opens the world's sockets inside it.  0, or -errno with why in msg. */
+int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen);
+
+/* Keeps what a program step printed, headed by the step's location and text. */
+void world_log_output(struct world *w, const struct step *st, const char *output);
+
+/* Hands the kept program output to the caller (to free), and starts afresh; NULL when there is none. */
+char *world_take_log(struct world *w);
+
+/* The ifindex of interface name in namespace ns, or -errno (-ENODEV when there is none). */
+int world_ifindex(struct world *w, unsigned ns, const char *name);
+
+#endif
