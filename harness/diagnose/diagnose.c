@@ -2,6 +2,7 @@
  * where the evidence shows it breaks named as the cause. */
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/diagnose_path.h"
+#include "harness/scenario/kinds.h"
 #include "harness/base/addr.h"
 #include "harness/base/rtnl_link.h"
 #include "probes/neigh.h"
@@ -208,18 +209,13 @@ static void explain_route(struct dg *d, const struct expect *e, struct check *c)
 			mine = &d->addrs.v[i];
 	if (!mine)
 		return;
-	for (unsigned i = 0; dg_veth_peer(d->w->sc, e->ns, mine->ifname, &peer) && i < d->addrs.n; i++)
+	for (unsigned i = 0; scenario_veth_peer(d->w->sc, e->ns, mine->ifname, &peer) && i < d->addrs.n; i++)
 		if (d->addrs.v[i].ns == peer.ns && !strcmp(d->addrs.v[i].ifname, peer.name) &&
 		    addr_equal(&d->addrs.v[i].p.addr, &e->u.route.via))
 			snprintf(also, sizeof(also), "; %s/%s has it too: a duplicate address", dg_ns(d, peer.ns),
 				 peer.name);
 	dg_cause(c, true, "gateway %s is %s's own address (%s/%s)%s", addr_str(&e->u.route.via, a, sizeof(a)),
 		 dg_ns(d, e->ns), dg_ns(d, e->ns), mine->ifname, also);
-}
-
-static bool sends_traffic(const struct expect *e)
-{
-	return e->kind == EXPECT_PING || e->kind == EXPECT_FORWARDED || e->kind == EXPECT_TCP || e->kind == EXPECT_UDP;
 }
 
 void diagnose_stage(struct world *w, const struct stage *stage, struct stage_result *st)
@@ -238,9 +234,9 @@ void diagnose_stage(struct world *w, const struct stage *stage, struct stage_res
 			continue;
 		if (x->expect->kind == EXPECT_CAPTURE && !x->expect->fails)
 			dg_explain_capture(d, x->expect, &x->check);
-		else if (sends_traffic(x->expect) && x->expect->fails)
+		else if (expect_sends_traffic(x->expect) && x->expect->fails)
 			explain_allowed(d, x->expect, &x->check);
-		else if (sends_traffic(x->expect))
+		else if (expect_sends_traffic(x->expect))
 			explain_failed(d, x->expect, &x->check);
 		else if (x->expect->kind == EXPECT_ROUTE && !x->expect->fails)
 			explain_route(d, x->expect, &x->check);

@@ -36,7 +36,7 @@ static bool way_back(struct dg *d, const struct dg_path *p, struct back *b)
 	b->nh = b->r.has_gateway ? b->r.gateway : p->seen;
 	if (b->r.type == RTN_UNICAST && b->r.oif)
 		b->nh_state = neigh_state(&d->w->ns[b->w].rtnl, b->r.oif, &b->nh);
-	b->has_peer = b->dev[0] && dg_veth_peer(d->w->sc, b->w, b->dev, &b->peer);
+	b->has_peer = b->dev[0] && scenario_veth_peer(d->w->sc, b->w, b->dev, &b->peer);
 	return true;
 }
 
@@ -132,7 +132,7 @@ static void prefix_mismatch(struct dg *d, const struct dg_path *p, char *why, si
 	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
 	struct ifref peer;
 
-	if (!p->cdev[0] || !dg_veth_peer(d->w->sc, p->client, p->cdev, &peer) ||
+	if (!p->cdev[0] || !scenario_veth_peer(d->w->sc, p->client, p->cdev, &peer) ||
 	    !(near = dg_addr_on(&d->addrs, p->client, p->cdev, p->dst.family)) ||
 	    !(far = dg_addr_on(&d->addrs, peer.ns, peer.name, p->dst.family)) || dg_prefix_contains(&far->p, &p->src))
 		return;

@@ -48,8 +48,6 @@ const struct dg_addr *dg_addr_on(const struct dg_addrs *m, unsigned ns, const ch
  * /proc/net/netstat).  Namespaces are fresh, so any count is this world's.  0 or -errno. */
 int dg_rp_drops(int nsfd, uint64_t *drops);
 
-/* The other end of the veth ns/ifname, from the scenario's veth steps.  False when it is not a veth end. */
-bool dg_veth_peer(const struct scenario *sc, unsigned ns, const char *ifname, struct ifref *peer);
 
 /* ---- pure reasoning (diagnose_rules.c) ---- */
 
@@ -73,8 +71,7 @@ struct dg_packet {
  * installed.  Any other step kind never matches. */
 bool dg_rule_matches(const struct step *s, const struct dg_packet *p);
 
-/* The family a masquerade or snat step translates: its from prefix's (masquerade) or its address's (snat);
- * masquerade without from is IPv4 only (nft_expr.c); 0 for any other step. */
+/* The family a masquerade or snat step translates, as its kind's row says (kinds.h); 0 for any other step. */
 int dg_nat_family(const struct step *s);
 
 /* True when the source-NAT step s (masquerade, snat) translates p's source.  Otherwise, when why is given,

@@ -1,5 +1,6 @@
 /* diagnose_path.c — a probe's way through the world, hop by hop, read back from the kernel as evidence. */
 #include "harness/diagnose/diagnose_path.h"
+#include "harness/scenario/kinds.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_link.h"
 #include "probes/neigh.h"
@@ -22,20 +23,9 @@ const char *dg_forwarding_key(int family)
 /* The destination a traffic probe was sent to, or NULL for expectations that send nothing. */
 static const struct addr *probe_destination(const struct expect *e)
 {
-	switch (e->kind) {
-	case EXPECT_PING:
-		return &e->u.ping.dst;
-	case EXPECT_FORWARDED:
-		return &e->u.forwarded.dst;
-	case EXPECT_TCP:
-	case EXPECT_UDP:
-		return &e->u.conn.dst;
-	case EXPECT_LINK:
-	case EXPECT_ROUTE:
-	case EXPECT_CAPTURE:
-		break;
-	}
-	return NULL;
+	struct expect_flow f;
+
+	return expect_flow_of(e, &f) ? f.dst : NULL;
 }
 
 int dg_lookup(struct dg *d, unsigned ns, const struct addr *dst, struct route_info *r, char *dev)
@@ -79,7 +69,7 @@ static void client_hop(struct dg *d, struct dg_path *p)
 	p->nh = p->cr.has_gateway ? p->cr.gateway : p->dst;
 	if (p->cr.type == RTN_UNICAST && p->cr.oif)
 		p->nh_state = neigh_state(&d->w->ns[p->client].rtnl, p->cr.oif, &p->nh);
-	p->has_link_peer = p->cdev[0] && dg_veth_peer(d->w->sc, p->client, p->cdev, &p->link_peer);
+	p->has_link_peer = p->cdev[0] && scenario_veth_peer(d->w->sc, p->client, p->cdev, &p->link_peer);
 	if (p->has_src)
 		p->src_dup = on_link_peer(d, p, &p->src);
 }

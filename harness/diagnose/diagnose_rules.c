@@ -1,6 +1,7 @@
 /* diagnose_rules.c — pure reasoning for diagnoses: prefixes, netstat counters, which rule a packet meets. */
 #include "harness/diagnose/diagnose_facts.h"
 #include "harness/base/addr.h"
+#include "harness/scenario/kinds.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -107,11 +108,7 @@ bool dg_rule_matches(const struct step *s, const struct dg_packet *p)
 
 int dg_nat_family(const struct step *s)
 {
-	if (s->kind == STEP_MASQUERADE)
-		return s->u.nat.has_from ? s->u.nat.from.addr.family : AF_INET;
-	if (s->kind == STEP_SNAT)
-		return s->u.nat.to.family;
-	return 0;
+	return s->kind == STEP_MASQUERADE || s->kind == STEP_SNAT ? step_kind(s)->family(s) : 0;
 }
 
 bool dg_nat_matches(const struct step *s, const struct dg_packet *p, char *why, size_t len)

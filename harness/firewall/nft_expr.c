@@ -42,7 +42,7 @@ int nft_step_chain(const struct step *s)
 	case STEP_DNAT:
 		return NFT_PREROUTING;
 	default:
-		return -1;   /* firewall_step_family's exhaustive switch is where a new step kind is caught */
+		return -1;   /* a firewall kind (kinds.h) this backend does not know yet */
 	}
 }
 

@@ -1,5 +1,6 @@
 /* capture_expect.c — a stage's captures: opened before its probes, judged after them. */
 #include "harness/run/capture_expect.h"
+#include "harness/scenario/kinds.h"
 #include "probes/capture.h"
 
 #include <errno.h>
@@ -19,18 +20,13 @@ static void stage_filter(const struct scenario *sc, const struct stage *stage, c
 
 	buf[0] = '\0';
 	for (unsigned i = 0; i < stage->nexpects; i++) {
-		const struct expect *e = &sc->expects[stage->first_expect + i];
+		struct expect_flow f;
 		char one[256];
-		int ret = -EINVAL;
 
-		if (e->kind == EXPECT_PING)
-			ret = capture_filter_for(one, sizeof(one), &e->u.ping.dst, 0, 0);
-		else if (e->kind == EXPECT_FORWARDED)
-			ret = capture_filter_for(one, sizeof(one), &e->u.forwarded.dst, 0, 0);
-		else if (e->kind == EXPECT_TCP || e->kind == EXPECT_UDP)
-			ret = capture_filter_for(one, sizeof(one), &e->u.conn.dst,
-						 e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP, e->u.conn.port);
-		if (ret == 0 && used + strlen(one) + 8 < len)
+		if (!expect_flow_of(&sc->expects[stage->first_expect + i], &f) ||
+		    capture_filter_for(one, sizeof(one), f.dst, f.proto, f.port))
+			continue;
+		if (used + strlen(one) + 8 < len)
 			used += snprintf(buf + used, len - used, "%s(%s)", used ? " or " : "", one);
 	}
 	if (!used)
@@ -85,7 +81,7 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		const struct expect *e = &s->expects[stage->first_expect + i];
 
-		sc->tap_of[i] = e->kind == EXPECT_CAPTURE ? tap_get(w, sc, &e->u.capture.where, filter) : -1;
+		sc->tap_of[i] = expect_kind(e)->flags & EXPECT_F_CAPTURE ? tap_get(w, sc, &e->u.capture.where, filter) : -1;
 	}
 	for (unsigned i = 0; all_links && i < s->nsteps; i++) {
 		if (s->steps[i].kind != STEP_VETH)

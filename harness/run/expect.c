@@ -2,6 +2,7 @@
 #include "harness/run/expect.h"
 #include "harness/run/capture_expect.h"
 #include "harness/firewall/fw_evidence.h"
+#include "harness/scenario/kinds.h"
 #include "probes/conn.h"
 #include "probes/forwarded.h"
 #include "probes/icmp.h"
@@ -24,22 +25,12 @@ enum {
 /* The other end of a veth, from the scenario, for "its peer is down" causes. */
 static const char *veth_peer(const struct scenario *sc, const struct ifref *end, char *buf, size_t len)
 {
-	for (unsigned i = 0; i < sc->nsteps; i++) {
-		const struct step *st = &sc->steps[i];
-		const struct ifref *a = &st->u.veth.a, *b = &st->u.veth.b, *other = NULL;
+	struct ifref other;
 
-		if (st->kind != STEP_VETH)
-			continue;
-		if (a->ns == end->ns && !strcmp(a->name, end->name))
-			other = b;
-		else if (b->ns == end->ns && !strcmp(b->name, end->name))
-			other = a;
-		if (other) {
-			snprintf(buf, len, "%s/%s", sc->netns[other->ns].name, other->name);
-			return buf;
-		}
-	}
-	return NULL;
+	if (!scenario_veth_peer(sc, end->ns, end->name, &other))
+		return NULL;
+	snprintf(buf, len, "%s/%s", sc->netns[other.ns].name, other.name);
+	return buf;
 }
 
 static enum check_status run_link(struct world *w, const struct expect *e, struct check *c)
@@ -132,23 +123,23 @@ static enum check_status run_conn(struct world *w, const struct expect *e, struc
 	return st == CHECK_ERROR ? st : judge_conn(e, &r, c);
 }
 
+typedef enum check_status (*expect_runner)(struct world *w, const struct expect *e, struct check *c);
+
+/* Each kind's probe.  A capture is judged apart, from the stage's captures (expect_judge_capture). */
+static const expect_runner runners[EXPECT_KIND_COUNT] = {
+	[EXPECT_LINK] = run_link,
+	[EXPECT_PING] = run_ping,
+	[EXPECT_ROUTE] = run_route,
+	[EXPECT_FORWARDED] = run_forwarded,
+	[EXPECT_TCP] = run_conn,
+	[EXPECT_UDP] = run_conn,
+	[EXPECT_CAPTURE] = NULL,
+};
+
 static enum check_status dispatch(struct world *w, const struct expect *e, struct check *c)
 {
-	switch (e->kind) {
-	case EXPECT_LINK:
-		return run_link(w, e, c);
-	case EXPECT_PING:
-		return run_ping(w, e, c);
-	case EXPECT_ROUTE:
-		return run_route(w, e, c);
-	case EXPECT_FORWARDED:
-		return run_forwarded(w, e, c);
-	case EXPECT_TCP:
-	case EXPECT_UDP:
-		return run_conn(w, e, c);
-	case EXPECT_CAPTURE:
-		break;
-	}
+	if (runners[e->kind])
+		return runners[e->kind](w, e, c);
 	check_got(c, "a capture expectation outside its stage's captures (a bug in nsharness)");
 	return check_set(c, CHECK_ERROR);
 }
@@ -162,18 +153,6 @@ static bool resolution_pending(struct world *w)
 		if (w->ns[i].fd >= 0 && neigh_pending(&w->ns[i].rtnl) > 0)
 			return true;
 	return false;
-}
-
-/* The server that reports whom it saw is nsharness's own: verify mode cannot have one. */
-static bool needs_our_server(const struct expect *e)
-{
-	return (e->kind == EXPECT_TCP || e->kind == EXPECT_UDP) && e->u.conn.has_peer;
-}
-
-/* Probes that send traffic through the world: their failures are explained by the firewall's counters. */
-static bool crosses_firewall(const struct expect *e)
-{
-	return e->kind == EXPECT_PING || e->kind == EXPECT_FORWARDED || e->kind == EXPECT_TCP || e->kind == EXPECT_UDP;
 }
 
 /* "expect ... fails": the probe's failure is what is required; its success is the failure to report. */
@@ -214,7 +193,7 @@ enum check_status expect_judge_capture(struct world *w, struct stage_captures *c
 enum check_status expect_run(struct world *w, const struct expect *e, struct check *c)
 {
 	struct fw_counts before;
-	bool traffic = crosses_firewall(e);
+	bool traffic = expect_sends_traffic(e);   /* its failures are explained by the firewall's counters */
 
 	check_init(c);
 	if (w->ns[e->ns].fd < 0 && w->attached) {
@@ -228,7 +207,7 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		check_set(c, CHECK_ERROR);
 		return finish(e, c);
 	}
-	if (w->attached && needs_our_server(e)) {
+	if (w->attached && expect_needs_server(e)) {
 		check_got(c, "skipped: peer-seen needs nsharness's own server (a listen step), and verify creates nothing");
 		return check_set(c, CHECK_SKIP);
 	}

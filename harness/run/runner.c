@@ -5,6 +5,7 @@
 #include "harness/run/capture_expect.h"
 #include "harness/base/clock.h"
 #include "harness/run/expect.h"
+#include "harness/scenario/kinds.h"
 #include "harness/world/world.h"
 
 #include <errno.h>
@@ -20,6 +21,12 @@ void scenario_result_free(struct scenario_result *r)
 			free(r->stages[i].artifacts[j]);
 	}
 	r->nstages = 0;
+}
+
+/* A capture expectation is judged from the stage's captures once the other probes ran. */
+static bool is_capture(const struct expect *e)
+{
+	return expect_kind(e)->flags & EXPECT_F_CAPTURE;
 }
 
 static void report_stage(struct reporter *const *reps, unsigned n, const struct scenario_result *res,
@@ -42,7 +49,7 @@ static void stage_reason(struct stage_result *st)
 	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
 		const struct expect_result *x = &st->expects[pass % st->nexpects];
 
-		if (!check_failed(x->check.status) || (pass < st->nexpects && x->expect->kind != EXPECT_CAPTURE))
+		if (!check_failed(x->check.status) || (pass < st->nexpects && !is_capture(x->expect)))
 			continue;
 		snprintf(st->reason, sizeof(st->reason), "%s: %s", x->expect->text,
 			 x->check.cause[0] ? x->check.cause : x->check.got);
@@ -59,13 +66,13 @@ static void probe_all(struct world *w, const struct stage *stage, struct stage_c
 		struct expect_result *x = &st->expects[i];
 
 		x->expect = &sc->expects[stage->first_expect + i];
-		if (x->expect->kind != EXPECT_CAPTURE)
+		if (!is_capture(x->expect))
 			expect_run(w, x->expect, &x->check);
 	}
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		struct expect_result *x = &st->expects[i];
 
-		if (x->expect->kind == EXPECT_CAPTURE)
+		if (is_capture(x->expect))
 			expect_judge_capture(w, caps, i, x->expect, &x->check);
 	}
 }

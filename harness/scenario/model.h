@@ -44,6 +44,7 @@ enum step_kind {
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
 	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
 	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
+	STEP_KIND_COUNT
 };
 
 #define EXEC_MAX_ARGS 64
@@ -111,6 +112,7 @@ enum expect_kind {
 	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] */
 	EXPECT_UDP,               /* expect udp NS ADDR:PORT [peer-seen ADDR] [sport PORT] */
 	EXPECT_CAPTURE,           /* expect capture NS/IF [src A]... [never-src A]... [dst A]... */
+	EXPECT_KIND_COUNT
 };
 
 /* What a connection attempt may end as; an expectation names the one it requires. */
@@ -189,5 +191,8 @@ int scenario_load(const char *path, struct scenario **out, FILE *err);
 int scenario_parse(const char *name, const char *buf, size_t len, struct scenario **out, FILE *err);
 
 void scenario_free(struct scenario *s);
+
+/* The other end of the veth ns/ifname, from the scenario's veth steps.  False when it is not a veth end. */
+bool scenario_veth_peer(const struct scenario *sc, unsigned ns, const char *ifname, struct ifref *peer);
 
 #endif

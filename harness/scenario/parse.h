@@ -1,9 +1,11 @@
 /* parse.h — the scenario parser's insides, shared by its files; nothing outside the parser includes it.
  *
- * parse.c reads lines and dispatches statements; parse_args.c turns a statement's words into typed values
- * (namespaces, interfaces, addresses, options), reporting what is wrong with each; parse_world.c and
- * parse_expect.c hold one function per statement.  A statement function returns 0, or -1 once it has
- * reported its error (then nothing of the statement is kept, except names it already declared). */
+ * Its files, each using only those below it: parse.c reads lines and dispatches statements (its own, and the
+ * kinds' rows of kinds.h); parse_world.c, parse_exec.c and parse_expect.c hold one function per statement;
+ * parse_args.c turns a statement's words into typed values (namespaces, interfaces, addresses, options),
+ * reporting what is wrong with each; parse_core.c reports errors and appends steps and expectations.  A
+ * statement function returns 0, or -1 once it has reported its error (then nothing of the statement is kept,
+ * except names it already declared). */
 #ifndef NSH_PARSE_H
 #define NSH_PARSE_H
 
@@ -63,7 +65,7 @@ struct optdef {
 #define OPT_REPEAT(w, a) { .word = (w), .arg = (a), .repeat = true }
 #define OPT_END { .word = NULL }
 
-/* parse.c */
+/* parse_core.c */
 __attribute__((format(printf, 4, 5)))
 void perr(struct parser *p, unsigned line, unsigned col, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
@@ -75,6 +77,7 @@ const char *hint(const struct suggest *sg, char buf[HINT_LEN]);      /* "; did y
 int add_step(struct stmt *st, struct step *step, unsigned word);      /* at that word, for up/down */
 int add_whole_step(struct stmt *st, struct step *step);              /* at the keyword */
 int add_expect(struct stmt *st, struct expect *e);
+struct loc stmt_loc(const struct stmt *st, unsigned word);           /* where word of st stands */
 
 /* parse_args.c: each returns 0, or -1 after reporting; the cursor moves past what it read. */
 const struct token *want(struct stmt *st, const char *what);         /* the next word, or "missing WHAT" */
@@ -96,21 +99,13 @@ int addr_port_arg(struct stmt *st, const struct token *t, struct addr *a, uint16
 int family_pair(struct stmt *st, const struct token *a, int fa, const struct token *b, int fb);
 int ifaces_init(struct parser *p);
 void ifaces_free(struct parser *p);
+/* Declares the namespaces named by words [from, st->end); *mask gets a bit per one declared (may be NULL). */
+int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask);
 
-/* parse_world.c, parse_expect.c */
-int st_veth(struct stmt *st);
-int st_address(struct stmt *st);
-int st_updown(struct stmt *st);
-int st_route(struct stmt *st);
-int st_sysctl(struct stmt *st);
-int st_forward(struct stmt *st);
-int st_nat(struct stmt *st);
-int st_dnat(struct stmt *st);
-int st_listen(struct stmt *st);
+/* parse_exec.c (rows of step_kinds[] in parse_world.c), parse_expect.c */
 int st_exec(struct stmt *st);
 int st_script(struct stmt *st);
 void step_free_args(struct step *step);                               /* exec's argv, script's path */
-int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask);
 int st_expect(struct stmt *st);
 
 #endif

@@ -382,3 +382,37 @@ int family_pair(struct stmt *st, const struct token *a, int fa, const struct tok
 	return serr(st, a->col, "address families differ: '%s' is %s but '%s' is %s", a->s, family_name(fa), b->s,
 		    family_name(fb));
 }
+
+/* Declares the namespaces named by words [from, st->end); a wrong one is reported and the others still
+ * declared.  Returns 0 or -1; *mask gets a bit per namespace declared (may be NULL). */
+int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask)
+{
+	struct scenario *s = st->p->s;
+	int ret = 0, i;
+
+	if (st->end <= from) {
+		st->i = st->end;
+		want(st, "NAME");         /* reports it missing */
+		return -1;
+	}
+	for (unsigned k = from; k < st->end; k++) {
+		const struct token *t = &st->l->tok[k];
+
+		if (check_name(st, t, "namespace")) {
+			ret = -1;
+		} else if ((i = ns_find(s, t->s, strlen(t->s))) >= 0) {
+			ret = serr(st, t->col, "duplicate namespace '%s' (first declared at %u:%u)", t->s,
+				   s->netns[i].loc.line, s->netns[i].loc.col);
+		} else if (s->nnetns == MAX_NETNS) {
+			return serr(st, t->col, "too many namespaces (at most %d)", MAX_NETNS);
+		} else {
+			memcpy(s->netns[s->nnetns].name, t->s, strlen(t->s) + 1);
+			s->netns[s->nnetns].loc = stmt_loc(st, k);
+			if (mask)
+				*mask |= 1ull << s->nnetns;
+			s->nnetns++;
+		}
+	}
+	st->i = st->end;
+	return ret;
+}

@@ -1,10 +1,13 @@
-/* parse_expect.c — "expect KIND ... [fails]": what a stage requires of the world, one function per kind. */
+/* parse_expect.c — "expect KIND ... [fails]": what a stage requires of the world, one function per kind, and
+ * the kinds' rows (kinds.h). */
 #include "harness/base/addr.h"
+#include "harness/scenario/kinds.h"
 #include "harness/scenario/parse.h"
 
-#include <string.h>
+#include <netinet/in.h>
+#include <stdio.h>
 
-typedef int (*expect_fn)(struct stmt *st, struct expect *e);
+#include <string.h>
 
 static int ex_link(struct stmt *st, struct expect *e)
 {
@@ -131,37 +134,62 @@ static int ex_capture(struct stmt *st, struct expect *e)
 	return 0;
 }
 
-static const struct {
-	const char *word, *name, *usage;
-	enum expect_kind kind;
-	expect_fn fn;
-} kinds[] = {
-	{ "link", "expect link", "NS/IF up|down", EXPECT_LINK, ex_link },
-	{ "ping", "expect ping", "NS ADDR", EXPECT_PING, ex_ping },
-	{ "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR]", EXPECT_ROUTE, ex_route },
-	{ "forwarded", "expect forwarded", "NS ADDR out NS/IF", EXPECT_FORWARDED, ex_forwarded },
-	{ "tcp", "expect tcp", "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR] [sport PORT]",
-	  EXPECT_TCP,
-	  ex_conn },
-	{ "udp", "expect udp", "NS ADDR:PORT [peer-seen ADDR] [sport PORT]", EXPECT_UDP, ex_conn },
-	{ "capture", "expect capture", "NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...", EXPECT_CAPTURE,
-	  ex_capture },
+/* The flows the traffic kinds send (kinds.h). */
+static void ping_flow(const struct expect *e, struct expect_flow *f)
+{
+	*f = (struct expect_flow){ .dst = &e->u.ping.dst };
+}
+
+static void forwarded_flow(const struct expect *e, struct expect_flow *f)
+{
+	*f = (struct expect_flow){ .dst = &e->u.forwarded.dst };
+}
+
+static void conn_flow(const struct expect *e, struct expect_flow *f)
+{
+	*f = (struct expect_flow){
+		.proto = e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP, .dst = &e->u.conn.dst, .port = e->u.conn.port,
+	};
+}
+
+const struct expect_kind_desc expect_kinds[EXPECT_KIND_COUNT] = {
+	[EXPECT_LINK] = { "link", "expect link", "NS/IF up|down", ex_link, 0, NULL },
+	[EXPECT_PING] = { "ping", "expect ping", "NS ADDR", ex_ping, EXPECT_F_TRAFFIC, ping_flow },
+	[EXPECT_ROUTE] = { "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR]", ex_route, 0, NULL },
+	[EXPECT_FORWARDED] = { "forwarded", "expect forwarded", "NS ADDR out NS/IF", ex_forwarded, EXPECT_F_TRAFFIC,
+			       forwarded_flow },
+	[EXPECT_TCP] = { "tcp", "expect tcp",
+			 "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR] [sport PORT]", ex_conn,
+			 EXPECT_F_TRAFFIC | EXPECT_F_CONN, conn_flow },
+	[EXPECT_UDP] = { "udp", "expect udp", "NS ADDR:PORT [peer-seen ADDR] [sport PORT]", ex_conn,
+			 EXPECT_F_TRAFFIC | EXPECT_F_CONN, conn_flow },
+	[EXPECT_CAPTURE] = { "capture", "expect capture", "NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...",
+			     ex_capture, EXPECT_F_CAPTURE, NULL },
 };
 
-#define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
+/* "link, ping, ... or capture": every kind's word, in table order. */
+static const char *kind_words(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned k = 0; k < EXPECT_KIND_COUNT && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", k == 0 ? "" : k + 1 == EXPECT_KIND_COUNT ? " or " : ", ",
+				      expect_kinds[k].word);
+	return buf;
+}
 
 static int unknown_kind(struct stmt *st, const struct token *t)
 {
 	struct suggest sg;
-	char h[HINT_LEN];
+	char h[HINT_LEN], words[256];
 
 	suggest_init(&sg, t->s, strlen(t->s));
-	for (unsigned k = 0; k < NKINDS; k++)
-		suggest_offer(&sg, kinds[k].word);
+	for (unsigned k = 0; k < EXPECT_KIND_COUNT; k++)
+		suggest_offer(&sg, expect_kinds[k].word);
 	if (suggest_best(&sg))
 		return serr(st, t->col, "unknown expectation '%s'%s", t->s, hint(&sg, h));
-	return serr(st, t->col, "unknown expectation '%s': expected link, ping, route, forwarded, tcp, udp or capture",
-		    t->s);
+	return serr(st, t->col, "unknown expectation '%s': expected %s", t->s, kind_words(words, sizeof(words)));
 }
 
 int st_expect(struct stmt *st)
@@ -182,15 +210,15 @@ int st_expect(struct stmt *st)
 	}
 	if (!(t = want(st, "KIND")))
 		return -1;
-	for (k = 0; k < NKINDS && strcmp(t->s, kinds[k].word); k++)
+	for (k = 0; k < EXPECT_KIND_COUNT && strcmp(t->s, expect_kinds[k].word); k++)
 		;
-	if (k == NKINDS)
+	if (k == EXPECT_KIND_COUNT)
 		return unknown_kind(st, t);
-	st->name = kinds[k].name;
-	st->usage = kinds[k].usage;
+	st->name = expect_kinds[k].name;
+	st->usage = expect_kinds[k].usage;
 	st->extra = e.fails ? NULL : fails;
-	e.kind = kinds[k].kind;
-	if (kinds[k].fn(st, &e))
+	e.kind = (enum expect_kind)k;
+	if (expect_kinds[k].parse(st, &e))
 		return -1;
 	return add_expect(st, &e);
 }

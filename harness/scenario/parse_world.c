@@ -1,6 +1,8 @@
 /* parse_world.c — the statements that build the world: links, addresses, routes, sysctls, firewall and NAT
- * rules, servers.  Each reads its words through parse_args.c and appends one step (up/down: one per link). */
+ * rules, servers.  Each reads its words through parse_args.c and appends one step (up/down: one per link).
+ * At the end, the step kinds' rows (kinds.h). */
 #include "harness/base/addr.h"
+#include "harness/scenario/kinds.h"
 #include "harness/scenario/parse.h"
 
 #include <netinet/in.h>
@@ -17,7 +19,7 @@ static int proto_of(int word)
 	return word == 0 ? IPPROTO_TCP : IPPROTO_UDP;
 }
 
-int st_veth(struct stmt *st)
+static int st_veth(struct stmt *st)
 {
 	struct step step = { .kind = STEP_VETH };
 
@@ -27,7 +29,7 @@ int st_veth(struct stmt *st)
 	return add_whole_step(st, &step);
 }
 
-int st_address(struct stmt *st)
+static int st_address(struct stmt *st)
 {
 	struct step step = { .kind = STEP_ADDRESS };
 	const struct token *t;
@@ -40,7 +42,7 @@ int st_address(struct stmt *st)
 }
 
 /* One step per link, each located at its own word; a wrong link does not stop the others being read. */
-int st_updown(struct stmt *st)
+static int st_updown(struct stmt *st)
 {
 	struct step step = { .kind = strcmp(st->name, "up") ? STEP_LINK_DOWN : STEP_LINK_UP };
 	int ret = 0;
@@ -65,7 +67,7 @@ int st_updown(struct stmt *st)
 
 static const struct optdef route_opts[] = { OPT("via", "ADDR"), OPT("dev", "IF"), OPT_END };
 
-int st_route(struct stmt *st)
+static int st_route(struct stmt *st)
 {
 	struct step step = { .kind = STEP_ROUTE };
 	typeof(step.u.route) *r = &step.u.route;
@@ -143,7 +145,7 @@ static int sysctl_key(struct stmt *st, const struct token *t, size_t len, char *
 	return 0;
 }
 
-int st_sysctl(struct stmt *st)
+static int st_sysctl(struct stmt *st)
 {
 	struct step step = { .kind = STEP_SYSCTL };
 	const struct token *t;
@@ -252,7 +254,7 @@ static int forward_rule(struct stmt *st, unsigned ns, enum verdict_word verdict)
 	return add_whole_step(st, &step);
 }
 
-int st_forward(struct stmt *st)
+static int st_forward(struct stmt *st)
 {
 	static const char *const words[] = { "policy", "accept", "drop", NULL };
 	unsigned ns;
@@ -271,7 +273,7 @@ static const struct optdef snat_opts[] = {
 };
 
 /* masquerade NS [from P] [oif IF], and snat: the same plus a required "to ADDR". */
-int st_nat(struct stmt *st)
+static int st_nat(struct stmt *st)
 {
 	bool snat = !strcmp(st->name, "snat");
 	struct step step = { .kind = snat ? STEP_SNAT : STEP_MASQUERADE };
@@ -306,7 +308,7 @@ static const struct optdef dnat_opts[] = {
 	OPT("iif", "IF"), OPT_ONE_OF("tcp", "PORT", 1), OPT_ONE_OF("udp", "PORT", 1), OPT("to", "ADDR[:PORT]"), OPT_END
 };
 
-int st_dnat(struct stmt *st)
+static int st_dnat(struct stmt *st)
 {
 	struct step step = { .kind = STEP_DNAT };
 	typeof(step.u.dnat) *d = &step.u.dnat;
@@ -336,7 +338,7 @@ int st_dnat(struct stmt *st)
 	return add_whole_step(st, &step);
 }
 
-int st_listen(struct stmt *st)
+static int st_listen(struct stmt *st)
 {
 	struct step step = { .kind = STEP_LISTEN };
 	const struct token *t;
@@ -348,3 +350,53 @@ int st_listen(struct stmt *st)
 	step.u.listen.proto = proto_of(w);
 	return add_whole_step(st, &step);
 }
+
+/* The families firewall steps act on, as both backends install them. */
+
+static int policy_family(const struct step *s)
+{
+	return s->u.policy.family;
+}
+
+/* A rule without a family of its own takes its prefixes'; with neither, it is for both. */
+static int rule_family(const struct step *s)
+{
+	if (s->u.rule.family || !(s->u.rule.has_from || s->u.rule.has_to))
+		return s->u.rule.family;
+	return s->u.rule.has_from ? s->u.rule.from.addr.family : s->u.rule.to.addr.family;
+}
+
+/* A masquerade without 'from' is IPv4's: the tutorial's rule, and iptables' family. */
+static int masquerade_family(const struct step *s)
+{
+	return s->u.nat.has_from ? s->u.nat.from.addr.family : AF_INET;
+}
+
+static int snat_family(const struct step *s)
+{
+	return s->u.nat.to.family;
+}
+
+static int dnat_family(const struct step *s)
+{
+	return s->u.dnat.to.family;
+}
+
+#define FORWARD_USAGE "NS policy accept|drop, or NS accept|drop [options]"
+
+const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
+	[STEP_VETH] = { "veth", "NS/IF NS/IF", st_veth, 0, NULL },
+	[STEP_ADDRESS] = { "address", "NS/IF PREFIX", st_address, 0, NULL },
+	[STEP_LINK_UP] = { "up", "NS/IF...", st_updown, 0, NULL },
+	[STEP_LINK_DOWN] = { "down", "NS/IF...", st_updown, 0, NULL },
+	[STEP_ROUTE] = { "route", "NS DEST [via ADDR] [dev IF]", st_route, 0, NULL },
+	[STEP_SYSCTL] = { "sysctl", "NS KEY=VALUE", st_sysctl, 0, NULL },
+	[STEP_FORWARD_POLICY] = { "forward", FORWARD_USAGE, st_forward, STEP_F_FIREWALL, policy_family },
+	[STEP_FORWARD_RULE] = { "forward", FORWARD_USAGE, st_forward, STEP_F_FIREWALL, rule_family },
+	[STEP_MASQUERADE] = { "masquerade", "NS [from PREFIX] [oif IF]", st_nat, STEP_F_FIREWALL, masquerade_family },
+	[STEP_SNAT] = { "snat", "NS [from PREFIX] [oif IF] to ADDR", st_nat, STEP_F_FIREWALL, snat_family },
+	[STEP_DNAT] = { "dnat", "NS [iif IF] tcp|udp PORT to ADDR[:PORT]", st_dnat, STEP_F_FIREWALL, dnat_family },
+	[STEP_LISTEN] = { "listen", "NS tcp|udp PORT", st_listen, 0, NULL },
+	[STEP_EXEC] = { "exec", "NS PROGRAM [ARG...]", st_exec, STEP_F_PROGRAM, NULL },
+	[STEP_SCRIPT] = { "script", "NS PATH [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
+};

@@ -4,9 +4,9 @@
 #include "harness/base/netns.h"
 #include "harness/firewall/nft.h"
 #include "harness/base/rtnl_msg.h"
-#include "harness/firewall/firewall_step.h"
 #include "harness/firewall/iptables_run.h"
 #include "harness/sandbox/sandbox.h"
+#include "harness/scenario/kinds.h"
 #include "probes/conn.h"
 
 #include <errno.h>
@@ -188,10 +188,21 @@ static int do_script(struct world *w, const struct step *st, char *msg, size_t m
 	return ret;
 }
 
-bool step_is_firewall(const struct step *st)
-{
-	return firewall_step_family(st) >= 0;
-}
+typedef int (*step_runner)(struct world *w, const struct step *st, char *msg, size_t msglen);
+
+/* Each kind's runner.  Firewall kinds (kinds.h) have none: a stage installs them as one batch through the
+ * world's firewall backend (steps_firewall). */
+static const step_runner runners[STEP_KIND_COUNT] = {
+	[STEP_VETH] = do_veth,
+	[STEP_ADDRESS] = do_address,
+	[STEP_LINK_UP] = do_link,
+	[STEP_LINK_DOWN] = do_link,
+	[STEP_ROUTE] = do_route,
+	[STEP_SYSCTL] = do_sysctl,
+	[STEP_LISTEN] = do_listen,
+	[STEP_EXEC] = do_exec,
+	[STEP_SCRIPT] = do_script,
+};
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
@@ -200,31 +211,8 @@ int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen
 			 w->sc->netns[st->ns].name);
 		return -ENOENT;
 	}
-	switch (st->kind) {
-	case STEP_VETH:
-		return do_veth(w, st, msg, msglen);
-	case STEP_ADDRESS:
-		return do_address(w, st, msg, msglen);
-	case STEP_LINK_UP:
-	case STEP_LINK_DOWN:
-		return do_link(w, st, msg, msglen);
-	case STEP_ROUTE:
-		return do_route(w, st, msg, msglen);
-	case STEP_SYSCTL:
-		return do_sysctl(w, st, msg, msglen);
-	case STEP_LISTEN:
-		return do_listen(w, st, msg, msglen);
-	case STEP_EXEC:
-		return do_exec(w, st, msg, msglen);
-	case STEP_SCRIPT:
-		return do_script(w, st, msg, msglen);
-	case STEP_FORWARD_POLICY:
-	case STEP_FORWARD_RULE:
-	case STEP_MASQUERADE:
-	case STEP_SNAT:
-	case STEP_DNAT:
-		break;
-	}
+	if (runners[st->kind])
+		return runners[st->kind](w, st, msg, msglen);
 	snprintf(msg, msglen, "a firewall step outside its batch (a bug in nsharness)");
 	return -EINVAL;
 }

@@ -2,13 +2,11 @@
 #ifndef NSH_STEPS_H
 #define NSH_STEPS_H
 
+#include "harness/scenario/kinds.h"
 #include "harness/world/world.h"
 
 /* Applies one step that is not a firewall or NAT step.  0, or -errno with the kernel's words in msg. */
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen);
-
-/* True for the steps that become nftables rules (forward policy and rules, masquerade, snat, dnat). */
-bool step_is_firewall(const struct step *st);
 
 /* Installs firewall steps of one stage in namespace ns as one atomic batch.  0, or -errno with
  * "FILE:LINE: STEP TEXT: kernel message" in err. */

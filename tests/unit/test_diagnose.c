@@ -192,12 +192,12 @@ static void test_veth_peer(void)
 	struct scenario *sc = parse_world();
 	struct ifref peer;
 
-	CU_ASSERT(dg_veth_peer(sc, 0, "veth1", &peer));             /* blue/veth1 */
+	CU_ASSERT(scenario_veth_peer(sc, 0, "veth1", &peer));             /* blue/veth1 */
 	CU_ASSERT(peer.ns == 1 && !strcmp(peer.name, "veth0"));
-	CU_ASSERT(dg_veth_peer(sc, 2, "eth0", &peer));              /* wan/eth0 */
+	CU_ASSERT(scenario_veth_peer(sc, 2, "eth0", &peer));              /* wan/eth0 */
 	CU_ASSERT(peer.ns == 1 && !strcmp(peer.name, "ens160"));
-	CU_ASSERT(!dg_veth_peer(sc, 0, "veth0", &peer));            /* blue has no veth0 */
-	CU_ASSERT(!dg_veth_peer(sc, 1, "lo", &peer));
+	CU_ASSERT(!scenario_veth_peer(sc, 0, "veth0", &peer));            /* blue has no veth0 */
+	CU_ASSERT(!scenario_veth_peer(sc, 1, "lo", &peer));
 	scenario_free(sc);
 }
 
