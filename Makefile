@@ -1,9 +1,14 @@
 # nsharness — plain GNU make.  `make` builds ./nsharness; `make check` runs every test; `make run` the reference.
-# Quiet unless V=1.  PREFIX and DESTDIR for install.
+# Quiet unless V=1.  PREFIX and DESTDIR for install; CPPFLAGS, CFLAGS and LDFLAGS are honoured (dpkg-buildflags).
 
+VERSION := $(shell cat VERSION)
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
-MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+DOCDIR ?= $(DATADIR)/doc/nsharness
+COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL_STRIP ?= -s
 PKG_CONFIG ?= pkg-config
 PKGS := libmnl libnftnl libpcap
 # libnftables: headers only; it is loaded with dlopen when a failed stage's ruleset is dumped.
@@ -12,7 +17,7 @@ HEADER_PKGS := libnftables
 CFLAGS ?= -O2 -g
 comma := ,
 SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
-NSH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. $(SAN_FLAGS) \
+NSH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. -DNSH_VERSION='"$(VERSION)"' $(SAN_FLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) 2>/dev/null)
 NSH_LDFLAGS := $(SAN_FLAGS)
 NSH_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -ldl
@@ -36,17 +41,27 @@ Q := @
 say := @printf '  %-6s %s\n'
 endif
 
-.PHONY: all run check unit integration bench deps-build deps-check install clean
+.PHONY: all run check unit integration bench deps-build deps-check install uninstall dist libraries clean
 all: $(PROG)
+
+# Without a library's pkg-config file, stop at once naming the Debian package instead of failing to link.
+libraries:
+	$(Q)missing=""; for p in $(PKGS) $(HEADER_PKGS); do \
+		$(PKG_CONFIG) --exists $$p 2>/dev/null || missing="$$missing $$p-dev"; done; \
+	[ -z "$$missing" ] || { echo "nsharness needs the Debian packages:$$missing" >&2; \
+		echo "install them with: sudo apt-get install pkg-config$$missing (or run: sudo make run)" >&2; exit 1; }
 
 $(PROG): $(BUILD)/harness/cli/main.o $(LIB_OBJ)
 	$(say) LD $@
 	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(NSH_LIBS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | libraries
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(NSH_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(NSH_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# The version is compiled into main.c alone (VERSION is its one source).
+$(BUILD)/harness/cli/main.o: VERSION
 
 $(UNIT_BIN): $(UNIT_OBJ) $(LIB_OBJ)
 	$(say) LD $@
@@ -58,12 +73,18 @@ deps-build:
 deps-check:
 	$(Q)mk/packages check
 
+# After `sudo make run` or `sudo make check`, what was built belongs to the user who ran sudo, so a later plain
+# `make` can rebuild it.
+give_back = $(if $(SUDO_UID),chown -R $(SUDO_UID):$(SUDO_GID) $(wildcard build build-san nsharness) 2>/dev/null || true,true)
+
 run: deps-build
 	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(give_back)
 	./nsharness run scenarios/seed.scn
 
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)
+	$(Q)$(give_back)
 	$(Q)$(MAKE) --no-print-directory unit integration
 
 unit: $(UNIT_BIN)
@@ -109,12 +130,36 @@ else
 	@echo "built $(FUZZ_BIN); run it with: make fuzz FUZZ_SECONDS=600"
 endif
 
+# install: the stripped program, its man pages (the version written in from VERSION), the scenarios as
+# examples, the documents and a bash completion.  uninstall removes exactly these.
+SHARE_FILES := $(shell git ls-files scenarios 2>/dev/null || find scenarios -type f)
+DOC_FILES := README.md NEWS LICENSE docs/scenario.md docs/ci.md docs/hacking.md
+man_version = sed 's/"nsharness"/"nsharness $(VERSION)"/'
+
 install: nsharness
-	install -d $(DESTDIR)$(BINDIR)
-	install -m 0755 nsharness $(DESTDIR)$(BINDIR)/nsharness
-	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
-	install -m 0644 docs/nsharness.1 $(DESTDIR)$(MANDIR)/man1/nsharness.1
-	install -m 0644 docs/nsharness-scenario.5 $(DESTDIR)$(MANDIR)/man5/nsharness-scenario.5
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) \
+		$(DESTDIR)$(COMPLETIONDIR)
+	install -m 0755 $(INSTALL_STRIP) nsharness $(DESTDIR)$(BINDIR)/nsharness
+	$(man_version) docs/nsharness.1 >$(DESTDIR)$(MANDIR)/man1/nsharness.1
+	$(man_version) docs/nsharness-scenario.5 >$(DESTDIR)$(MANDIR)/man5/nsharness-scenario.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/nsharness.1 $(DESTDIR)$(MANDIR)/man5/nsharness-scenario.5
+	for f in $(SHARE_FILES); do install -D -m 0644 $$f $(DESTDIR)$(DATADIR)/nsharness/$$f; done
+	chmod 0755 $(DESTDIR)$(DATADIR)/nsharness/scenarios/scripts/*.sh
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 mk/bash-completion $(DESTDIR)$(COMPLETIONDIR)/nsharness
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/nsharness $(DESTDIR)$(MANDIR)/man1/nsharness.1 \
+		$(DESTDIR)$(MANDIR)/man5/nsharness-scenario.5 $(DESTDIR)$(COMPLETIONDIR)/nsharness
+	rm -rf $(DESTDIR)$(DATADIR)/nsharness $(DESTDIR)$(DOCDIR)
+
+# dist: DISTDIR/nsharness-VERSION.tar.gz of the committed tree (git's HEAD), which builds on its own.
+DIST := nsharness-$(VERSION)
+DISTDIR ?= .
+dist:
+	$(Q)git rev-parse --git-dir >/dev/null 2>&1 || { echo "make dist needs the git checkout" >&2; exit 1; }
+	$(Q)git archive --format=tar.gz --prefix=$(DIST)/ -o $(DISTDIR)/$(DIST).tar.gz HEAD
+	@echo "wrote $(DISTDIR)/$(DIST).tar.gz"
 
 clean:
 	rm -rf build build-san nsharness

@@ -8,8 +8,6 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define NSH_VERSION "0.1.0"
-
 /* Exit statuses, documented in the README and nsharness(1). */
 enum {
 	EXIT_PASS = 0,            /* every stage passed (check: every scenario is valid) */
