@@ -2,10 +2,8 @@
 #include "harness/world/steps.h"
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
-#include "harness/firewall/nft.h"
 #include "harness/base/rtnl_msg.h"
 #include "harness/firewall/firewall_step.h"
-#include "harness/firewall/iptables_run.h"
 #include "harness/sandbox/sandbox.h"
 #include "probes/conn.h"
 
@@ -229,19 +227,18 @@ int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen
 	return -EINVAL;
 }
 
+/* The firewall's sink for what its programs print: the world's program log. */
+static void log_program_output(void *world, const struct step *st, const char *output)
+{
+	world_log_output(world, st, output);
+}
+
 int steps_firewall(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
 		   size_t errlen)
 {
-	struct world_ns *wns = &w->ns[ns];
+	struct fw_host host = { .nsfd = w->ns[ns].fd, .log = log_program_output, .sink = w };
 
-	if (w->backend != BACKEND_NFT)
-		return iptables_apply(w, ns, batch, n, err, errlen);
-	if (!wns->nft) {
-		wns->nft = nft_ns_new(wns->fd, err, errlen);
-		if (!wns->nft)
-			return -EIO;
-	}
-	return nft_apply(wns->nft, batch, n, err, errlen);
+	return firewall_apply(&w->fw, ns, &host, batch, n, err, errlen);
 }
 
 void steps_release(struct world *w)
@@ -249,8 +246,4 @@ void steps_release(struct world *w)
 	for (unsigned i = 0; i < w->nlisteners; i++)
 		listener_close(w->listeners[i]);
 	w->nlisteners = 0;
-	for (unsigned i = 0; i < w->nns; i++) {
-		nft_ns_free(w->ns[i].nft);
-		w->ns[i].nft = NULL;
-	}
 }

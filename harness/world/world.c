@@ -75,6 +75,7 @@ int world_create(struct world *w, const struct scenario *sc, char *err, size_t e
 
 	memset(w, 0, sizeof(*w));
 	w->sc = sc;
+	world_choose_firewall(w, BACKEND_NFT, NULL);
 	for (unsigned i = 0; i < sc->nnetns; i++) {
 		w->ns[i].fd = w->ns[i].ioctl_fd = -1;
 		w->nns = i + 1;
@@ -130,10 +131,16 @@ char *world_take_log(struct world *w)
 	return log;
 }
 
+void world_choose_firewall(struct world *w, enum backend b, const struct iptables_tools *tools)
+{
+	firewall_choose(&w->fw, w->sc, b, tools);
+}
+
 void world_destroy(struct world *w)
 {
 	free(world_take_log(w));
 	steps_release(w);
+	firewall_release(&w->fw);
 	for (unsigned i = 0; i < w->nns; i++) {
 		nl_close(&w->ns[i].rtnl);
 		if (w->ns[i].ioctl_fd >= 0)
