@@ -5,7 +5,7 @@
 #include "harness/run/capture_expect.h"
 #include "harness/base/clock.h"
 #include "harness/run/expect.h"
-#include "harness/world/world.h"
+#include "harness/world/steps.h"
 
 #include <errno.h>
 #include <stdio.h>

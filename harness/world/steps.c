@@ -233,17 +233,49 @@ static void log_program_output(void *world, const struct step *st, const char *o
 	world_log_output(world, st, output);
 }
 
-int steps_firewall(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
-		   size_t errlen)
+/* One namespace's firewall steps of a stage, through the world's firewall backend (one atomic batch where
+ * the backend can). */
+static int apply_firewall_ns(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
+			     size_t errlen)
 {
 	struct fw_host host = { .nsfd = w->ns[ns].fd, .log = log_program_output, .sink = w };
 
 	return firewall_apply(&w->fw, ns, &host, batch, n, err, errlen);
 }
 
-void steps_release(struct world *w)
+/* Firewall and NAT steps of a stage go in after its other steps, as one atomic batch per namespace. */
+static int apply_firewall(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
 {
-	for (unsigned i = 0; i < w->nlisteners; i++)
-		listener_close(w->listeners[i]);
-	w->nlisteners = 0;
+	const struct step *batch[n ? n : 1];
+	int ret = 0;
+
+	for (unsigned ns = 0; ns < w->nns && ret == 0; ns++) {
+		unsigned count = 0;
+
+		for (unsigned i = first; i < first + n; i++)
+			if (step_is_firewall(&w->sc->steps[i]) && w->sc->steps[i].ns == ns)
+				batch[count++] = &w->sc->steps[i];
+		if (count)
+			ret = apply_firewall_ns(w, ns, batch, count, err, errlen);
+	}
+	return ret;
+}
+
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	char msg[NL_MSG_LEN];
+	int ret = 0;
+
+	for (unsigned i = first; i < first + n && ret == 0; i++) {
+		const struct step *st = &w->sc->steps[i];
+
+		if (step_is_firewall(st))
+			continue;
+		msg[0] = '\0';
+		ret = steps_apply(w, st, msg, sizeof(msg));
+		if (ret)
+			snprintf(err, errlen, "%s:%u: %s: %s", st->loc.file, st->loc.line, st->text,
+				 msg[0] ? msg : strerror(-ret));
+	}
+	return ret ? ret : apply_firewall(w, first, n, err, errlen);
 }

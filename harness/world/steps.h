@@ -10,12 +10,9 @@ int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen
 /* True for the steps that become nftables rules (forward policy and rules, masquerade, snat, dnat). */
 bool step_is_firewall(const struct step *st);
 
-/* Installs firewall steps of one stage in namespace ns through the world's firewall backend (one atomic
- * batch where the backend can).  0, or -errno with "FILE:LINE: STEP TEXT: why" in err. */
-int steps_firewall(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
-		   size_t errlen);
-
-/* Releases what steps made that outlives them: listeners (the firewall goes with world_destroy). */
-void steps_release(struct world *w);
+/* Applies steps [first, first + n) of the scenario: in file order, the firewall and NAT steps last, one
+ * batch per namespace through the world's firewall backend.  Stops at the first step that fails: returns
+ * -errno and err reads "FILE:LINE: STEP TEXT: kernel message". */
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
 
 #endif

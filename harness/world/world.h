@@ -1,8 +1,8 @@
 /* world.h — a scenario made real: its namespaces (held by fds, nothing named) and what its steps built in them.
  *
- * world_create makes every namespace the scenario declares and brings lo up in each; world_apply applies
- * one stage's steps in file order (firewall and NAT steps last, one batch per namespace, through the
- * firewall backend chosen once per world);
+ * world_create makes every namespace the scenario declares and brings lo up in each; world_apply (steps.h)
+ * applies one stage's steps in file order (firewall and NAT steps last, one batch per namespace, through
+ * the firewall backend chosen once per world);
  * world_destroy closes everything, and the kernel removes the namespaces with every link, rule and socket in
  * them.  Nothing is ever created in the namespace nsharness was started in. */
 #ifndef NSH_WORLD_H
@@ -39,9 +39,6 @@ struct world {
 
 /* Creates the scenario's namespaces (firewall backend: nft).  0, or -errno with a message in err ("cannot create namespace: ..."). */
 int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen);
-/* Applies steps [first, first + n) of the scenario.  Stops at the first step that fails: returns -errno
- * and err reads "FILE:LINE: STEP TEXT: kernel message". */
-int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
 void world_destroy(struct world *w);
 
 /* Chooses the backend that installs the world's firewall and NAT steps, before any is applied; tools are
