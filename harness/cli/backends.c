@@ -1,19 +1,21 @@
 /* backends.c — copies of scenarios per backend, and a reporter that compares their verdicts. */
 #include "harness/cli/backends.h"
-#include "harness/firewall/iptables.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-struct scenario **backends_copies(struct scenario *const *s, unsigned n)
+struct scenario **backends_copies(struct scenario *const *s, unsigned n, enum backend **backend_of)
 {
 	struct scenario **out = calloc((size_t)n * BACKEND_COUNT, sizeof(*out));
 	struct scenario *copies = calloc((size_t)n * BACKEND_COUNT, sizeof(*copies));
 
-	if (!out || !copies) {
+	*backend_of = calloc((size_t)n * BACKEND_COUNT, sizeof(**backend_of));
+	if (!out || !copies || !*backend_of) {
 		free(out);
 		free(copies);
+		free(*backend_of);
+		*backend_of = NULL;
 		return NULL;
 	}
 	for (unsigned i = 0; i < n; i++)
@@ -22,10 +24,18 @@ struct scenario **backends_copies(struct scenario *const *s, unsigned n)
 
 			*c = *s[i];
 			snprintf(c->name, sizeof(c->name), "%.*s@%s", NAME_MAX_LEN, s[i]->name, backend_name[b]);
-			c->backend_copy = b + 1;
+			(*backend_of)[i * BACKEND_COUNT + b] = (enum backend)b;
 			out[i * BACKEND_COUNT + b] = c;
 		}
-	return out;   /* out[0] is the start of the copies' block: free(out[0]) then free(out) */
+	return out;   /* out[0] is the start of the copies' block */
+}
+
+void backends_copies_free(struct scenario **copies, enum backend *backend_of)
+{
+	if (copies)
+		free(copies[0]);   /* the copies are one block */
+	free(copies);
+	free(backend_of);
 }
 
 static void begin(struct reporter *r, unsigned nscenarios, unsigned nstages)
@@ -51,7 +61,7 @@ static void scenario(struct reporter *r, const struct scenario_result *res)
 	if (b->nrows == b->ncopies)
 		return;
 	b->rows[b->nrows].sc = res->scenario;
-	b->rows[b->nrows].backend = res->scenario->backend_copy - 1;
+	b->rows[b->nrows].backend = b->nrows % BACKEND_COUNT;   /* in the copies' order */
 	for (unsigned i = 0; i < res->nstages; i++)
 		b->rows[b->nrows].st[i] = res->stages[i].status;
 	b->nrows++;

@@ -2,16 +2,22 @@
 #ifndef NSH_BACKENDS_H
 #define NSH_BACKENDS_H
 
+#include "harness/firewall/iptables.h"
 #include "harness/scenario/model.h"
 #include "reports/report.h"
 
 /* Makes BACKEND_COUNT copies of each of the n scenarios, named "NAME@BACKEND" (sharing their steps and
- * expectations with the originals, which must outlive them), in the order scenario by scenario.  Returns
- * the array (n * BACKEND_COUNT entries) to free with free(), or NULL. */
-struct scenario **backends_copies(struct scenario *const *s, unsigned n);
+ * expectations with the originals, which must outlive them), in the order scenario by scenario, backend by
+ * backend; *backend_of[i] is the backend copy i runs with (the run's business: the model does not know).
+ * Returns the array (n * BACKEND_COUNT entries) to free as backends_copies_free says, or NULL. */
+struct scenario **backends_copies(struct scenario *const *s, unsigned n, enum backend **backend_of);
+
+/* Frees what backends_copies made.  Accepts NULL. */
+void backends_copies_free(struct scenario **copies, enum backend *backend_of);
 
 /* A reporter that remembers every stage's verdict and, at end, writes a TAP comment (to its out) and a
- * line on stderr for each stage whose verdict differs between the backends.  *disagreements counts them. */
+ * line on stderr for each stage whose verdict differs between the backends.  *disagreements counts them.
+ * The results must come in the copies' order (jobs_run reports in order). */
 extern const struct reporter_ops backends_reporter;
 struct backends_state {
 	unsigned disagreements;

@@ -21,10 +21,23 @@ struct pool {
 	struct scenario *const *s;
 	unsigned n, next, reported, ahead;
 	const struct run_options *opt;
+	const enum backend *backend_of;   /* NULL: opt->backend */
 	struct job *jobs;
 	pthread_mutex_t lock;
 	pthread_cond_t changed;
 };
+
+/* Runs scenario s[i] with its own backend when it has one. */
+static void run_one(struct scenario *const *s, unsigned i, const struct run_options *opt,
+		    const enum backend *backend_of, struct reporter *const *reps, unsigned nreps,
+		    struct scenario_result *res)
+{
+	struct run_options own = *opt;
+
+	if (backend_of)
+		own.backend = backend_of[i];
+	run_scenario(s[i], &own, reps, nreps, res);
+}
 
 static void report(struct reporter *const *reps, unsigned nreps, const struct scenario_result *res)
 {
@@ -76,7 +89,7 @@ static void *worker(void *arg)
 		struct scenario_result *res = malloc(sizeof(*res));
 
 		if (res)
-			run_scenario(p->s[i], p->opt, NULL, 0, res);
+			run_one(p->s, (unsigned)i, p->opt, p->backend_of, NULL, 0, res);
 		p->jobs[i].res = res;
 		pthread_mutex_lock(&p->lock);
 		p->jobs[i].done = true;
@@ -112,14 +125,14 @@ static unsigned report_in_order(struct pool *p, struct reporter *const *reps, un
 }
 
 static unsigned run_inline(struct scenario *const *s, unsigned n, const struct run_options *opt,
-			   struct reporter *const *reps, unsigned nreps)
+			   const enum backend *backend_of, struct reporter *const *reps, unsigned nreps)
 {
 	unsigned failed = 0;
 
 	for (unsigned i = 0; i < n; i++) {
 		struct scenario_result res;
 
-		run_scenario(s[i], opt, reps, nreps, &res);
+		run_one(s, i, opt, backend_of, reps, nreps, &res);
 		failed += res.failed;
 		scenario_result_free(&res);
 	}
@@ -127,22 +140,22 @@ static unsigned run_inline(struct scenario *const *s, unsigned n, const struct r
 }
 
 unsigned jobs_run(struct scenario *const *s, unsigned n, unsigned njobs, const struct run_options *opt,
-		  struct reporter *const *reps, unsigned nreps)
+		  const enum backend *backend_of, struct reporter *const *reps, unsigned nreps)
 {
-	struct pool p = { .s = s, .n = n, .opt = opt, .ahead = njobs * AHEAD_PER_JOB };
+	struct pool p = { .s = s, .n = n, .opt = opt, .backend_of = backend_of, .ahead = njobs * AHEAD_PER_JOB };
 	pthread_t threads[njobs ? njobs : 1];
 	unsigned started = 0, failed;
 
 	if (njobs > n)
 		njobs = n;
 	if (njobs <= 1 || !(p.jobs = calloc(n, sizeof(*p.jobs))))
-		return run_inline(s, n, opt, reps, nreps);
+		return run_inline(s, n, opt, backend_of, reps, nreps);
 	pthread_mutex_init(&p.lock, NULL);
 	pthread_cond_init(&p.changed, NULL);
 	while (started < njobs && pthread_create(&threads[started], NULL, worker, &p) == 0)
 		started++;
 	/* With no worker at all, this thread does the work itself. */
-	failed = started ? report_in_order(&p, reps, nreps) : run_inline(s, n, opt, reps, nreps);
+	failed = started ? report_in_order(&p, reps, nreps) : run_inline(s, n, opt, backend_of, reps, nreps);
 	for (unsigned i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	pthread_cond_destroy(&p.changed);

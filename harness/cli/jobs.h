@@ -8,9 +8,10 @@
  * order as soon as it and every one before it is done, so the report is the same whatever the timing.
  * Scenarios never share anything but the process: each has its own namespaces, and probes take fresh flow
  * identities from process-wide counters.  With njobs 1 the stages stream as they end.  Returns the number of
- * stages not ok. */
+ * stages not ok.  backend_of (NULL: opt->backend for all) gives each scenario's firewall backend, for
+ * --backend all's copies. */
 unsigned jobs_run(struct scenario *const *s, unsigned n, unsigned njobs, const struct run_options *opt,
-		  struct reporter *const *reps, unsigned nreps);
+		  const enum backend *backend_of, struct reporter *const *reps, unsigned nreps);
 
 /* --shard K/N: whether the scenario at path belongs to shard k (1-based) of n.  A stable hash of the path,
  * so a scenario keeps its shard when others are added or removed. */

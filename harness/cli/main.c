@@ -217,17 +217,17 @@ static bool taint_changed(const struct run_info *info, FILE *tap)
 }
 
 /* --backend all: every scenario under every backend; the stages whose verdicts differ are reported when
- * the reporters end, so the copies must live until then: the caller frees *copies (one block) after. */
+ * the reporters end, so the copies must live until then: the caller frees them (backends_copies_free). */
 static unsigned run_everywhere(const struct options *opt, struct scenario **s, int n, struct outputs *o,
-			       struct scenario ***copies)
+			       struct scenario ***copies, enum backend **backend_of)
 {
-	*copies = backends_copies(s, (unsigned)n);
+	*copies = backends_copies(s, (unsigned)n, backend_of);
 	if (!*copies) {
 		fprintf(stderr, "nsharness: out of memory\n");
 		return 1;
 	}
 	return jobs_run(*copies, (unsigned)n * BACKEND_COUNT, opt->jobs ? opt->jobs : default_jobs(), &opt->run,
-			o->ptrs, o->n);
+			*backend_of, o->ptrs, o->n);
 }
 
 static int run_all(const struct options *opt, struct scenario **s, int n)
@@ -235,6 +235,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	double start = clock_now_s();
 	struct backends_state cmp = { 0 };
 	struct scenario **copies_of = NULL;
+	enum backend *backend_of = NULL;
 	struct run_info info;
 	struct outputs o;
 	unsigned nstages = 0, failed, copies = opt->all_backends ? BACKEND_COUNT : 1;
@@ -255,18 +256,15 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n * copies, nstages);
 	if (opt->all_backends)
-		failed = run_everywhere(opt, s, n, &o, &copies_of);
+		failed = run_everywhere(opt, s, n, &o, &copies_of, &backend_of);
 	else
-		failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, o.ptrs, o.n);
+		failed = jobs_run(s, n, opt->jobs ? opt->jobs : default_jobs(), &opt->run, NULL, o.ptrs, o.n);
 	info.taint_after = proc_read_long("/proc/sys/kernel/tainted");
 	info.seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->end(o.ptrs[i]);
 	failed += cmp.disagreements;
-	if (copies_of) {
-		free(copies_of[0]);   /* the copies are one block */
-		free(copies_of);
-	}
+	backends_copies_free(copies_of, backend_of);
 	tainted = taint_changed(&info, o.reps[0].out);
 	if (outputs_close(&o)) {
 		fprintf(stderr, "nsharness: a report could not be written in full\n");

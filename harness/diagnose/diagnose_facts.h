@@ -7,7 +7,6 @@
 #define NSH_DIAGNOSE_FACTS_H
 
 #include "harness/scenario/model.h"
-#include "harness/firewall/nft.h"
 #include "harness/world/world.h"
 #include "probes/neigh.h"
 

@@ -4,7 +4,6 @@
 #include "harness/world/conntrack.h"
 #include "harness/firewall/fw_evidence.h"
 
-#include <linux/netfilter.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -12,29 +11,29 @@
 #define CT_LINES 3
 
 struct rules {
-	struct nft_counter v[MAX_RULES];
+	struct fw_rule v[MAX_RULES];
 	unsigned n;
-	uint64_t policy_packets;
+	struct fw_counters counters;
 };
 
-/* The router's rules with their counters; false when it has none (or they cannot be read). */
+/* The router's rules with their counters, through the world's firewall backend; false when nsharness
+ * installed none there (or they cannot be read). */
 static bool rules_read(struct dg *d, unsigned ns, struct rules *r)
 {
-	char err[NL_MSG_LEN + 64];
-	unsigned count;
+	char err[256];
 
 	r->n = 0;
-	if (!d->w->ns[ns].nft ||
-	    nft_counters(d->w->ns[ns].nft, r->v, MAX_RULES, &count, &r->policy_packets, err, sizeof(err)))
+	r->counters = (struct fw_counters){ .rules = r->v, .max = MAX_RULES };
+	if (firewall_counters(&d->w->fw, ns, &r->counters, err, sizeof(err)))
 		return false;
-	r->n = count < MAX_RULES ? count : MAX_RULES;
+	r->n = r->counters.nrules < MAX_RULES ? r->counters.nrules : MAX_RULES;
 	return true;
 }
 
 const struct step *dg_nat_for(struct dg *d, unsigned router, const struct dg_packet *pk, bool *any, char *why,
 			      size_t len)
 {
-	const struct nft_counter *miss = NULL;
+	const struct fw_rule *miss = NULL;
 	char because[160];
 	struct rules r;
 
@@ -43,7 +42,7 @@ const struct step *dg_nat_for(struct dg *d, unsigned router, const struct dg_pac
 	for (unsigned i = 0; i < r.n; i++) {
 		const struct step *s = r.v[i].step;
 
-		if (dg_nat_family(s) != pk->family)
+		if (!s || dg_nat_family(s) != pk->family)   /* a rule nsharness did not install: not judged yet */
 			continue;
 		*any = true;
 		if (dg_nat_matches(s, pk, miss ? NULL : because, sizeof(because)))
@@ -63,12 +62,12 @@ const struct step *dg_nat_for(struct dg *d, unsigned router, const struct dg_pac
 static int first_rule(const struct rules *r, const struct dg_packet *pk)
 {
 	for (unsigned i = 0; i < r->n; i++)
-		if (dg_rule_matches(r->v[i].step, pk))
+		if (r->v[i].step && dg_rule_matches(r->v[i].step, pk))
 			return (int)i;
 	return -1;
 }
 
-static void name_accepting_rule(struct dg *d, const struct dg_path *p, const struct nft_counter *rule,
+static void name_accepting_rule(struct dg *d, const struct dg_path *p, const struct fw_rule *rule,
 				const struct expect *e, struct check *c)
 {
 	char s[ADDR_STRLEN], a[ADDR_STRLEN];
@@ -90,6 +89,7 @@ void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_pa
 {
 	struct dg_packet pk;
 	struct rules r;
+	bool read;
 	int i;
 
 	if (p->router < 0 || !p->has_src || p->rroute_err) {
@@ -97,13 +97,14 @@ void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_pa
 		return;
 	}
 	pk = (struct dg_packet){ p->dst.family, p->riif, p->roif, p->src, p->dst, CT_NEW };
-	i = rules_read(d, (unsigned)p->router, &r) ? first_rule(&r, &pk) : -1;
+	read = rules_read(d, (unsigned)p->router, &r);
+	i = read ? first_rule(&r, &pk) : -1;
 	if (i >= 0)
 		name_accepting_rule(d, p, &r.v[i], e, c);
-	else if (!d->w->ns[p->router].nft || nft_forward_policy(d->w->ns[p->router].nft) == NF_ACCEPT)
+	else if (!firewall_active(&d->w->fw, (unsigned)p->router) || (read && !r.counters.policy_drop))
 		dg_cause(c, true, "%s's forward path lets it through: no forward rule drops it and the policy is accept",
 			 dg_ns(d, (unsigned)p->router));
-	fw_describe(d->w, c);
+	fw_describe(&d->w->fw, c);
 }
 
 struct ct_collect {

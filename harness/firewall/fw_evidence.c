@@ -1,79 +1,58 @@
-/* fw_evidence.c — reading nftables counters around probes and turning them into causes. */
+/* fw_evidence.c — reading the forward policy's counters around probes and turning them into causes. */
 #include "harness/firewall/fw_evidence.h"
-#include "harness/firewall/iptables_run.h"
-#include "harness/firewall/nft.h"
 
-#include <linux/netfilter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The packets that reached namespace i's forward policy, and whether that policy drops, from nft's
- * counters or (iptables backends) from iptables-save -c. */
-static bool policy_packets(struct world *w, unsigned i, uint64_t *packets, bool *drop)
+/* The packets that reached namespace i's forward policy, and whether that policy drops. */
+static bool policy_packets(struct firewall *fw, unsigned i, uint64_t *packets, bool *drop)
 {
-	struct world_ns *ns = &w->ns[i];
-	char err[256], *save;
-	unsigned count;
-	bool ok;
+	struct fw_counters now = { 0 };
+	char err[256];
 
-	if (ns->nft) {
-		*drop = nft_forward_policy(ns->nft) == NF_DROP;
-		return nft_counters(ns->nft, NULL, 0, &count, packets, err, sizeof(err)) == 0;
-	}
-	if (!ns->ipt_families || !(save = iptables_save(w, i)))
+	if (firewall_counters(fw, i, &now, err, sizeof(err)))
 		return false;
-	ok = iptables_forward_policy(save, drop, packets);
-	free(save);
-	return ok;
+	*packets = now.policy_packets;
+	*drop = now.policy_drop;
+	return true;
 }
 
-void fw_counts_read(struct world *w, struct fw_counts *out)
+void fw_counts_read(struct firewall *fw, struct fw_counts *out)
 {
 	bool drop;
 
 	memset(out, 0, sizeof(*out));
-	for (unsigned i = 0; i < w->nns; i++)
-		out->valid[i] = policy_packets(w, i, &out->policy[i], &drop);
+	for (unsigned i = 0; i < fw->sc->nnetns; i++)
+		out->valid[i] = policy_packets(fw, i, &out->policy[i], &drop);
 }
 
-void fw_describe(struct world *w, struct check *c)
+void fw_describe(struct firewall *fw, struct check *c)
 {
-	char buf[1024];
+	for (unsigned i = 0; i < fw->sc->nnetns; i++) {
+		char *text = firewall_describe(fw, i);
 
-	for (unsigned i = 0; i < w->nns; i++) {
-		if (w->ns[i].ipt_families) {
-			char *save = iptables_save(w, i);
-
-			if (save)
-				check_evidence(c, "%s iptables-save -c:\n%s", w->sc->netns[i].name, save);
-			free(save);
-			continue;
-		}
-		if (!w->ns[i].nft)
-			continue;
-		nft_describe(w->ns[i].nft, buf, sizeof(buf));
-		check_evidence(c, "%s nftables counters:\n%s", w->sc->netns[i].name, buf);
-		if (buf[0] && buf[strlen(buf) - 1] != '\n')
-			check_evidence(c, "\n");
+		if (text)
+			check_evidence(c, "%s %s", fw->sc->netns[i].name, text);
+		free(text);
 	}
 }
 
-void fw_explain(struct world *w, const struct fw_counts *before, struct check *c)
+void fw_explain(struct firewall *fw, const struct fw_counts *before, struct check *c)
 {
-	for (unsigned i = 0; i < w->nns; i++) {
+	for (unsigned i = 0; i < fw->sc->nnetns; i++) {
 		uint64_t now;
 		bool drop;
 
-		if (!before->valid[i] || !policy_packets(w, i, &now, &drop) || !drop || now <= before->policy[i])
+		if (!before->valid[i] || !policy_packets(fw, i, &now, &drop) || !drop || now <= before->policy[i])
 			continue;
 		if (c->cause[0])
 			check_evidence(c, "the probe's own finding: %s\n", c->cause);
 		snprintf(c->cause, sizeof(c->cause),
 			 "%s's forward chain (policy drop) dropped %llu packet%s of this probe: no accept rule matched",
-			 w->sc->netns[i].name, (unsigned long long)(now - before->policy[i]),
+			 fw->sc->netns[i].name, (unsigned long long)(now - before->policy[i]),
 			 now - before->policy[i] == 1 ? "" : "s");
 		break;
 	}
-	fw_describe(w, c);
+	fw_describe(fw, c);
 }

@@ -1,8 +1,9 @@
-/* fw_evidence.h — firewall counters as evidence: which chain dropped a probe, which rule was never hit. */
+/* fw_evidence.h — firewall counters as evidence: which chain dropped a probe, which rule was never hit.
+ * Read through the world's firewall backend (firewall.h), whichever it is. */
 #ifndef NSH_FW_EVIDENCE_H
 #define NSH_FW_EVIDENCE_H
 
-#include "harness/world/world.h"
+#include "harness/firewall/firewall.h"
 #include "harness/verdict/check.h"
 
 #include <stdint.h>
@@ -14,13 +15,13 @@ struct fw_counts {
 };
 
 /* Reads the policy counters of every namespace that has nsharness rules (none: nothing to read). */
-void fw_counts_read(struct world *w, struct fw_counts *out);
+void fw_counts_read(struct firewall *fw, struct fw_counts *out);
 
 /* After a failed probe: a forward chain whose drop policy took packets since `before` is the cause (the
  * probe's own words stay as evidence), and every namespace's rule counters are added as evidence. */
-void fw_explain(struct world *w, const struct fw_counts *before, struct check *c);
+void fw_explain(struct firewall *fw, const struct fw_counts *before, struct check *c);
 
-/* Appends every namespace's rule counters (nft_describe) to c's evidence. */
-void fw_describe(struct world *w, struct check *c);
+/* Appends every namespace's ruleset with its counters (firewall_describe) to c's evidence. */
+void fw_describe(struct firewall *fw, struct check *c);
 
 #endif

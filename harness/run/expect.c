@@ -186,7 +186,7 @@ enum check_status expect_judge_capture(struct world *w, struct stage_captures *c
 	check_init(c);
 	stage_capture_check(w, caps, i, e, c);
 	if (c->status == CHECK_FAIL)
-		fw_describe(w, c);
+		fw_describe(&w->fw, c);
 	return finish(e, c);
 }
 
@@ -212,7 +212,7 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		return check_set(c, CHECK_SKIP);
 	}
 	if (traffic)
-		fw_counts_read(w, &before);
+		fw_counts_read(&w->fw, &before);
 	dispatch(w, e, c);
 	if (traffic && c->status == CHECK_FAIL && resolution_pending(w)) {
 		/* The kernel was still resolving a neighbour: the probe may never have left.  Once more, fresh. */
@@ -225,6 +225,6 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		dispatch(w, e, c);
 	}
 	if (traffic && c->status == CHECK_FAIL)
-		fw_explain(w, &before, c);
+		fw_explain(&w->fw, &before, c);
 	return finish(e, c);
 }

@@ -6,7 +6,7 @@
 #include "harness/base/clock.h"
 #include "harness/run/expect.h"
 #include "harness/scenario/kinds.h"
-#include "harness/world/world.h"
+#include "harness/world/steps.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -303,8 +303,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		fail_all(res, w ? err : "out of memory", reps, nreps);
 		ret = ret ? ret : -ENOMEM;
 	} else {
-		w->backend = sc->backend_copy ? (enum backend)(sc->backend_copy - 1) : opt->backend;
-		w->tools = &opt->tools[w->backend];
+		world_choose_firewall(w, opt->backend, &opt->tools[opt->backend]);
 		run_stages(w, opt, reps, nreps, res);
 	}
 	if (w)

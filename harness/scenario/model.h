@@ -179,7 +179,6 @@ struct scenario {
 	unsigned nexpects;
 	struct stage stages[MAX_STAGES];
 	unsigned nstages;
-	unsigned backend_copy;    /* not parsed: --backend all runs copies; k+1 runs this one with backend k */
 };
 
 /* Parses and validates the file at path.  Returns 0 and a scenario the caller frees with scenario_free, or -1

@@ -2,9 +2,7 @@
 #include "harness/world/steps.h"
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
-#include "harness/firewall/nft.h"
 #include "harness/base/rtnl_msg.h"
-#include "harness/firewall/iptables_run.h"
 #include "harness/sandbox/sandbox.h"
 #include "harness/scenario/kinds.h"
 #include "probes/conn.h"
@@ -217,28 +215,55 @@ int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen
 	return -EINVAL;
 }
 
-int steps_firewall(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
-		   size_t errlen)
+/* The firewall's sink for what its programs print: the world's program log. */
+static void log_program_output(void *world, const struct step *st, const char *output)
 {
-	struct world_ns *wns = &w->ns[ns];
-
-	if (w->backend != BACKEND_NFT)
-		return iptables_apply(w, ns, batch, n, err, errlen);
-	if (!wns->nft) {
-		wns->nft = nft_ns_new(wns->fd, err, errlen);
-		if (!wns->nft)
-			return -EIO;
-	}
-	return nft_apply(wns->nft, batch, n, err, errlen);
+	world_log_output(world, st, output);
 }
 
-void steps_release(struct world *w)
+/* One namespace's firewall steps of a stage, through the world's firewall backend (one atomic batch where
+ * the backend can). */
+static int apply_firewall_ns(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
+			     size_t errlen)
 {
-	for (unsigned i = 0; i < w->nlisteners; i++)
-		listener_close(w->listeners[i]);
-	w->nlisteners = 0;
-	for (unsigned i = 0; i < w->nns; i++) {
-		nft_ns_free(w->ns[i].nft);
-		w->ns[i].nft = NULL;
+	struct fw_host host = { .nsfd = w->ns[ns].fd, .log = log_program_output, .sink = w };
+
+	return firewall_apply(&w->fw, ns, &host, batch, n, err, errlen);
+}
+
+/* Firewall and NAT steps of a stage go in after its other steps, as one atomic batch per namespace. */
+static int apply_firewall(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	const struct step *batch[n ? n : 1];
+	int ret = 0;
+
+	for (unsigned ns = 0; ns < w->nns && ret == 0; ns++) {
+		unsigned count = 0;
+
+		for (unsigned i = first; i < first + n; i++)
+			if (step_is_firewall(&w->sc->steps[i]) && w->sc->steps[i].ns == ns)
+				batch[count++] = &w->sc->steps[i];
+		if (count)
+			ret = apply_firewall_ns(w, ns, batch, count, err, errlen);
 	}
+	return ret;
+}
+
+int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
+{
+	char msg[NL_MSG_LEN];
+	int ret = 0;
+
+	for (unsigned i = first; i < first + n && ret == 0; i++) {
+		const struct step *st = &w->sc->steps[i];
+
+		if (step_is_firewall(st))
+			continue;
+		msg[0] = '\0';
+		ret = steps_apply(w, st, msg, sizeof(msg));
+		if (ret)
+			snprintf(err, errlen, "%s:%u: %s: %s", st->loc.file, st->loc.line, st->text,
+				 msg[0] ? msg : strerror(-ret));
+	}
+	return ret ? ret : apply_firewall(w, first, n, err, errlen);
 }

@@ -1,9 +1,9 @@
-/* world.c — building a scenario's namespaces and applying its steps over rtnetlink. */
+/* world.c — a scenario's namespaces: made, bound, and destroyed with what the steps left in them. */
 #define _GNU_SOURCE
 #include "harness/world/world.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_msg.h"
-#include "harness/world/steps.h"
+#include "probes/conn.h"
 #include "harness/base/rtnl_link.h"
 
 #include <errno.h>
@@ -75,6 +75,7 @@ int world_create(struct world *w, const struct scenario *sc, char *err, size_t e
 
 	memset(w, 0, sizeof(*w));
 	w->sc = sc;
+	world_choose_firewall(w, BACKEND_NFT, NULL);
 	for (unsigned i = 0; i < sc->nnetns; i++) {
 		w->ns[i].fd = w->ns[i].ioctl_fd = -1;
 		w->nns = i + 1;
@@ -130,10 +131,18 @@ char *world_take_log(struct world *w)
 	return log;
 }
 
+void world_choose_firewall(struct world *w, enum backend b, const struct iptables_tools *tools)
+{
+	firewall_choose(&w->fw, w->sc, b, tools);
+}
+
 void world_destroy(struct world *w)
 {
 	free(world_take_log(w));
-	steps_release(w);
+	for (unsigned i = 0; i < w->nlisteners; i++)
+		listener_close(w->listeners[i]);
+	w->nlisteners = 0;
+	firewall_release(&w->fw);
 	for (unsigned i = 0; i < w->nns; i++) {
 		nl_close(&w->ns[i].rtnl);
 		if (w->ns[i].ioctl_fd >= 0)
@@ -150,41 +159,4 @@ int world_ifindex(struct world *w, unsigned ns, const char *name)
 	int ret = link_state_read(&w->ns[ns].rtnl, name, 0, NULL, &st);
 
 	return ret ? ret : st.ifindex;
-}
-
-/* Firewall and NAT steps of a stage go in after its other steps, as one atomic batch per namespace. */
-static int apply_firewall(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
-{
-	const struct step *batch[n ? n : 1];
-	int ret = 0;
-
-	for (unsigned ns = 0; ns < w->nns && ret == 0; ns++) {
-		unsigned count = 0;
-
-		for (unsigned i = first; i < first + n; i++)
-			if (step_is_firewall(&w->sc->steps[i]) && w->sc->steps[i].ns == ns)
-				batch[count++] = &w->sc->steps[i];
-		if (count)
-			ret = steps_firewall(w, ns, batch, count, err, errlen);
-	}
-	return ret;
-}
-
-int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen)
-{
-	char msg[NL_MSG_LEN];
-	int ret = 0;
-
-	for (unsigned i = first; i < first + n && ret == 0; i++) {
-		const struct step *st = &w->sc->steps[i];
-
-		if (step_is_firewall(st))
-			continue;
-		msg[0] = '\0';
-		ret = steps_apply(w, st, msg, sizeof(msg));
-		if (ret)
-			snprintf(err, errlen, "%s:%u: %s: %s", st->loc.file, st->loc.line, st->text,
-				 msg[0] ? msg : strerror(-ret));
-	}
-	return ret ? ret : apply_firewall(w, first, n, err, errlen);
 }

@@ -1,27 +1,25 @@
 /* world.h — a scenario made real: its namespaces (held by fds, nothing named) and what its steps built in them.
  *
- * world_create makes every namespace the scenario declares and brings lo up in each; world_apply_stage
- * applies one stage's steps in file order (firewall and NAT steps as one atomic batch per namespace);
+ * world_create makes every namespace the scenario declares and brings lo up in each; world_apply (steps.h)
+ * applies one stage's steps in file order (firewall and NAT steps last, one batch per namespace, through
+ * the firewall backend chosen once per world);
  * world_destroy closes everything, and the kernel removes the namespaces with every link, rule and socket in
  * them.  Nothing is ever created in the namespace nsharness was started in. */
 #ifndef NSH_WORLD_H
 #define NSH_WORLD_H
 
 #include "harness/scenario/model.h"
-#include "harness/firewall/iptables.h"
+#include "harness/firewall/firewall.h"
 #include "harness/base/nl.h"
 
 #define MAX_LISTENERS 32
 
-struct nft_ns;
 struct listener;
 
 struct world_ns {
 	int fd;                   /* the namespace */
 	struct nl rtnl;           /* NETLINK_ROUTE requests, opened inside */
 	int ioctl_fd;             /* a datagram socket inside, for ethtool ioctls */
-	struct nft_ns *nft;       /* nftables state, made on the first firewall or NAT step */
-	unsigned ipt_families;    /* iptables backends: bit 0 IPv4, bit 1 IPv6 rules were installed here */
 };
 
 struct world {
@@ -32,19 +30,20 @@ struct world {
 	unsigned nlisteners;
 	char buf[NL_BUF_SIZE];    /* request buffer, one request at a time */
 	bool attached;            /* verify mode: an existing setup, looked at and never changed */
-	enum backend backend;     /* how firewall and NAT steps are installed */
-	const struct iptables_tools *tools;   /* the iptables backends' programs */
+	struct firewall fw;       /* how firewall and NAT steps are installed and read: nft unless
+				     world_choose_firewall says otherwise */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
 	size_t programs_len;
 };
 
-/* Creates the scenario's namespaces.  0, or -errno with a message in err ("cannot create namespace: ..."). */
+/* Creates the scenario's namespaces (firewall backend: nft).  0, or -errno with a message in err ("cannot create namespace: ..."). */
 int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen);
-/* Applies steps [first, first + n) of the scenario.  Stops at the first step that fails: returns -errno
- * and err reads "FILE:LINE: STEP TEXT: kernel message". */
-int world_apply(struct world *w, unsigned first, unsigned n, char *err, size_t errlen);
 void world_destroy(struct world *w);
+
+/* Chooses the backend that installs the world's firewall and NAT steps, before any is applied; tools are
+ * the iptables backends' programs (must outlive the world). */
+void world_choose_firewall(struct world *w, enum backend b, const struct iptables_tools *tools);
 
 /* Opens the world's sockets for ns (rtnetlink, and a datagram socket for ioctls) in the calling thread's
  * namespace; run it on a thread inside the namespace (netns_run, netns_create_with).  0 or -errno. */

@@ -19,6 +19,14 @@ for b in iptables-nft iptables-legacy; do
 	grep -q "host's forward chain (policy drop) dropped 1 packet" "$tmp/broken.tap" && grep -q ":FORWARD DROP" "$tmp/broken.tap"
 	ok $? "--backend $b: the cause comes from iptables' own counters, iptables-save -c is the evidence" ||
 		diag "$tmp/broken.tap"
+	# Diagnosis reads the rules through the backend: the rule is named by its line, as under nft.
+	"$NSHARNESS" run -q --backend "$b" scenarios/broken/masquerade-wrong-oif.scn \
+		scenarios/broken/firewall-lets-outside-in.scn >"$tmp/rules.tap" 2>&1
+	grep -q "'masquerade host from 10.1.1.0/24 oif veth0' (line 31) matched no flow: it is for oif veth0" "$tmp/rules.tap" &&
+		grep -q "host's forward rule 'forward host accept iif ens160 oif veth0' (line 31) accepts new connections" \
+			"$tmp/rules.tap"
+	ok $? "--backend $b: the NAT and forward rules are read from iptables-save -c and named by their line" ||
+		diag "$tmp/rules.tap"
 done
 
 "$NSHARNESS" run -q --backend all scenarios/seed.scn scenarios/broken/no-masquerade.scn scenarios/broken/one-direction.scn \
