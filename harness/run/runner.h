@@ -2,6 +2,7 @@
 #ifndef NSH_RUNNER_H
 #define NSH_RUNNER_H
 
+#include "harness/base/clock.h"
 #include "harness/firewall/iptables.h"
 #include "harness/verdict/result.h"
 #include "reports/report.h"
@@ -11,7 +12,7 @@ struct run_options {
 	const char *out_dir;      /* --out: evidence of failed stages goes to OUT/SCENARIO/STAGE/; NULL for none */
 	bool keep_captures;       /* --keep-captures: every stage's captures, passing ones too */
 	bool vacuity;             /* --vacuity: each stage's checks must fail before its steps are applied */
-	unsigned scenario_timeout_ms;   /* --scenario-timeout: a scenario's whole run (scaled); 0 for none */
+	struct waits waits;       /* every wait of the run, scaled once by the options (--timeout-scale) */
 	const char *verify_host;  /* verify mode: the scenario's name for the namespace we run in; NULL: run */
 	enum backend backend;     /* --backend: how firewall and NAT steps are installed */
 	struct iptables_tools tools[BACKEND_COUNT];   /* the iptables backends' programs */

@@ -1,7 +1,8 @@
 /* world.h — a scenario made real: its namespaces (held by fds, nothing named) and what its steps built in them.
  *
- * world_create makes every namespace the scenario declares and brings lo up in each; world_apply_stage
- * applies one stage's steps in file order (firewall and NAT steps as one atomic batch per namespace);
+ * world_create makes every namespace the scenario declares and brings lo up in each; world_apply applies a
+ * range of the scenario's steps (the runner gives it the setup, then each stage's): the other steps in file
+ * order, then the firewall and NAT steps as one atomic batch per namespace;
  * world_destroy closes everything, and the kernel removes the namespaces with every link, rule and socket in
  * them.  Nothing is ever created in the namespace nsharness was started in. */
 #ifndef NSH_WORLD_H
@@ -9,6 +10,7 @@
 
 #include "harness/scenario/model.h"
 #include "harness/firewall/iptables.h"
+#include "harness/base/clock.h"
 #include "harness/base/nl.h"
 
 #define MAX_LISTENERS 32
@@ -34,6 +36,8 @@ struct world {
 	bool attached;            /* verify mode: an existing setup, looked at and never changed */
 	enum backend backend;     /* how firewall and NAT steps are installed */
 	const struct iptables_tools *tools;   /* the iptables backends' programs */
+	struct waits waits;       /* the run's waits (scaled), set by the runner like backend */
+	msec_t deadline;          /* the scenario's deadline (0: none): no wait inside goes past it (wait_within) */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
 	size_t programs_len;
