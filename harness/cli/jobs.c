@@ -1,6 +1,7 @@
 /* jobs.c — a small pool of worker threads over the scenario list, and ordered reporting. */
 #include "harness/cli/jobs.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,9 +39,14 @@ static void report(struct reporter *const *reps, unsigned nreps, const struct sc
 /* A scenario whose result could not even be allocated: every stage is reported not ok, saying why. */
 static unsigned report_unrun(struct reporter *const *reps, unsigned nreps, const struct scenario *sc)
 {
-	static struct scenario_result res;   /* only the reporting thread uses it */
+	/* Static, for memory is what is missing; only the reporting thread uses it.  Untouched pages cost
+	 * nothing. */
+	static struct stage_result stages[MAX_STAGES];
+	static struct scenario_result res;
 
 	memset(&res, 0, sizeof(res));
+	memset(stages, 0, sizeof(stages));
+	res.stages = stages;
 	res.scenario = sc;
 	res.nstages = sc->nstages;
 	res.failed = sc->nstages;
@@ -75,8 +81,10 @@ static void *worker(void *arg)
 	while ((i = take(p)) >= 0) {
 		struct scenario_result *res = malloc(sizeof(*res));
 
-		if (res)
-			run_scenario(p->s[i], p->opt, NULL, 0, res);
+		if (res && run_scenario(p->s[i], p->opt, NULL, 0, res) == -ENOMEM && !res->stages) {
+			free(res);
+			res = NULL;
+		}
 		p->jobs[i].res = res;
 		pthread_mutex_lock(&p->lock);
 		p->jobs[i].done = true;
@@ -119,7 +127,10 @@ static unsigned run_inline(struct scenario *const *s, unsigned n, const struct r
 	for (unsigned i = 0; i < n; i++) {
 		struct scenario_result res;
 
-		run_scenario(s[i], opt, reps, nreps, &res);
+		if (run_scenario(s[i], opt, reps, nreps, &res) == -ENOMEM && !res.stages) {
+			failed += report_unrun(reps, nreps, s[i]);
+			continue;
+		}
 		failed += res.failed;
 		scenario_result_free(&res);
 	}

@@ -12,16 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void scenario_result_free(struct scenario_result *r)
-{
-	for (unsigned i = 0; i < r->nstages; i++) {
-		free(r->stages[i].expects);
-		for (unsigned j = 0; j < r->stages[i].nartifacts; j++)
-			free(r->stages[i].artifacts[j]);
-	}
-	r->nstages = 0;
-}
-
 static void report_stage(struct reporter *const *reps, unsigned n, const struct scenario_result *res,
 			 const struct stage_result *st)
 {
@@ -314,8 +304,8 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 	struct world *w = NULL;
 	int ret = 0;
 
-	memset(res, 0, sizeof(*res));
-	res->scenario = sc;
+	if (scenario_result_init(res, sc))
+		return -ENOMEM;   /* nothing ran, nothing was reported: the caller says so */
 	res->started = time(NULL);
 	if (clock_interrupted()) {
 		skip_rest(res, 0, stop_reason(0), reps, nreps);

@@ -21,7 +21,9 @@ struct run_options {
 /* Builds the scenario's world, applies each stage's steps and checks its expectations, reporting each stage
  * to the reporters as it ends, then destroys the world.  A stage whose step or expectation fails is not ok;
  * the stages after it are skipped (they build on it).  Returns 0 when the world could be built at all, or
- * -errno when not even its namespaces could be made (then res explains, and every stage is reported). */
+ * -errno when not even its namespaces could be made (then res explains, and every stage is reported).
+ * res is made here (scenario_result_init) and the caller frees it (scenario_result_free); when not even it
+ * could be allocated, returns -ENOMEM with res->stages NULL, having run and reported nothing. */
 /* A SIGINT or SIGTERM (clock_interrupt) makes the running stage and every later one SKIP "interrupted",
  * and later scenarios are reported without building anything.  A scenario past its deadline fails the
  * running stage saying so, and skips the rest. */
