@@ -66,6 +66,8 @@ int nl_open_here(struct nl *nl, int bus, unsigned groups)
 
 void nl_close(struct nl *nl)
 {
+	if (!nl)
+		return;
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;

@@ -97,6 +97,8 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 
 void stage_captures_close(struct stage_captures *sc)
 {
+	if (!sc)
+		return;
 	for (unsigned i = 0; sc->taps && i < sc->ntaps; i++)
 		capture_close(sc->taps[i].cap);
 	free(sc->taps);

@@ -245,6 +245,8 @@ int steps_firewall(struct world *w, unsigned ns, const struct step *const *batch
 
 void steps_release(struct world *w)
 {
+	if (!w)
+		return;
 	for (unsigned i = 0; i < w->nlisteners; i++)
 		listener_close(w->listeners[i]);
 	w->nlisteners = 0;

@@ -132,6 +132,8 @@ char *world_take_log(struct world *w)
 
 void world_destroy(struct world *w)
 {
+	if (!w)
+		return;
 	free(world_take_log(w));
 	steps_release(w);
 	for (unsigned i = 0; i < w->nns; i++) {
