@@ -17,21 +17,22 @@ struct capture;
 
 /* Opens a capture on ifname ("any" too) inside namespace nsfd: immediate mode, not promiscuous, both
  * directions, snaplen 2048 (every header, and small payloads whole), non-blocking, with the BPF filter (pcap
- * syntax; NULL or "" for everything).  The kernel ring holds about 1900 frames until the next drain.
+ * syntax; NULL or "" for everything).  The kernel ring holds about 240 frames until the next drain
+ * (immediate mode makes libpcap use TPACKET_V2: fixed 2 KiB-snaplen slots in a 512 KiB buffer, capture.c).
  * Frames are kept in memory (raw bytes, header and summary) up to mem_limit bytes; frames past that are
  * counted (capture_missed) but not kept.  Returns the capture, or NULL with a message in err. */
 struct capture *capture_open(int nsfd, const char *ifname, const char *filter, size_t mem_limit,
 			     char *err, size_t errlen);
 
 /* Reads what the kernel holds for this capture: polls and dispatches until no frame has arrived for quiet_ms,
- * and never past deadline_ms (both scaled by the timeout scale).  Returns the number of frames kept so far
+ * and never past deadline_ms (both the caller's waits, already scaled).  Returns the number of frames kept so far
  * (capture_count), or -1 with the reason in capture_error. */
 int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms);
 
 /* Tells whether a captured packet is the one being waited for. */
 typedef bool capture_match_fn(const struct packet_info *pi, void *arg);
 
-/* Reads frames as they arrive until one that match accepts is kept, or the deadline (scaled) passes.
+/* Reads frames as they arrive until one that match accepts is kept, or deadline_ms passes.
  * Returns 1 when one matched, 0 at the deadline, -1 on error (capture_error says why). */
 int capture_wait(struct capture *cap, capture_match_fn *match, void *arg, unsigned deadline_ms);
 

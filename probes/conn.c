@@ -33,7 +33,7 @@ struct attempt {
 	const struct addr *dst;
 	uint16_t port;
 	msec_t deadline;
-	unsigned waited_ms;       /* the scaled timeout, for "timed out after" */
+	unsigned waited_ms;       /* the wait given (already scaled), for "timed out after" */
 	int fd;
 	unsigned sent;            /* UDP datagrams sent */
 	struct icmp_report icmp;
@@ -506,7 +506,7 @@ static int begin(int nsfd, struct attempt *at, int type, unsigned timeout_ms, st
 	memset(r, 0, sizeof(*r));
 	r->local_port = pinned;
 	at->deadline = deadline_after(timeout_ms);
-	at->waited_ms = (unsigned)(timeout_ms * timeout_scale());
+	at->waited_ms = timeout_ms;
 	endpoint_str(at->dst, at->port, where, sizeof(where));
 	if (type == SOCK_STREAM)
 		check_expected(c, "tcp connection to %s", where);

@@ -37,7 +37,7 @@ struct conn_result {
 };
 
 /* Connects from inside namespace nsfd to dst:port from a fresh source port (flow_source_port), non-blocking,
- * never waiting past timeout_ms (scaled).  The outcome: connected; refused (an RST, or ICMP port
+ * never waiting past timeout_ms (the caller's wait, already scaled; "timed out after" reports it).  The outcome: connected; refused (an RST, or ICMP port
  * unreachable); timeout; unreachable (no route, ICMP net/host unreachable or prohibited, a blackhole or
  * prohibit route).  When connected, reads the server's PEER line within the same deadline.
  * Fills c (which the caller has check_init()ed): expected "tcp connection to 198.51.100.2:8080"; got

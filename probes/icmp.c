@@ -247,7 +247,7 @@ static int ping_drain(struct ping *p)
 /* Sends request i at start + i * span / PING_COUNT and listens in between, until a verdict or the deadline. */
 static enum check_status ping_run(struct ping *p, unsigned timeout_ms)
 {
-	msec_t deadline = deadline_after(timeout_ms), span = (msec_t)(timeout_ms * timeout_scale());
+	msec_t deadline = deadline_after(timeout_ms), span = timeout_ms;
 	msec_t start = deadline - span, next;
 	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
 	int ret, wait;

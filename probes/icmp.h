@@ -9,7 +9,7 @@
 
 /* Pings dst from inside namespace nsfd: up to 3 echo requests spaced over the timeout, each with this
  * probe's own id (flow_icmp_id) and its own sequence number; passes on the first matching reply (id, seq
- * and the replying address = dst).  Never waits past timeout_ms (scaled by the clock's timeout scale).
+ * and the replying address = dst).  Never waits past timeout_ms (the caller's wait, already scaled).
  *
  * Fills c (which the caller has check_init()ed) and returns its status:
  *   CHECK_PASS   a matching echo reply; c->value_ms is its round-trip time.

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The kernel answers a netlink request while handling it: this bound only catches a lost answer, so it is
+ * the same on every kernel and not one of the run's scaled waits (clock.h). */
 #define NL_TIMEOUT_MS 5000
 #define NL_RECV_SIZE 32768   /* as iproute2: room for the largest link message in a dump */
 
@@ -66,6 +68,8 @@ int nl_open_here(struct nl *nl, int bus, unsigned groups)
 
 void nl_close(struct nl *nl)
 {
+	if (!nl)
+		return;
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;

@@ -1,6 +1,7 @@
 /* jobs.c — a small pool of worker threads over the scenario list, and ordered reporting. */
 #include "harness/cli/jobs.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,9 @@ struct pool {
 	pthread_cond_t changed;
 };
 
-/* Runs scenario s[i] with its own backend when it has one. */
-static void run_one(struct scenario *const *s, unsigned i, const struct run_options *opt,
+/* Runs scenario s[i] with its own backend when it has one.  False when not even its results could be
+ * allocated (then nothing was reported: report_unrun says so). */
+static bool run_one(struct scenario *const *s, unsigned i, const struct run_options *opt,
 		    const enum backend *backend_of, struct reporter *const *reps, unsigned nreps,
 		    struct scenario_result *res)
 {
@@ -36,7 +38,7 @@ static void run_one(struct scenario *const *s, unsigned i, const struct run_opti
 
 	if (backend_of)
 		own.backend = backend_of[i];
-	run_scenario(s[i], &own, reps, nreps, res);
+	return !(run_scenario(s[i], &own, reps, nreps, res) == -ENOMEM && !res->stages);
 }
 
 static void report(struct reporter *const *reps, unsigned nreps, const struct scenario_result *res)
@@ -51,9 +53,14 @@ static void report(struct reporter *const *reps, unsigned nreps, const struct sc
 /* A scenario whose result could not even be allocated: every stage is reported not ok, saying why. */
 static unsigned report_unrun(struct reporter *const *reps, unsigned nreps, const struct scenario *sc)
 {
-	static struct scenario_result res;   /* only the reporting thread uses it */
+	/* Static, for memory is what is missing; only the reporting thread uses it.  Untouched pages cost
+	 * nothing. */
+	static struct stage_result stages[MAX_STAGES];
+	static struct scenario_result res;
 
 	memset(&res, 0, sizeof(res));
+	memset(stages, 0, sizeof(stages));
+	res.stages = stages;
 	res.scenario = sc;
 	res.nstages = sc->nstages;
 	res.failed = sc->nstages;
@@ -88,8 +95,10 @@ static void *worker(void *arg)
 	while ((i = take(p)) >= 0) {
 		struct scenario_result *res = malloc(sizeof(*res));
 
-		if (res)
-			run_one(p->s, (unsigned)i, p->opt, p->backend_of, NULL, 0, res);
+		if (res && !run_one(p->s, (unsigned)i, p->opt, p->backend_of, NULL, 0, res)) {
+			free(res);
+			res = NULL;
+		}
 		p->jobs[i].res = res;
 		pthread_mutex_lock(&p->lock);
 		p->jobs[i].done = true;
@@ -132,7 +141,10 @@ static unsigned run_inline(struct scenario *const *s, unsigned n, const struct r
 	for (unsigned i = 0; i < n; i++) {
 		struct scenario_result res;
 
-		run_one(s, i, opt, backend_of, reps, nreps, &res);
+		if (!run_one(s, i, opt, backend_of, reps, nreps, &res)) {
+			failed += report_unrun(reps, nreps, s[i]);
+			continue;
+		}
 		failed += res.failed;
 		scenario_result_free(&res);
 	}

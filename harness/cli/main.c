@@ -251,7 +251,6 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 		add_reporter(&o, &backends_reporter, o.reps[0].out, 0, &info), o.reps[o.n - 1].priv = &cmp;
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages * copies;
-	timeout_scale();   /* read the environment once, before any worker thread */
 	catch_signals();
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n * copies, nstages);
@@ -370,7 +369,7 @@ static void answer_help(const struct options *opt)
 
 int main(int argc, char **argv)
 {
-	struct options opt = { .run.scenario_timeout_ms = DEFAULT_SCENARIO_TIMEOUT_S * 1000 };
+	struct options opt = { 0 };
 	const struct command *cmd = NULL;
 
 	if (argc < 2) {

@@ -89,24 +89,47 @@ static int refuse(const char *option, const char *takes, const char *arg)
 	return -1;
 }
 
-static int set_timeout_scale(const char *arg)
+/* --timeout-scale: kept as given, applied to every wait once the options are all read (options_finish). */
+static int set_timeout_scale(const char *arg, struct options *opt)
 {
-	char *end;
-	double scale = strtod(arg, &end);
-
-	if (*end || !(scale > 0) || scale > 1000)
+	if (timeout_scale_parse(arg, &opt->timeout_scale))
 		return refuse("timeout-scale", "a number above 0 (at most 1000)", arg);
-	timeout_set_scale(scale);
 	return 0;
 }
 
 static int set_scenario_timeout(const char *arg, struct options *opt)
 {
-	unsigned *ms = &opt->run.scenario_timeout_ms;
+	unsigned s;
 
-	if (parse_count(arg, ms) || *ms == 0 || *ms > 86400)
+	if (parse_count(arg, &s) || s == 0 || s > 86400)
 		return refuse("scenario-timeout", "seconds from 1 to 86400", arg);
-	*ms *= 1000;
+	opt->run.waits.scenario_ms = (msec_t)s * 1000;
+	return 0;
+}
+
+/* The scale: --timeout-scale, else NSHARNESS_TIMEOUT_SCALE (empty: unset), else 1.  A bad variable is refused like a bad
+ * option (inf, nan or a negative number would make every wait meaningless).  0 or -1. */
+static int choose_scale(struct options *opt)
+{
+	const char *env = getenv("NSHARNESS_TIMEOUT_SCALE");
+
+	if (opt->timeout_scale > 0)
+		return 0;
+	opt->timeout_scale = 1.0;
+	if (env && *env && timeout_scale_parse(env, &opt->timeout_scale)) {
+		fprintf(stderr, "nsharness: NSHARNESS_TIMEOUT_SCALE takes a number above 0 (at most 1000), not '%s'\n",
+			env);
+		return -1;
+	}
+	return 0;
+}
+
+/* Every wait scaled, once: from here on a wait is a plain number, reported as it is waited. */
+static int options_finish(struct options *opt)
+{
+	if (choose_scale(opt))
+		return -1;
+	opt->run.waits = waits_scaled(&opt->run.waits, opt->timeout_scale);
 	return 0;
 }
 
@@ -140,7 +163,7 @@ static int apply_checked(int c, const char *arg, struct options *opt)
 	case 'S':
 		return parse_shard(arg, &opt->shard_k, &opt->shard_n) ? refuse("shard", "K/N with 1 <= K <= N", arg) : 0;
 	case 'T':
-		return set_timeout_scale(arg);
+		return set_timeout_scale(arg, opt);
 	}
 	return -1;
 }
@@ -191,9 +214,10 @@ int options_parse(int argc, char **argv, struct options *opt)
 	};
 	int c;
 
+	opt->run.waits = waits_default();
 	while ((c = getopt_long(argc, argv, "+j:qvhV", longopts, NULL)) != -1)
 		if (c == '?' || (is_checked(c) ? apply_checked(c, optarg, opt) : apply_plain(c, optarg, opt)))
 			return -1;
-	return 0;
+	return options_finish(opt);
 }
 

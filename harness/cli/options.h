@@ -18,8 +18,6 @@ enum {
 	EXIT_TAINTED = 5,         /* every stage passed, but the kernel became tainted during the run */
 };
 
-#define DEFAULT_SCENARIO_TIMEOUT_S 300
-
 #define MAX_TAP_OUTPUTS 2
 
 struct options {
@@ -36,10 +34,13 @@ struct options {
 	bool all_backends;        /* --backend all */
 	const char *iptables_path[BACKEND_COUNT];   /* --iptables, --iptables-legacy */
 	bool show_help, show_version;   /* -h, -V */
+	double timeout_scale;     /* --timeout-scale or NSHARNESS_TIMEOUT_SCALE (1 without), already applied to
+				   * run.waits by options_parse; kept to be told, never to scale again */
 };
 
 /* Parses the options before the first scenario (getopt_long, stopping at the first non-option); -h and -V
- * only set show_help and show_version.  0, or -1 after saying what is wrong on stderr. */
+ * only set show_help and show_version.  Makes the run's waits (run.waits) from their defaults, scaled once.
+ * 0, or -1 after saying what is wrong on stderr (a bad NSHARNESS_TIMEOUT_SCALE too). */
 int options_parse(int argc, char **argv, struct options *opt);
 
 /* The options and exit statuses, for --help. */

@@ -16,9 +16,11 @@
 #include <stdint.h>
 
 /* A namespace as the world hands it down: its fd (the backends' programs run sandboxed inside it, nft's
- * socket is opened inside it), and a sink for what programs print (called with the step that ran them). */
+ * socket is opened inside it), how long one of those programs may run (the run's program wait, scaled), and a
+ * sink for what programs print (called with the step that ran them). */
 struct fw_host {
 	int nsfd;
+	unsigned program_ms;
 	void (*log)(void *sink, const struct step *st, const char *output);
 	void *sink;
 };

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define IPTABLES_TIMEOUT_MS 10000
 
 /* One namespace under an iptables backend. */
 struct ipt_state {
@@ -38,7 +37,7 @@ static void *ipt_open(const struct fw_host *host, const struct iptables_tools *t
 
 static int run_one(struct ipt_state *s, const struct step *st, struct ipt_cmd *cmd, char *err, size_t errlen)
 {
-	struct sandbox_run run = { .nsfd = s->host.nsfd, .argv = cmd->argv, .timeout_ms = IPTABLES_TIMEOUT_MS };
+	struct sandbox_run run = { .nsfd = s->host.nsfd, .argv = cmd->argv, .timeout_ms = s->host.program_ms };
 	struct sandbox_result r;
 	char msg[256], line[256];
 	int ret = sandbox_exec(&run, &r, msg, sizeof(msg));
@@ -126,7 +125,7 @@ static char *save_one(const struct ipt_state *s, const char *tool)
 {
 	char path[300], msg[256];
 	char *const argv[] = { path, "-c", NULL };
-	struct sandbox_run run = { .nsfd = s->host.nsfd, .argv = argv, .timeout_ms = IPTABLES_TIMEOUT_MS };
+	struct sandbox_run run = { .nsfd = s->host.nsfd, .argv = argv, .timeout_ms = s->host.program_ms };
 	struct sandbox_result r;
 	char *out = NULL;
 

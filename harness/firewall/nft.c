@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NFT_TIMEOUT_MS 5000
+#define NFT_TIMEOUT_MS 5000   /* a batch's answer from the kernel: not a scaled wait, as NL_TIMEOUT_MS (nl.c) */
 
 /* One installed rule and the step it came from (the counting rule is have.counting, not a record). */
 struct nft_rec {

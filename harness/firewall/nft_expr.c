@@ -505,6 +505,8 @@ out:
 
 void nft_batch_free(struct nft_batch *b)
 {
+	if (!b)
+		return;
 	free(b->buf);
 	free(b->msgs);
 	memset(b, 0, sizeof(*b));

@@ -11,7 +11,6 @@
 
 #define CAPTURE_MEMORY (1 << 20)  /* per capture and stage; past it frames are counted, not kept */
 #define DRAIN_QUIET_MS 5          /* the probes are over: only frames already in flight are awaited */
-#define DRAIN_DEADLINE_MS 200
 
 /* The probe flows of a stage, each as pcap filter text, or'ed together. */
 static void stage_filter(const struct scenario *sc, const struct stage *stage, char *buf, size_t len)
@@ -94,6 +93,8 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 
 void stage_captures_close(struct stage_captures *sc)
 {
+	if (!sc)
+		return;
 	for (unsigned i = 0; sc->taps && i < sc->ntaps; i++)
 		capture_close(sc->taps[i].cap);
 	free(sc->taps);
@@ -107,7 +108,7 @@ void stage_captures_write(struct world *w, struct stage_captures *sc, const char
 		struct tap *t = &sc->taps[i];
 		char path[4096];
 
-		if (!t->cap || capture_drain(t->cap, DRAIN_QUIET_MS, DRAIN_DEADLINE_MS) < 0)
+		if (!t->cap || capture_drain(t->cap, DRAIN_QUIET_MS, wait_within(w->waits.drain_ms, w->deadline)) < 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s-%s.pcap", dir, w->sc->netns[t->where.ns].name, t->where.name);
 		if (capture_write(t->cap, path) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
@@ -206,7 +207,7 @@ void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i,
 		check_set(c, CHECK_ERROR);
 		return;
 	}
-	if (capture_drain(cap, DRAIN_QUIET_MS, DRAIN_DEADLINE_MS) < 0) {
+	if (capture_drain(cap, DRAIN_QUIET_MS, wait_within(w->waits.drain_ms, w->deadline)) < 0) {
 		check_got(c, "the capture failed: %s", capture_error(cap));
 		check_set(c, CHECK_ERROR);
 		return;

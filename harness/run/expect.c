@@ -13,14 +13,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Timeouts before scaling (--timeout-scale).  Generous against a busy CI machine, short against a black hole. */
-enum {
-	LINK_TIMEOUT_MS = 2000,
-	PING_TIMEOUT_MS = 1000,
-	NEIGH_TIMEOUT_MS = 1000,
-	FORWARDED_TIMEOUT_MS = 1000,
-	CONN_TIMEOUT_MS = 1000,
-};
+/* Each probe waits the run's wait for it (w->waits, scaled once by the options), cut to the scenario's
+ * deadline: wait_within. */
 
 /* The other end of a veth, from the scenario, for "its peer is down" causes. */
 static const char *veth_peer(const struct scenario *sc, const struct ifref *end, char *buf, size_t len)
@@ -40,7 +34,7 @@ static enum check_status run_link(struct world *w, const struct expect *e, struc
 	struct link_probe p = {
 		.nsfd = w->ns[l->ns].fd, .rtnl = &w->ns[l->ns].rtnl, .where = where, .ifname = l->name,
 		.peer = veth_peer(w->sc, l, peer, sizeof(peer)), .want_up = e->u.link.up,
-		.timeout_ms = LINK_TIMEOUT_MS,
+		.timeout_ms = wait_within(w->waits.link_ms, w->deadline),
 	};
 
 	snprintf(where, sizeof(where), "%s/%s", w->sc->netns[l->ns].name, l->name);
@@ -49,7 +43,7 @@ static enum check_status run_link(struct world *w, const struct expect *e, struc
 
 static enum check_status run_ping(struct world *w, const struct expect *e, struct check *c)
 {
-	return probe_ping(w->ns[e->ns].fd, &e->u.ping.dst, PING_TIMEOUT_MS, c);
+	return probe_ping(w->ns[e->ns].fd, &e->u.ping.dst, wait_within(w->waits.ping_ms, w->deadline), c);
 }
 
 static enum check_status run_route(struct world *w, const struct expect *e, struct check *c)
@@ -58,7 +52,7 @@ static enum check_status run_route(struct world *w, const struct expect *e, stru
 		.nsfd = w->ns[e->ns].fd, .rtnl = &w->ns[e->ns].rtnl, .ns_name = w->sc->netns[e->ns].name,
 		.dst = e->u.route.dst, .via = e->u.route.has_via ? &e->u.route.via : NULL,
 		.dev = e->u.route.has_dev ? e->u.route.dev : NULL, .src = e->u.route.has_src ? &e->u.route.src : NULL,
-		.timeout_ms = NEIGH_TIMEOUT_MS,
+		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline),
 	};
 
 	return probe_route(&p, c);
@@ -69,7 +63,8 @@ static enum check_status run_forwarded(struct world *w, const struct expect *e, 
 	const struct ifref *out = &e->u.forwarded.out;
 	struct forwarded_probe p = {
 		.client_nsfd = w->ns[e->ns].fd, .dst = e->u.forwarded.dst, .router_nsfd = w->ns[out->ns].fd,
-		.router = w->sc->netns[out->ns].name, .uplink = out->name, .timeout_ms = FORWARDED_TIMEOUT_MS,
+		.router = w->sc->netns[out->ns].name, .uplink = out->name,
+		.timeout_ms = wait_within(w->waits.capture_ms, w->deadline),
 	};
 
 	return probe_forwarded(&p, c);
@@ -115,9 +110,10 @@ static enum check_status judge_conn(const struct expect *e, const struct conn_re
 static enum check_status run_conn(struct world *w, const struct expect *e, struct check *c)
 {
 	struct conn_result r = { .local_port = e->u.conn.sport };
+	unsigned wait_ms = wait_within(w->waits.connect_ms, w->deadline);
 	enum check_status st = e->kind == EXPECT_TCP ?
-		probe_tcp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c) :
-		probe_udp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, CONN_TIMEOUT_MS, &r, c);
+		probe_tcp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, wait_ms, &r, c) :
+		probe_udp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, wait_ms, &r, c);
 
 	describe_conn(e, c);
 	return st == CHECK_ERROR ? st : judge_conn(e, &r, c);

@@ -13,16 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void scenario_result_free(struct scenario_result *r)
-{
-	for (unsigned i = 0; i < r->nstages; i++) {
-		free(r->stages[i].expects);
-		for (unsigned j = 0; j < r->stages[i].nartifacts; j++)
-			free(r->stages[i].artifacts[j]);
-	}
-	r->nstages = 0;
-}
-
 /* A capture expectation is judged from the stage's captures once the other probes ran. */
 static bool is_capture(const struct expect *e)
 {
@@ -144,7 +134,8 @@ static int run_before_steps(struct world *w, const struct stage *stage, bool *he
 	return 0;
 }
 
-/* Applies the steps (the setup steps with the first stage), so a failed step fails the stage it belongs to. */
+/* Applies the steps (the setup steps with the first stage), so a failed step fails the stage it belongs to.
+ * 0, or -errno with what failed in st->reason. */
 static int apply_steps(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
 {
 	const struct scenario *sc = w->sc;
@@ -163,6 +154,8 @@ static int apply_steps(struct world *w, unsigned index, const struct run_options
 			log_steps(sc, stage->first_step, stage->nsteps);
 		ret = world_apply(w, stage->first_step, stage->nsteps, st->reason, sizeof(st->reason));
 	}
+	if (ret && !st->reason[0])
+		snprintf(st->reason, sizeof(st->reason), "a step failed: %s", strerror(-ret));
 	return ret;
 }
 
@@ -182,6 +175,29 @@ static void keep_program_output(struct world *w, const struct run_options *opt, 
 	free(log);
 }
 
+/* How far a stage got before its probes. */
+enum stage_setup {
+	SETUP_READY,              /* steps applied, captures open: probe */
+	SETUP_STEP_FAILED,        /* a step failed (st->reason says which): nothing to probe */
+	SETUP_NO_MEMORY,          /* the results, the vacuity run or the captures could not be allocated */
+};
+
+/* The stage's result array, the --vacuity run, the steps, then the captures (open only when SETUP_READY). */
+static enum stage_setup prepare_stage(struct world *w, unsigned index, const struct run_options *opt, bool *held,
+				      struct stage_captures *caps, struct stage_result *st)
+{
+	const struct stage *stage = &w->sc->stages[index];
+
+	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
+	if (!st->expects || (opt->vacuity && run_before_steps(w, stage, held)))
+		return SETUP_NO_MEMORY;
+	if (apply_steps(w, index, opt, st))
+		return SETUP_STEP_FAILED;
+	if (stage_captures_open(w, stage, opt->out_dir != NULL, caps))
+		return SETUP_NO_MEMORY;
+	return SETUP_READY;
+}
+
 static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
 {
 	const struct stage *stage = &w->sc->stages[index];
@@ -189,23 +205,25 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 	struct stage_captures caps;
 	bool held[stage->nexpects + 1];
 
-	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
 	memset(held, 0, sizeof(held));
-	if (!st->expects || (opt->vacuity && run_before_steps(w, stage, held)) ||
-	    (apply_steps(w, index, opt, st) == 0 && stage_captures_open(w, stage, opt->out_dir != NULL, &caps))) {
+	switch (prepare_stage(w, index, opt, held, &caps, st)) {
+	case SETUP_NO_MEMORY:
 		snprintf(st->reason, sizeof(st->reason), "out of memory");
 		st->status = STAGE_FAIL;
-	} else if (st->reason[0]) {
-		/* A step failed: the stage failed before any probe; the world as it stands is the evidence. */
+		break;
+	case SETUP_STEP_FAILED:
+		/* The stage failed before any probe; the world as it stands is the evidence. */
 		st->status = STAGE_FAIL;
 		if (opt->out_dir)
 			artifacts_write(w, opt->out_dir, stage, NULL, st);
-	} else {
+		break;
+	case SETUP_READY:
 		st->nexpects = stage->nexpects;
 		run_expectations(w, stage, &caps, opt->vacuity ? held : NULL, st);
 		if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
 			artifacts_write(w, opt->out_dir, stage, &caps, st);
 		stage_captures_close(&caps);
+		break;
 	}
 	keep_program_output(w, opt, stage, st);
 	st->seconds = clock_now_s() - start;
@@ -238,12 +256,12 @@ static void fail_all(struct scenario_result *res, const char *why, struct report
 	}
 }
 
-/* Why a scenario must stop now, or NULL: an interrupt, or its deadline. */
-static const char *stop_reason(void)
+/* Why a scenario must stop now, or NULL: an interrupt, or its deadline (0: none). */
+static const char *stop_reason(msec_t deadline)
 {
 	if (clock_interrupted())
 		return "interrupted (SIGINT or SIGTERM): the run stopped here";
-	if (scenario_deadline_passed())
+	if (deadline_passed(deadline))
 		return "the scenario's deadline (--scenario-timeout) passed";
 	return NULL;
 }
@@ -267,7 +285,7 @@ static void run_stages(struct world *w, const struct run_options *opt, struct re
 
 		st->stage = &sc->stages[i];
 		run_stage(w, i, opt, st);
-		if ((stop = stop_reason()))
+		if ((stop = stop_reason(w->deadline)))
 			cut_short(st, stop);
 		res->failed += st->status == STAGE_FAIL;
 		report_stage(reps, nreps, res, st);
@@ -287,16 +305,17 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		 unsigned nreps, struct scenario_result *res)
 {
 	double start = clock_now_s();
+	/* The scenario's deadline runs from here, world building included; every wait inside is cut to it. */
+	msec_t deadline = opt->waits.scenario_ms ? deadline_after(opt->waits.scenario_ms) : 0;
 	char err[512];
 	struct world *w = NULL;
 	int ret = 0;
 
-	memset(res, 0, sizeof(*res));
-	res->scenario = sc;
+	if (scenario_result_init(res, sc))
+		return -ENOMEM;   /* nothing ran, nothing was reported: the caller says so */
 	res->started = time(NULL);
-	clock_set_scenario_deadline(opt->scenario_timeout_ms ? deadline_after(opt->scenario_timeout_ms) : 0);
 	if (clock_interrupted()) {
-		skip_rest(res, 0, stop_reason(), reps, nreps);
+		skip_rest(res, 0, stop_reason(0), reps, nreps);
 	} else if (!(w = malloc(sizeof(*w))) ||
 		   (ret = opt->verify_host ? world_attach(w, sc, opt->verify_host, err, sizeof(err)) :
 					     world_create(w, sc, err, sizeof(err)))) {
@@ -304,12 +323,13 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 		ret = ret ? ret : -ENOMEM;
 	} else {
 		world_choose_firewall(w, opt->backend, &opt->tools[opt->backend]);
+		w->waits = opt->waits;
+		w->deadline = deadline;
 		run_stages(w, opt, reps, nreps, res);
 	}
 	if (w)
 		world_destroy(w);
 	free(w);
-	clock_set_scenario_deadline(0);
 	res->seconds = clock_now_s() - start;
 	for (unsigned i = 0; i < nreps; i++)
 		reps[i]->ops->scenario(reps[i], res);

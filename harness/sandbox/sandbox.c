@@ -294,6 +294,8 @@ out:
 
 void sandbox_result_free(struct sandbox_result *r)
 {
+	if (!r)
+		return;
 	free(r->output);
 	r->output = NULL;
 	for (unsigned i = 0; i < MAX_NETNS; i++)

@@ -18,6 +18,8 @@ static void free_strv(char **v)
 
 void keeper_plan_free(struct keeper_plan *p)
 {
+	if (!p)
+		return;
 	free_strv(p->exec_paths);
 	free_strv(p->collect_paths);
 	free(p->cannot_run);

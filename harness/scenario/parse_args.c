@@ -185,8 +185,13 @@ int ifaces_init(struct parser *p)
 
 void ifaces_free(struct parser *p)
 {
+	if (!p)
+		return;
 	free(p->ifaces);
 	free(p->slots);
+	p->ifaces = NULL;
+	p->slots = NULL;
+	p->nifaces = p->cap_ifaces = 0;
 }
 
 static uint32_t if_hash(unsigned ns, const char *name)

@@ -31,13 +31,20 @@ struct stage_result {
 
 struct scenario_result {
 	const struct scenario *scenario;
-	struct stage_result stages[MAX_STAGES];
+	struct stage_result *stages;   /* one per stage of the scenario (scenario_result_init), owned; the first
+				* nstages of them ran or were reported */
 	unsigned nstages;
 	double seconds;
 	time_t started;           /* wall clock, for report timestamps */
 	unsigned failed;          /* stages not ok */
 };
 
+/* Clears r for sc and allocates its stage results, one per stage of sc.  0, or -ENOMEM (then r->stages is
+ * NULL and r owns nothing). */
+int scenario_result_init(struct scenario_result *r, const struct scenario *sc);
+
+/* Frees what r owns (its stage results, their expectations and artifact paths) and clears it; r itself
+ * stays the caller's.  NULL-safe, and safe on a zeroed or already freed result (docs/ownership.md). */
 void scenario_result_free(struct scenario_result *r);
 
 /* Facts about the whole run, for report properties. */

@@ -150,6 +150,8 @@ int sd_links_read(struct nl *rtnl, struct sd_links *links)
 
 void sd_links_free(struct sd_links *links)
 {
+	if (!links)
+		return;
 	free(links->v);
 	memset(links, 0, sizeof(*links));
 }

@@ -14,8 +14,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-/* Deadlines for real programs (scaled): a command, and a whole setup script. */
-enum { EXEC_TIMEOUT_MS = 30000, SCRIPT_TIMEOUT_MS = 60000 };
 
 static int ifindex_of(struct world *w, const struct ifref *ref, char *msg, size_t msglen)
 {
@@ -125,7 +123,7 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 	char line[256];
 
 	if (r->timed_out)
-		snprintf(msg, msglen, "still running after %.0f ms: killed", timeout_ms * timeout_scale());
+		snprintf(msg, msglen, "still running after %u ms: killed", timeout_ms);
 	else if (r->signal)
 		snprintf(msg, msglen, "killed by signal %d: %s", r->signal, sandbox_last_line(r->output, line, sizeof(line)));
 	else if (r->status)
@@ -137,13 +135,14 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 
 static int do_exec(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
-	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = st->u.exec.argv, .timeout_ms = EXEC_TIMEOUT_MS };
+	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = st->u.exec.argv,
+				   .timeout_ms = wait_within(w->waits.program_ms, w->deadline) };
 	struct sandbox_result r;
 	int ret = sandbox_exec(&run, &r, msg, msglen);
 
 	if (ret == 0) {
 		world_log_output(w, st, r.output);
-		ret = judge_exit(&r, EXEC_TIMEOUT_MS, msg, msglen);
+		ret = judge_exit(&r, run.timeout_ms, msg, msglen);
 		sandbox_result_free(&r);
 	}
 	return ret;
@@ -156,8 +155,8 @@ static int do_script(struct world *w, const struct step *st, char *msg, size_t m
 	const char *names[MAX_NETNS + 1];
 	unsigned idx[MAX_NETNS], n = 0;
 	char *const argv[] = { "/bin/sh", st->u.script.path, NULL };
-	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = argv, .timeout_ms = SCRIPT_TIMEOUT_MS,
-				   .collect = names };
+	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = argv,
+				   .timeout_ms = wait_within(w->waits.script_ms, w->deadline), .collect = names };
 	struct sandbox_result r;
 	int ret;
 
@@ -171,7 +170,7 @@ static int do_script(struct world *w, const struct step *st, char *msg, size_t m
 	if (ret)
 		return ret;
 	world_log_output(w, st, r.output);
-	ret = judge_exit(&r, SCRIPT_TIMEOUT_MS, msg, msglen);
+	ret = judge_exit(&r, run.timeout_ms, msg, msglen);
 	for (unsigned k = 0; k < n && ret == 0; k++) {
 		if (r.fds[k] < 0) {
 			snprintf(msg, msglen, "the script did not create namespace '%s' (no /run/netns/%s after it ran)",
@@ -226,7 +225,10 @@ static void log_program_output(void *world, const struct step *st, const char *o
 static int apply_firewall_ns(struct world *w, unsigned ns, const struct step *const *batch, unsigned n, char *err,
 			     size_t errlen)
 {
-	struct fw_host host = { .nsfd = w->ns[ns].fd, .log = log_program_output, .sink = w };
+	struct fw_host host = {
+		.nsfd = w->ns[ns].fd, .program_ms = wait_within(w->waits.program_ms, w->deadline),
+		.log = log_program_output, .sink = w,
+	};
 
 	return firewall_apply(&w->fw, ns, &host, batch, n, err, errlen);
 }

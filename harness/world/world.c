@@ -138,6 +138,8 @@ void world_choose_firewall(struct world *w, enum backend b, const struct iptable
 
 void world_destroy(struct world *w)
 {
+	if (!w)
+		return;
 	free(world_take_log(w));
 	for (unsigned i = 0; i < w->nlisteners; i++)
 		listener_close(w->listeners[i]);

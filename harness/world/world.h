@@ -1,14 +1,16 @@
 /* world.h — a scenario made real: its namespaces (held by fds, nothing named) and what its steps built in them.
  *
  * world_create makes every namespace the scenario declares and brings lo up in each; world_apply (steps.h)
- * applies one stage's steps in file order (firewall and NAT steps last, one batch per namespace, through
- * the firewall backend chosen once per world);
+ * applies a range of the scenario's steps (the runner gives it the setup, then each stage's): the other steps
+ * in file order, then the firewall and NAT steps as one atomic batch per namespace, through the firewall
+ * backend chosen once per world;
  * world_destroy closes everything, and the kernel removes the namespaces with every link, rule and socket in
  * them.  Nothing is ever created in the namespace nsharness was started in. */
 #ifndef NSH_WORLD_H
 #define NSH_WORLD_H
 
 #include "harness/scenario/model.h"
+#include "harness/base/clock.h"
 #include "harness/firewall/firewall.h"
 #include "harness/base/nl.h"
 
@@ -32,6 +34,8 @@ struct world {
 	bool attached;            /* verify mode: an existing setup, looked at and never changed */
 	struct firewall fw;       /* how firewall and NAT steps are installed and read: nft unless
 				     world_choose_firewall says otherwise */
+	struct waits waits;       /* the run's waits (scaled), set by the runner */
+	msec_t deadline;          /* the scenario's deadline (0: none): no wait inside goes past it (wait_within) */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
 	size_t programs_len;

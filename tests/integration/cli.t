@@ -50,6 +50,23 @@ ok $(( $? == 2 ? 0 : 1 )) "a bad --timeout-scale: exit 2"
 "$NSHARNESS" run 2>/dev/null
 ok $(( $? == 2 ? 0 : 1 )) "run without a scenario: exit 2"
 
+# A scale that is not a finite positive number (it once overflowed every deadline: UBSan) is refused.
+for scale in inf nan -1 0 1e308 1001 2x; do
+	NSHARNESS_TIMEOUT_SCALE="$scale" "$NSHARNESS" run scenarios/seed.scn >"$tmp/out" 2>"$tmp/err"
+	status=$?
+	grep -qF "nsharness: NSHARNESS_TIMEOUT_SCALE takes a number above 0 (at most 1000), not '$scale'" "$tmp/err"
+	ok $(( $? == 0 && status == 2 ? 0 : 1 )) "NSHARNESS_TIMEOUT_SCALE='$scale' is refused: exit 2, saying why" ||
+		diag "$tmp/err"
+	[ ! -s "$tmp/out" ]
+	ok $? "NSHARNESS_TIMEOUT_SCALE='$scale': nothing was run"
+done
+for scale in inf nan -1 1e308; do
+	"$NSHARNESS" run --timeout-scale "$scale" scenarios/seed.scn >/dev/null 2>"$tmp/err"
+	status=$?
+	grep -qF "nsharness: --timeout-scale takes a number above 0 (at most 1000), not '$scale'" "$tmp/err"
+	ok $(( $? == 0 && status == 2 ? 0 : 1 )) "--timeout-scale $scale is refused: exit 2, saying why" || diag "$tmp/err"
+done
+
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 	as_nobody "$NSHARNESS" check scenarios/seed.scn >/dev/null 2>&1

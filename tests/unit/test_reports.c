@@ -19,6 +19,7 @@
 struct fixture {
 	struct scenario sc;
 	struct scenario_result res;
+	struct stage_result stage_results[MAX_STAGES];   /* res.stages, as scenario_result_init would make them */
 	struct expect expects[8];
 	struct expect_result results[8];
 	unsigned nexpects;
@@ -43,6 +44,7 @@ static void start(struct fixture *f, const char *name, const char *path, double 
 	snprintf(f->sc.name, sizeof(f->sc.name), "%s", name);
 	f->sc.path = (char *)path;
 	f->res.scenario = &f->sc;
+	f->res.stages = f->stage_results;
 	f->res.seconds = seconds;
 	f->res.started = 1700000000 + 60;
 }

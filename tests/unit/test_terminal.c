@@ -28,6 +28,15 @@ static void make_scenario(struct scenario *sc, const char *name, const char *pat
 	sc->nstages = n;
 }
 
+/* res cleared for sc, with room for sc's stage results in stages (as scenario_result_init would make). */
+static void start_result(struct scenario_result *res, const struct scenario *sc, struct stage_result *stages)
+{
+	memset(res, 0, sizeof(*res));
+	memset(stages, 0, sc->nstages * sizeof(*stages));
+	res->scenario = sc;
+	res->stages = stages;
+}
+
 /* The next stage of res's scenario, as the runner would report it. */
 static void add_stage(struct scenario_result *res, enum stage_status status, double seconds, const char *reason)
 {
@@ -74,13 +83,13 @@ static void expect_text(const char *got, const char *want)
 static const char *const seed_stages[] = { "link-up", "peer-reachable", "default-route", "forwarding", "nat" };
 static struct scenario seed;
 static struct scenario_result seed_res;
+static struct stage_result seed_stage_results[5];
 
 /* The reference scenario failing at default-route: two passes, a failure, two skips. */
 static struct scenario_result *seed_failing(void)
 {
 	make_scenario(&seed, "seed", "scenarios/seed.scn", seed_stages, 5);
-	memset(&seed_res, 0, sizeof(seed_res));
-	seed_res.scenario = &seed;
+	start_result(&seed_res, &seed, seed_stage_results);
 	add_stage(&seed_res, STAGE_PASS, 0.00042, "");
 	add_stage(&seed_res, STAGE_PASS, 0.0012, "");
 	add_stage(&seed_res, STAGE_FAIL, 0.003, CAUSE);
@@ -134,18 +143,16 @@ static void test_progress(void)
 	static const char *const names[] = { "one", "two" };
 	static struct scenario a, b, c;
 	static struct scenario_result ra, rb, rc;
+	static struct stage_result sa[2], sb[2], sc_[1];
 	struct scenario_result *res[] = { &ra, &rb, &rc };
 	char *text;
 
 	make_scenario(&a, "a", "a.scn", names, 2);
 	make_scenario(&b, "b", "b.scn", names, 2);
 	make_scenario(&c, "c", "c.scn", names, 1);
-	memset(&ra, 0, sizeof(ra));
-	memset(&rb, 0, sizeof(rb));
-	memset(&rc, 0, sizeof(rc));
-	ra.scenario = &a;
-	rb.scenario = &b;
-	rc.scenario = &c;
+	start_result(&ra, &a, sa);
+	start_result(&rb, &b, sb);
+	start_result(&rc, &c, sc_);
 	add_stage(&ra, STAGE_PASS, 0.001, "");
 	add_stage(&ra, STAGE_PASS, 0.002, "");
 	add_stage(&rb, STAGE_FAIL, 0.5, "no reply");
@@ -180,12 +187,12 @@ static void test_times_and_words(void)
 	static const char *const names[] = { "slow", "edge", "odd" };
 	static struct scenario sc;
 	static struct scenario_result res;
+	static struct stage_result stage_results[4];
 	struct scenario_result *p = &res;
 	char *text;
 
 	make_scenario(&sc, "t", "t.scn", names, 3);
-	memset(&res, 0, sizeof(res));
-	res.scenario = &sc;
+	start_result(&res, &sc, stage_results);
 	add_stage(&res, STAGE_PASS, 1.234, "");
 	add_stage(&res, STAGE_PASS, 0.9999, "");
 	add_stage(&res, STAGE_FAIL, 0.99996, "");
@@ -218,6 +225,7 @@ static void test_long_cause(void)
 	static const char *const names[] = { "nat" };
 	static struct scenario sc;
 	static struct scenario_result res;
+	static struct stage_result stage_results[4];
 	struct scenario_result *p = &res;
 	char cause[700] = "first\nsecond\033[31m ", *text, *line;
 	unsigned lines = 0, cut = 0;
@@ -225,8 +233,7 @@ static void test_long_cause(void)
 	while (strlen(cause) + 2 < sizeof(cause))
 		strcat(cause, "é");
 	make_scenario(&sc, "s", "s.scn", names, 1);
-	memset(&res, 0, sizeof(res));
-	res.scenario = &sc;
+	start_result(&res, &sc, stage_results);
 	add_stage(&res, STAGE_FAIL, 0.01, cause);
 	text = render(0, &p, 1);
 	CU_ASSERT_PTR_NULL(strchr(text, '\033'));
