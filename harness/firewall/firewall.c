@@ -62,6 +62,8 @@ char *firewall_describe(struct firewall *fw, unsigned ns)
 
 void firewall_release(struct firewall *fw)
 {
+	if (!fw)
+		return;
 	for (unsigned i = 0; i < MAX_NETNS; i++) {
 		if (fw->state[i])
 			fw->ops->release(fw->state[i]);

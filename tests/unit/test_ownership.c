@@ -3,6 +3,7 @@
 #include "unit.h"
 
 #include "harness/base/nl.h"
+#include "harness/firewall/firewall.h"
 #include "harness/firewall/nft.h"
 #include "harness/run/capture_expect.h"
 #include "harness/sandbox/sandbox.h"
@@ -21,6 +22,7 @@
 static void test_null(void)
 {
 	capture_close(NULL);
+	firewall_release(NULL);
 	keeper_plan_free(NULL);
 	ifaces_free(NULL);
 	listener_close(NULL);
@@ -32,7 +34,6 @@ static void test_null(void)
 	scenario_result_free(NULL);
 	sd_links_free(NULL);
 	stage_captures_close(NULL);
-	steps_release(NULL);
 	world_destroy(NULL);
 	CU_PASS("no free dereferenced NULL");
 }
@@ -59,7 +60,7 @@ static void test_zeroed(void)
 	FREE_ZEROED(struct scenario_result, scenario_result_free);
 	FREE_ZEROED(struct sd_links, sd_links_free);
 	FREE_ZEROED(struct stage_captures, stage_captures_close);
-	FREE_ZEROED(struct world, steps_release);
+	FREE_ZEROED(struct firewall, firewall_release);
 	FREE_ZEROED(struct world, world_destroy);
 }
 
