@@ -651,7 +651,7 @@ const char *stage_reason(const struct stage_result *st, char *buf, size_t len)
 	const struct expect_result *x;
 	char cause[CAUSE_TEXT_LEN];
 
-	if (!st->reason_expect || st->reason_expect > st->nexpects)
+	if (st->reason[0] || !st->reason_expect || st->reason_expect > st->nexpects)
 		return st->reason;
 	x = &st->expects[st->reason_expect - 1];
 	cause_render(&x->check.cause, cause, sizeof(cause));

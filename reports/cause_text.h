@@ -26,8 +26,9 @@ void nat_miss_render(const struct nat_miss *m, char *buf, size_t len);
  * "also: ..."), into buf (len bytes; truncating at the end as the evidence field itself does). */
 void check_evidence_render(const struct check *c, char *buf, size_t len);
 
-/* A stage's one-line reason: the text the runner set, or "EXPECTATION: CAUSE" (its got when it has no cause)
- * for the expectation the runner chose.  Returns buf, or st->reason itself. */
+/* A stage's one-line reason: the text the runner set (a failed step, a deadline that cut the stage short: it
+ * wins), else "EXPECTATION: CAUSE" (its got when it has no cause) for the expectation the runner chose.
+ * Returns buf, or st->reason itself. */
 const char *stage_reason(const struct stage_result *st, char *buf, size_t len);
 
 #endif
