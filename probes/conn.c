@@ -368,7 +368,7 @@ static void describe_connected(const struct attempt *at, const struct conn_resul
 	check_got(c, "%s", missing[at->peer]);
 	if (at->peer == PEER_ERROR)
 		check_got(c, ": %s", strerror(at->peer_errno));
-	check_cause(c, "the server did not say which source it saw (is it the scenario's listener?)");
+	check_cause(c, CAUSE_CONN_PEER_UNKNOWN);
 }
 
 static void describe_icmp(const struct attempt *at, struct check *c)
@@ -381,72 +381,63 @@ static void describe_icmp(const struct attempt *at, struct check *c)
 
 static void describe_refused(const struct attempt *at, struct check *c)
 {
-	char dst[ENDPOINT_LEN], from[ENDPOINT_LEN];
-
-	endpoint_str(at->dst, 0, dst, sizeof(dst));
 	check_got(c, "refused");
 	if (!at->icmp.seen && !at->udp) {
 		check_got(c, " (RST)");
-		check_cause(c, "nothing listens on tcp port %u at %s, or a firewall answers with a reset", at->port, dst);
+		check_cause(c, CAUSE_CONN_TCP_RESET)->addr = *at->dst;
+		c->cause.port = at->port;
 		return;
 	}
 	if (!at->icmp.seen) {     /* a UDP refusal is always an ICMP error, though its sender was not kept */
-		check_cause(c, "nothing listens on udp port %u at %s, or a firewall rejects the flow", at->port, dst);
+		check_cause(c, CAUSE_CONN_UDP_REFUSED)->addr = *at->dst;
+		c->cause.port = at->port;
 		return;
 	}
 	describe_icmp(at, c);
-	if (addr_equal(&at->icmp.from, at->dst))
-		check_cause(c, "nothing listens on %s port %u at %s", at->proto, at->port, dst);
-	else
-		check_cause(c, "%s rejects the flow", endpoint_str(&at->icmp.from, 0, from, sizeof(from)));
-}
+	if (addr_equal(&at->icmp.from, at->dst)) {
+		struct cause *k = check_cause(c, CAUSE_CONN_PORT_UNREACHABLE);
 
-/* Why the namespace itself would not send, from the errno alone. */
-static const char *local_cause(int err)
-{
-	switch (err) {
-	case ENETUNREACH: return "the namespace has no route to %s";
-	case EHOSTUNREACH: return "no ARP/ND answer on the way to %s, or an unreachable route to it";
-	case EACCES: return "a prohibit route to %s";
-	case EINVAL: return "the route to %s is a blackhole";
-	case EADDRNOTAVAIL: return "the namespace has no source address to reach %s from";
-	case ENETDOWN: return "the interface towards %s is down";
-	}
-	return "%s cannot be reached";
+		CAUSE_COPY(k->word, at->proto);
+		k->port = at->port;
+		k->addr = *at->dst;
+	} else
+		check_cause(c, CAUSE_CONN_REJECTED)->addr2 = at->icmp.from;
 }
 
 static void describe_unreachable(const struct attempt *at, int err, struct check *c)
 {
-	char dst[ENDPOINT_LEN], from[ENDPOINT_LEN], words[32];
+	char words[32];
 
-	endpoint_str(at->dst, 0, dst, sizeof(dst));
 	check_got(c, "unreachable: %s", strerror(err));
 	if (!at->icmp.seen) {
-		check_cause(c, local_cause(err), dst);
+		/* Why the namespace itself would not send, from the errno alone. */
+		check_cause(c, CAUSE_CONN_LOCAL_ERROR)->addr = *at->dst;
+		c->cause.err = err;
 		return;
 	}
 	describe_icmp(at, c);
-	endpoint_str(&at->icmp.from, 0, from, sizeof(from));
 	if (at->icmp.type == (at->icmp.family == AF_INET ? 11 : 3))
-		check_cause(c, "the hop limit ran out at %s: a routing loop?", from);
-	else
-		check_cause(c, "%s reports %s for %s", from, icmp_words(&at->icmp, words, sizeof(words)), dst);
+		check_cause(c, CAUSE_CONN_HOP_LIMIT)->addr2 = at->icmp.from;
+	else {
+		struct cause *k = check_cause(c, CAUSE_CONN_ICMP_ERROR);
+
+		k->addr = *at->dst;
+		k->addr2 = at->icmp.from;
+		CAUSE_COPY(k->word, icmp_words(&at->icmp, words, sizeof(words)));
+	}
 }
 
 static void describe_timeout(const struct attempt *at, int err, struct check *c)
 {
-	char dst[ENDPOINT_LEN];
-
 	if (err == EPERM) {
 		check_got(c, "dropped before leaving the namespace: %s", strerror(err));
-		check_cause(c, "a firewall in the namespace itself drops packets to %s",
-			    endpoint_str(at->dst, 0, dst, sizeof(dst)));
+		check_cause(c, CAUSE_CONN_LOCAL_FIREWALL)->addr = *at->dst;
 		return;
 	}
 	check_got(c, "timed out after %u ms", at->waited_ms);
 	if (at->sent)
 		check_got(c, " (%u datagrams sent)", at->sent);
-	check_cause(c, "no answer, reset or ICMP error came back: dropped on the way there or back");
+	check_cause(c, CAUSE_CONN_NO_ANSWER);
 }
 
 static void describe_failure(const struct attempt *at, enum conn_outcome o, int err, struct check *c)

@@ -92,7 +92,7 @@ enum check_status probe_forwarded(const struct forwarded_probe *p, struct check 
 	found = ret ? 0 : capture_wait(cap, is_our_echo, &(struct echo_match){ &p->dst }, p->timeout_ms);
 	if (ret) {
 		check_got(c, "the client could not send: %s", strerror(-ret));
-		check_cause(c, ret == -ENETUNREACH ? "the client has no route to %s" : "sending to %s failed", a);
+		check_cause(c, ret == -ENETUNREACH ? CAUSE_FWD_CLIENT_NO_ROUTE : CAUSE_FWD_SEND_FAILED)->addr = p->dst;
 		check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
 	} else if (found < 0) {
 		check_got(c, "capture on %s/%s failed: %s", p->router, p->uplink, capture_error(cap));
@@ -100,8 +100,12 @@ enum check_status probe_forwarded(const struct forwarded_probe *p, struct check 
 	} else if (seen(p, cap, c) == CHECK_FAIL) {
 		check_got(c, "not seen on %s/%s within %u ms (%u other packets of the flow)", p->router, p->uplink,
 			  p->timeout_ms, capture_count(cap));
-		if (strcmp(fwd, "0") == 0)
-			check_cause(c, "forwarding is off in %s (%s = 0)", p->router, key);
+		if (strcmp(fwd, "0") == 0) {
+			struct cause *k = check_cause(c, CAUSE_FWD_SYSCTL_OFF);
+
+			CAUSE_COPY(k->ns, p->router);
+			CAUSE_COPY(k->key, key);
+		}
 	}
 	capture_close(cap);
 	return c->status;

@@ -35,19 +35,14 @@ struct ping {
 	struct addr stray;              /* first reply with our id and seq from another address (family 0: none) */
 };
 
-/* A send the kernel refused, and what it means for the path to dst; anything else could not run. */
+/* A send the kernel refused says something about the path to dst (CAUSE_PING_SEND_REFUSED, its errno naming
+ * what); anything else could not run. */
 static const struct {
 	int err;
 	const char *name;
-	const char *cause;              /* printf format; %s is the destination */
 } send_errors[] = {
-	{ ENETUNREACH, "ENETUNREACH", "no route to %s in the namespace" },
-	{ EHOSTUNREACH, "EHOSTUNREACH", "the namespace's route to %s is of type unreachable" },
-	{ EACCES, "EACCES", "sending to %s is refused: a prohibit route, or a broadcast address" },
-	{ EINVAL, "EINVAL", "the namespace's route to %s is of type blackhole" },
-	{ EPERM, "EPERM", "the namespace's firewall (output) rejected the echo request to %s" },
-	{ ENETDOWN, "ENETDOWN", "the interface toward %s is down" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL", "the namespace has no source address to reach %s from" },
+	{ ENETUNREACH, "ENETUNREACH" }, { EHOSTUNREACH, "EHOSTUNREACH" }, { EACCES, "EACCES" }, { EINVAL, "EINVAL" },
+	{ EPERM, "EPERM" }, { ENETDOWN, "ENETDOWN" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
 };
 
 static const char *addr_text(const struct addr *a, char *buf, size_t len)
@@ -132,7 +127,8 @@ static enum check_status ping_send_failed(struct ping *p, int err)
 		if (send_errors[i].err != err)
 			continue;
 		check_got(p->c, "sendto failed: %s (%s)", strerror(err), send_errors[i].name);
-		check_cause(p->c, send_errors[i].cause, p->dst_str);
+		check_cause(p->c, CAUSE_PING_SEND_REFUSED)->addr = *p->dst;
+		p->c->cause.err = err;
 		check_evidence(p->c, "id 0x%04x seq %u; %u echo request%s sent before", p->id, p->sent + 1,
 			       p->sent, PLURAL(p->sent));
 		return check_set(p->c, CHECK_FAIL);
@@ -171,34 +167,33 @@ static enum check_status ping_error(struct ping *p, const struct icmp_msg *m, un
 	int fam = p->dst->family;
 	char from[INET6_ADDRSTRLEN];
 	const char *code = icmp_code_str(fam, m->type, m->code);
+	struct cause *k;
 	int unresolved = same_addr(&m->from, &m->orig_src) &&
 			 (fam == AF_INET ? m->code == ICMP_HOST_UNREACH : m->code == ICMP6_DST_UNREACH_ADDR);
 
 	addr_text(&m->from, from, sizeof(from));
 	check_got(p->c, "%s from %s: %s (code %u)", icmp_type_str(fam, m->type), from, code, m->code);
-	if (m->kind == ICMP_KIND_TIME_EXCEEDED)
-		check_cause(p->c, "the echo request's %s ran out at %s before it reached %s (a routing loop?)",
-			    fam == AF_INET ? "TTL" : "hop limit", from, p->dst_str);
-	else if (unresolved)
-		check_cause(p->c, "the namespace got no %s answer from the next hop toward %s",
-			    fam == AF_INET ? "ARP" : "neighbour discovery", p->dst_str);
-	else
-		check_cause(p->c, "%s could not deliver the echo request to %s: %s", from, p->dst_str, code);
+	k = check_cause(p->c, m->kind == ICMP_KIND_TIME_EXCEEDED ? CAUSE_PING_TTL_EXCEEDED :
+			      unresolved ? CAUSE_PING_NEXT_HOP_SILENT : CAUSE_PING_UNDELIVERABLE);
+	k->addr = *p->dst;
+	k->addr2 = m->from;
+	if (k->kind == CAUSE_PING_UNDELIVERABLE)
+		CAUSE_COPY(k->word, code);
 	check_evidence(p->c, "id 0x%04x seq %u; %u echo request%s sent", p->id, seq, p->sent, PLURAL(p->sent));
 	return check_set(p->c, CHECK_FAIL);
 }
 
 static enum check_status ping_timed_out(struct ping *p, msec_t waited)
 {
-	char stray[INET6_ADDRSTRLEN];
-
 	check_got(p->c, "no reply within %lld ms (%u echo request%s sent)", (long long)waited, p->sent,
 		  PLURAL(p->sent));
-	if (p->stray.family)
-		check_cause(p->c, "replies with our id and sequence came from %s, not from %s",
-			    addr_text(&p->stray, stray, sizeof(stray)), p->dst_str);
-	else
-		check_cause(p->c, "neither an echo reply nor an ICMP error came back: dropped silently");
+	if (p->stray.family) {
+		struct cause *k = check_cause(p->c, CAUSE_PING_STRAY_REPLIES);
+
+		k->addr = *p->dst;
+		k->addr2 = p->stray;
+	} else
+		check_cause(p->c, CAUSE_PING_SILENT_DROP);
 	check_evidence(p->c, "id 0x%04x seq 1..%u; %u other ICMP packet%s ignored", p->id, p->sent, p->ignored,
 		       PLURAL(p->ignored));
 	return check_set(p->c, CHECK_FAIL);

@@ -22,14 +22,20 @@ static void describe(const struct link_state *st, struct check *c)
 
 static void explain_down(const struct link_probe *p, const struct link_state *st, struct check *c)
 {
+	struct cause *k;
+
 	if (!(st->flags & IFF_UP))
-		check_cause(c, "%s is administratively down (no 'up' step for it)", p->where);
-	else if (!(st->flags & IFF_LOWER_UP) && p->peer)
-		check_cause(c, "%s has no carrier: its veth peer %s is down", p->where, p->peer);
-	else if (!(st->flags & IFF_LOWER_UP))
-		check_cause(c, "%s has no carrier", p->where);
-	else
-		check_cause(c, "%s has carrier but operstate %s", p->where, operstate_name(st->operstate));
+		k = check_cause(c, CAUSE_LINK_ADMIN_DOWN);
+	else if (!(st->flags & IFF_LOWER_UP) && p->peer) {
+		k = check_cause(c, CAUSE_LINK_PEER_DOWN);
+		CAUSE_COPY(k->where2, p->peer);
+	} else if (!(st->flags & IFF_LOWER_UP))
+		k = check_cause(c, CAUSE_LINK_NO_CARRIER);
+	else {
+		k = check_cause(c, CAUSE_LINK_OPERSTATE);
+		CAUSE_COPY(k->word, operstate_name(st->operstate));
+	}
+	CAUSE_COPY(k->where, p->where);
 }
 
 /* Drains pending notifications; they only tell us to read the state again. */
@@ -90,7 +96,11 @@ enum check_status probe_link(const struct link_probe *p, struct check *c)
 		return check_set(c, CHECK_PASS);
 	if (p->want_up)
 		explain_down(p, &st, c);
-	else
-		check_cause(c, "%s is still up after %u ms", p->where, p->timeout_ms);
+	else {
+		struct cause *k = check_cause(c, CAUSE_LINK_STILL_UP);
+
+		CAUSE_COPY(k->where, p->where);
+		k->ms = p->timeout_ms;
+	}
 	return check_set(c, CHECK_FAIL);
 }

@@ -95,25 +95,34 @@ static void describe_expected(const struct route_probe *p, struct check *c)
 /* Compares the FIB's answer with each required part; names the first that differs as the cause. */
 static bool route_matches(const struct route_probe *p, const struct route_info *r, const char *dev, struct check *c)
 {
-	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+	struct cause *k;
 
 	if (p->via && !r->has_gateway) {
-		check_cause(c, "%s reaches %s directly on %s, not through gateway %s", p->ns_name,
-			    addr_str(&p->dst, a, sizeof(a)), dev, addr_str(p->via, b, sizeof(b)));
+		k = check_cause(c, CAUSE_ROUTE_DIRECT);
+		CAUSE_COPY(k->ns, p->ns_name);
+		k->addr = p->dst;
+		CAUSE_COPY(k->dev, dev);
+		k->addr2 = *p->via;
 		return false;
 	}
 	if (p->via && !addr_equal(p->via, &r->gateway)) {
-		check_cause(c, "the kernel chose gateway %s, not %s", addr_str(&r->gateway, a, sizeof(a)),
-			    addr_str(p->via, b, sizeof(b)));
+		k = check_cause(c, CAUSE_ROUTE_OTHER_GATEWAY);
+		k->addr = r->gateway;
+		k->addr2 = *p->via;
 		return false;
 	}
 	if (p->dev && strcmp(p->dev, dev)) {
-		check_cause(c, "the route leaves through %s, not %s", dev, p->dev);
+		k = check_cause(c, CAUSE_ROUTE_OTHER_DEV);
+		CAUSE_COPY(k->dev, dev);
+		CAUSE_COPY(k->dev2, p->dev);
 		return false;
 	}
 	if (p->src && !(r->has_prefsrc && addr_equal(p->src, &r->prefsrc))) {
-		check_cause(c, "the preferred source is %s, not %s",
-			    r->has_prefsrc ? addr_str(&r->prefsrc, a, sizeof(a)) : "unset", addr_str(p->src, b, sizeof(b)));
+		k = check_cause(c, CAUSE_ROUTE_OTHER_SRC);
+		k->flag = r->has_prefsrc;
+		if (r->has_prefsrc)
+			k->addr = r->prefsrc;
+		k->addr2 = *p->src;
 		return false;
 	}
 	return true;
@@ -123,31 +132,38 @@ static bool route_matches(const struct route_probe *p, const struct route_info *
 static enum check_status gateway_usable(const struct route_probe *p, const struct route_info *r, struct check *c)
 {
 	char a[ADDR_STRLEN], states[96], msg[NL_MSG_LEN];
-	const char *proto = r->gateway.family == AF_INET6 ? "neighbour discovery" : "ARP";
 	struct route_info gw;
+	struct cause *k;
 	int state;
 
 	addr_str(&r->gateway, a, sizeof(a));
 	if (route_lookup(p->rtnl, &r->gateway, &gw, msg, sizeof(msg)) == 0 && gw.type == RTN_LOCAL) {
-		check_cause(c, "gateway %s is an address of %s itself", a, p->ns_name);
+		k = check_cause(c, CAUSE_GATEWAY_IS_LOCAL);
+		k->addr = r->gateway;
+		CAUSE_COPY(k->ns, p->ns_name);
 		return check_set(c, CHECK_FAIL);
 	}
 	state = neigh_resolve(p->nsfd, p->rtnl, r->oif, &r->gateway, p->timeout_ms);
 	if (state < 0) {
-		check_cause(c, "cannot resolve gateway %s: %s", a, strerror(-state));
+		k = check_cause(c, CAUSE_GATEWAY_UNRESOLVABLE);
+		k->addr = r->gateway;
+		k->err = -state;
 		return check_set(c, CHECK_ERROR);
 	}
 	check_evidence(c, "neighbour %s: %s\n", a, neigh_state_name(state, states, sizeof(states)));
 	if (neigh_usable(state))
 		return check_set(c, CHECK_PASS);
 	check_got(c, "; gateway %s unresolved (%s)", a, states);
-	check_cause(c, "gateway %s does not answer %s (neighbour %s after %u ms)", a, proto, states, p->timeout_ms);
+	k = check_cause(c, CAUSE_GATEWAY_UNANSWERED);
+	k->addr = r->gateway;
+	CAUSE_COPY(k->word, states);
+	k->ms = p->timeout_ms;
 	return check_set(c, CHECK_FAIL);
 }
 
 enum check_status probe_route(const struct route_probe *p, struct check *c)
 {
-	char dev[IFNAMSIZ] = "?", msg[NL_MSG_LEN], a[ADDR_STRLEN];
+	char dev[IFNAMSIZ] = "?", msg[NL_MSG_LEN];
 	struct link_state st;
 	struct route_info r;
 	int ret;
@@ -156,8 +172,11 @@ enum check_status probe_route(const struct route_probe *p, struct check *c)
 	ret = route_lookup(p->rtnl, &p->dst, &r, msg, sizeof(msg));
 	if (ret) {
 		check_got(c, "no route (%s)", msg);
-		check_cause(c, "%s has no route to %s%s", p->ns_name, addr_str(&p->dst, a, sizeof(a)),
-			    ret == -ENETUNREACH ? " (and no default route)" : "");
+		struct cause *k = check_cause(c, CAUSE_ROUTE_NONE);
+
+		CAUSE_COPY(k->ns, p->ns_name);
+		k->addr = p->dst;
+		k->flag = ret == -ENETUNREACH;
 		return check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
 	}
 	if (r.oif)

@@ -5,6 +5,7 @@
  * as its message (older GitLab reads only the body), and a failed stage's artifacts are [[ATTACHMENT|PATH]]
  * lines in its testcase's system-out.  The schema rejects testcase@file and testsuites@skipped: not written. */
 #include "reports/report.h"
+#include "reports/cause_text.h"
 #include "reports/xml.h"
 
 #include <limits.h>
@@ -84,7 +85,8 @@ static void properties(FILE *out, const struct run_info *info, const struct scen
 static void detail(FILE *out, const struct expect_result *x)
 {
 	const struct check *c = &x->check;
-	const char *keys[] = { "expected", "got", "cause" }, *values[] = { c->expected, c->got, c->cause };
+	char cause[CAUSE_TEXT_LEN], lines[sizeof(c->evidence)];
+	const char *keys[] = { "expected", "got", "cause" }, *values[] = { c->expected, c->got, cause };
 
 	fputc('\n', out);
 	xml_text(out, x->expect->text);
@@ -92,6 +94,8 @@ static void detail(FILE *out, const struct expect_result *x)
 	xml_text(out, x->expect->loc.file ? x->expect->loc.file : "?");
 	fprintf(out, ":%u:%u\n  status: %s\n", x->expect->loc.line, x->expect->loc.col,
 		c->status == CHECK_ERROR ? "could not run" : "failed");
+	cause_render(&c->cause, cause, sizeof(cause));
+	check_evidence_render(c, lines, sizeof(lines));
 	for (unsigned i = 0; i < 3; i++) {
 		if (!values[i][0])
 			continue;
@@ -99,10 +103,10 @@ static void detail(FILE *out, const struct expect_result *x)
 		xml_text(out, values[i]);
 		fputc('\n', out);
 	}
-	if (!c->evidence[0])
+	if (!lines[0])
 		return;
 	fputs("  evidence:\n", out);
-	for (const char *line = c->evidence; *line;) {
+	for (const char *line = lines; *line;) {
 		size_t n = strcspn(line, "\n");
 
 		fputs("    ", out);
@@ -115,7 +119,11 @@ static void detail(FILE *out, const struct expect_result *x)
 /* <failure> or <error>: the one-line reason as message and as the body's first line, then the details. */
 static void problem(FILE *out, const char *element, const char *type, const struct stage_result *st)
 {
-	const char *reason = st->reason[0] ? st->reason : "stage failed";
+	char text[sizeof(st->reason)];
+	const char *reason = stage_reason(st, text, sizeof(text));
+
+	if (!reason[0])
+		reason = "stage failed";
 
 	fprintf(out, "      <%s", element);
 	xml_attr(out, "message", reason);

@@ -4,6 +4,7 @@
  * a flat stream of "scenario: stage" points.  With REPORT_TAP14 each scenario is a subtest whose points are
  * its stages (indented 4 spaces, with their own plan), closed by a parent point named after the scenario. */
 #include "reports/report.h"
+#include "reports/cause_text.h"
 #include "reports/yaml.h"
 
 #include <string.h>
@@ -54,7 +55,7 @@ static void evidence(FILE *out, const char *pad, const char *text)
 
 static void failure(FILE *out, const char *pad, const struct expect_result *x)
 {
-	char at[64], key[16];
+	char at[64], key[16], cause[CAUSE_TEXT_LEN], lines[sizeof(x->check.evidence)];
 
 	snprintf(at, sizeof(at), "%s:%u:%u", x->expect->loc.file, x->expect->loc.line, x->expect->loc.col);
 	fprintf(out, "%s    - check: ", pad);
@@ -65,18 +66,20 @@ static void failure(FILE *out, const char *pad, const struct expect_result *x)
 	field(out, key, "status", x->check.status == CHECK_ERROR ? "could not run" : "failed");
 	field(out, key, "expected", x->check.expected);
 	field(out, key, "got", x->check.got);
-	field(out, key, "cause", x->check.cause);
-	evidence(out, pad, x->check.evidence);
+	cause_render(&x->check.cause, cause, sizeof(cause));
+	field(out, key, "cause", cause);
+	check_evidence_render(&x->check, lines, sizeof(lines));
+	evidence(out, pad, lines);
 }
 
 /* The YAML block under a failed point; pad is the subtest's indent ("" at the top level). */
 static void diagnostics(FILE *out, const char *pad, const struct stage_result *st)
 {
-	char key[16];
+	char key[16], reason[sizeof(st->reason)];
 
 	snprintf(key, sizeof(key), "%s  ", pad);
 	fprintf(out, "%s  ---\n", pad);
-	field(out, key, "cause", st->reason);
+	field(out, key, "cause", stage_reason(st, reason, sizeof(reason)));
 	fprintf(out, "%s  duration_ms: %.1f\n%s  failures:\n", pad, st->seconds * 1000, pad);
 	for (unsigned i = 0; i < st->nexpects; i++)
 		if (check_failed(st->expects[i].check.status))

@@ -4,6 +4,7 @@
  * else, so it is tidy only while nothing else writes to that terminal: it is left out when stdout (TAP, by
  * default) is the same terminal, and the caller must leave REPORT_PROGRESS off with --verbose. */
 #include "reports/report.h"
+#include "reports/cause_text.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -189,7 +190,8 @@ static void stage_line(struct reporter *r, const struct stage_result *st)
 {
 	struct term *t = r->priv;
 	const char *name = st->stage->name;
-	char time[32];
+	char time[32], text[sizeof(st->reason)];
+	const char *reason = stage_reason(st, text, sizeof(text));
 
 	fputs("  ", r->out);
 	paint(r, looks[st->status].paint, "%s %-4s", looks[st->status].mark, looks[st->status].word);
@@ -205,9 +207,9 @@ static void stage_line(struct reporter *r, const struct stage_result *st)
 	fprintf(r->out, "  %-*s  ", t->name_width, name);
 	paint(r, DIM, "%s", duration(st->seconds, time, sizeof(time)));
 	fputc('\n', r->out);
-	if (st->status == STAGE_FAIL && st->reason[0]) {
+	if (st->status == STAGE_FAIL && reason[0]) {
 		fprintf(r->out, "%*s", MARK_COLS, "");
-		put_cut(r->out, st->reason, CUT_COLS - MARK_COLS);
+		put_cut(r->out, reason, CUT_COLS - MARK_COLS);
 		fputc('\n', r->out);
 	}
 }
@@ -216,6 +218,7 @@ static void stage_line(struct reporter *r, const struct stage_result *st)
 static void remember(struct term *t, const struct scenario_result *res, const struct stage_result *st)
 {
 	struct failure *f;
+	char text[sizeof(st->reason)];
 
 	if (t->nfails == t->cap) {
 		unsigned cap = t->cap ? 2 * t->cap : 16;
@@ -229,7 +232,7 @@ static void remember(struct term *t, const struct scenario_result *res, const st
 	f = &t->fails[t->nfails++];
 	snprintf(f->scenario, sizeof(f->scenario), "%s", res->scenario->name);
 	snprintf(f->stage, sizeof(f->stage), "%s", st->stage->name);
-	f->cause = strdup(st->reason);
+	f->cause = strdup(stage_reason(st, text, sizeof(text)));
 }
 
 static void count(struct term *t, enum stage_status status)

@@ -17,83 +17,56 @@
 #include <string.h>
 #include <sys/socket.h>
 
-/* fw_explain's cause: the probe's own packets counted by a drop policy, the most direct evidence there is. */
-static bool firewall_cause(const struct check *c)
-{
-	return strstr(c->cause, "'s forward chain (policy drop) dropped") != NULL;
-}
-
-void dg_cause(struct check *c, bool over_firewall, const char *fmt, ...)
-{
-	char cause[sizeof(c->cause)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cause, sizeof(cause), fmt, ap);
-	va_end(ap);
-	if (!strcmp(cause, c->cause))
-		return;
-	if (c->cause[0] && !over_firewall && firewall_cause(c)) {
-		check_evidence(c, "also: %s", cause);
-		return;
-	}
-	if (c->cause[0])
-		check_evidence(c, "the probe's own finding: %s", c->cause);
-	snprintf(c->cause, sizeof(c->cause), "%s", cause);
-}
-
 /* ---- the client ---- */
 
-/* The client's addresses of a family, for "no route" causes: "; blue/veth1 is 10.1.2.1/24". */
-static void client_addrs(struct dg *d, unsigned ns, int family, char *buf, size_t len)
-{
-	char pre[PREFIX_STRLEN];
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (unsigned i = 0; i < d->addrs.n && n < len; i++) {
-		const struct dg_addr *a = &d->addrs.v[i];
-
-		if (a->ns == ns && a->p.addr.family == family)
-			n += (size_t)snprintf(buf + n, len - n, "%s%s/%s is %s", n ? ", " : "; ", dg_ns(d, ns), a->ifname,
-					      prefix_str(&a->p, pre, sizeof(pre)));
-	}
-}
-
-/* No route at all: no default route, and none of the client's subnets holds the destination. */
+/* No route at all: no default route, and none of the client's subnets holds the destination (its addresses of
+ * the family go with the cause). */
 static bool cause_no_route(struct dg *d, const struct dg_path *p, struct check *c)
 {
-	char a[ADDR_STRLEN], mine[200];
+	struct cause k = cause_of(CAUSE_CLIENT_NO_ROUTE);
 
 	if (p->route_err != -ENETUNREACH)
 		return false;
-	client_addrs(d, p->client, p->dst.family, mine, sizeof(mine));
-	dg_cause(c, true, "%s has no route to %s: no default route, and no subnet of its own holds it%s",
-		 dg_ns(d, p->client), addr_str(&p->dst, a, sizeof(a)), mine[0] ? mine : "; it has no address");
+	CAUSE_COPY(k.ns, dg_ns(d, p->client));
+	k.addr = p->dst;
+	for (unsigned i = 0; i < d->addrs.n && k.naddrs < CAUSE_ADDRS; i++) {
+		const struct dg_addr *a = &d->addrs.v[i];
+
+		if (a->ns != p->client || a->p.addr.family != p->dst.family)
+			continue;
+		CAUSE_COPY(k.addrs[k.naddrs].dev, a->ifname);
+		k.addrs[k.naddrs++].p = a->p;
+	}
+	dg_cause(c, true, &k);
 	return true;
 }
 
 static bool cause_lo_down(struct dg *d, const struct dg_path *p, struct check *c)
 {
-	char a[ADDR_STRLEN];
+	struct cause k = cause_of(CAUSE_LO_DOWN);
 	struct link_state st;
 
 	if (p->route_err || p->cr.type != RTN_LOCAL ||
 	    link_state_read(&d->w->ns[p->client].rtnl, "lo", 0, NULL, &st) || (st.flags & IFF_UP))
 		return false;
-	dg_cause(c, true, "%s's lo is down: traffic to its own address %s is delivered through lo",
-		 dg_ns(d, p->client), addr_str(&p->dst, a, sizeof(a)));
+	CAUSE_COPY(k.ns, dg_ns(d, p->client));
+	k.addr = p->dst;
+	dg_cause(c, true, &k);
 	return true;
 }
 
 static bool cause_duplicate(struct dg *d, const struct dg_path *p, struct check *c)
 {
-	char a[ADDR_STRLEN];
+	struct cause k = cause_of(CAUSE_DUPLICATE_ADDRESS);
 
 	if (!p->src_dup)
 		return false;
-	dg_cause(c, true, "%s is on both %s/%s and %s/%s: a duplicate address", addr_str(&p->src, a, sizeof(a)),
-		 dg_ns(d, p->client), p->cdev, dg_ns(d, p->src_dup->ns), p->src_dup->ifname);
+	k.addr = p->src;
+	CAUSE_COPY(k.ns, dg_ns(d, p->client));
+	CAUSE_COPY(k.dev, p->cdev);
+	CAUSE_COPY(k.ns2, dg_ns(d, p->src_dup->ns));
+	CAUSE_COPY(k.dev2, p->src_dup->ifname);
+	dg_cause(c, true, &k);
 	return true;
 }
 
@@ -101,21 +74,22 @@ static bool cause_duplicate(struct dg *d, const struct dg_path *p, struct check 
  * evidence says only that it did not answer in time, not why. */
 static bool cause_neighbour(struct dg *d, const struct dg_path *p, struct check *c)
 {
-	const char *proto = p->nh.family == AF_INET6 ? "neighbour discovery" : "ARP";
-	char a[ADDR_STRLEN], states[96];
+	bool owned = p->nh_owner && p->nh_owner->ns != p->client;
+	struct cause k = cause_of(owned ? CAUSE_NEIGH_OWNER_SILENT : CAUSE_NEIGH_UNANSWERED);
 
 	if (p->nh_state <= 0 || !(p->nh_state & (NUD_FAILED | NUD_INCOMPLETE)))
 		return false;
-	addr_str(&p->nh, a, sizeof(a));
-	neigh_state_name(p->nh_state, states, sizeof(states));
-	if (p->nh_owner && p->nh_owner->ns != p->client)
-		dg_cause(c, true, "%s%s is %s/%s, yet it has not answered %s on %s/%s (neighbour %s)",
-			 p->cr.has_gateway ? "gateway " : "", a, dg_ns(d, p->nh_owner->ns), p->nh_owner->ifname, proto,
-			 dg_ns(d, p->client), p->cdev, states);
-	else
-		dg_cause(c, true, "%s%s does not answer %s on %s/%s (neighbour %s)%s", p->cr.has_gateway ? "gateway " : "",
-			 a, proto, dg_ns(d, p->client), p->cdev, states,
-			 p->nnh_owners ? "" : ": no namespace has that address");
+	k.flag = p->cr.has_gateway;
+	k.addr = p->nh;
+	CAUSE_COPY(k.ns, dg_ns(d, p->client));
+	CAUSE_COPY(k.dev, p->cdev);
+	neigh_state_name(p->nh_state, k.word, sizeof(k.word));
+	if (owned) {
+		CAUSE_COPY(k.ns2, dg_ns(d, p->nh_owner->ns));
+		CAUSE_COPY(k.dev2, p->nh_owner->ifname);
+	} else
+		k.flag2 = !p->nnh_owners;
+	dg_cause(c, true, &k);
 	return true;
 }
 
@@ -124,24 +98,29 @@ static bool cause_neighbour(struct dg *d, const struct dg_path *p, struct check 
 static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
-	char also[96] = "";
+	struct cause k = cause_of(CAUSE_FORWARDING_OFF);
 
 	if (p->router < 0 || strcmp(p->fwd, "0"))
 		return false;
-	if (!strcmp(p->fwd_other, "1"))
-		snprintf(also, sizeof(also), ", though %s's is on (%s = 1)", family_name(other), dg_forwarding_key(other));
-	dg_cause(c, true, "%s forwarding is off in %s (%s = 0)%s", family_name(p->dst.family),
-		 dg_ns(d, (unsigned)p->router), dg_forwarding_key(p->dst.family), also);
+	k.family = p->dst.family;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.key, dg_forwarding_key(p->dst.family));
+	k.flag = !strcmp(p->fwd_other, "1");
+	if (k.flag)
+		CAUSE_COPY(k.key2, dg_forwarding_key(other));
+	dg_cause(c, true, &k);
 	return true;
 }
 
 static bool cause_router_route(struct dg *d, const struct dg_path *p, struct check *c)
 {
-	char a[ADDR_STRLEN];
+	struct cause k = cause_of(CAUSE_ROUTER_NO_ROUTE);
 
 	if (p->router < 0 || !p->rroute_err)
 		return false;
-	dg_cause(c, true, "%s has no route to %s", dg_ns(d, (unsigned)p->router), addr_str(&p->dst, a, sizeof(a)));
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	k.addr = p->dst;
+	dg_cause(c, true, &k);
 	return true;
 }
 
@@ -153,7 +132,7 @@ static bool cause_no_listener(struct dg *d, const struct expect *e, const struct
 {
 	int proto = e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	unsigned end = d->stage->first_step + d->stage->nsteps, w;
-	const char *name = proto == IPPROTO_TCP ? "tcp" : "udp";
+	struct cause k = cause_of(CAUSE_NO_LISTENER);
 
 	if ((e->kind != EXPECT_TCP && e->kind != EXPECT_UDP) || e->u.conn.outcome != CONN_CONNECTED ||
 	    !p->dst_owner || p->ndst_owners != 1)
@@ -166,8 +145,10 @@ static bool cause_no_listener(struct dg *d, const struct expect *e, const struct
 		     s->u.listen.port == e->u.conn.port) || (s->kind == STEP_DNAT && s->u.dnat.proto == proto))
 			return false;
 	}
-	dg_cause(c, false, "nothing listens on %s port %u in %s: no 'listen %s %s %u' step up to this stage", name,
-		 e->u.conn.port, dg_ns(d, w), dg_ns(d, w), name, e->u.conn.port);
+	CAUSE_COPY(k.word, proto == IPPROTO_TCP ? "tcp" : "udp");
+	k.port = e->u.conn.port;
+	CAUSE_COPY(k.ns, dg_ns(d, w));
+	dg_cause(c, false, &k);
 	return true;
 }
 
@@ -201,7 +182,7 @@ static void explain_allowed(struct dg *d, const struct expect *e, struct check *
 static void explain_route(struct dg *d, const struct expect *e, struct check *c)
 {
 	const struct dg_addr *mine = NULL;
-	char a[ADDR_STRLEN], also[96] = "";
+	struct cause k = cause_of(CAUSE_GATEWAY_OWN_ADDRESS);
 	struct ifref peer;
 
 	for (unsigned i = 0; e->u.route.has_via && i < d->addrs.n && !mine; i++)
@@ -211,11 +192,15 @@ static void explain_route(struct dg *d, const struct expect *e, struct check *c)
 		return;
 	for (unsigned i = 0; scenario_veth_peer(d->w->sc, e->ns, mine->ifname, &peer) && i < d->addrs.n; i++)
 		if (d->addrs.v[i].ns == peer.ns && !strcmp(d->addrs.v[i].ifname, peer.name) &&
-		    addr_equal(&d->addrs.v[i].p.addr, &e->u.route.via))
-			snprintf(also, sizeof(also), "; %s/%s has it too: a duplicate address", dg_ns(d, peer.ns),
-				 peer.name);
-	dg_cause(c, true, "gateway %s is %s's own address (%s/%s)%s", addr_str(&e->u.route.via, a, sizeof(a)),
-		 dg_ns(d, e->ns), dg_ns(d, e->ns), mine->ifname, also);
+		    addr_equal(&d->addrs.v[i].p.addr, &e->u.route.via)) {
+			k.flag = true;
+			CAUSE_COPY(k.ns2, dg_ns(d, peer.ns));
+			CAUSE_COPY(k.dev2, peer.name);
+		}
+	k.addr = e->u.route.via;
+	CAUSE_COPY(k.ns, dg_ns(d, e->ns));
+	CAUSE_COPY(k.dev, mine->ifname);
+	dg_cause(c, true, &k);
 }
 
 void diagnose_stage(struct world *w, const struct stage *stage, struct stage_result *st)

@@ -89,22 +89,21 @@ static void rp_evidence(struct dg *d, unsigned ns, struct check *c)
 
 static void name_rp_cause(struct dg *d, const struct dg_path *p, unsigned ns, struct check *c)
 {
-	unsigned long long n = d->rp[ns];
-	char a[ADDR_STRLEN];
+	struct cause k = cause_of(CAUSE_RP_FILTER_DROPS);
 	struct back b;
 
-	addr_str(&p->dst, a, sizeof(a));
+	CAUSE_COPY(k.ns, dg_ns(d, ns));
+	k.count = d->rp[ns];
 	if ((int)ns == p->router && way_back(d, p, &b) && !b.err && b.has_peer && (int)b.peer.ns == p->router &&
 	    strcmp(b.peer.name, p->roif)) {
-		dg_cause(c, false, "rp_filter in %s has dropped %llu packet%s: replies from %s come in on %s, but %s "
-			 "routes %s out of %s (rp_filter %d on %s)", dg_ns(d, ns), n, n == 1 ? "" : "s", a,
-			 b.peer.name, dg_ns(d, ns), a, p->roif, conf_effective(d, ns, b.peer.name, "rp_filter"),
-			 b.peer.name);
-		return;
-	}
-	dg_cause(c, false, "rp_filter in %s has dropped %llu packet%s (net.ipv4.conf.all.rp_filter = %d): their "
-		 "source is not routed back out of the interface they came in on", dg_ns(d, ns), n, n == 1 ? "" : "s",
-		 sysctl_int(d->w->ns[ns].fd, "net/ipv4/conf/all/rp_filter"));
+		k.kind = CAUSE_RP_FILTER_ASYMMETRIC;
+		k.addr = p->dst;
+		CAUSE_COPY(k.dev, b.peer.name);
+		CAUSE_COPY(k.dev2, p->roif);
+		k.value = conf_effective(d, ns, b.peer.name, "rp_filter");
+	} else
+		k.value = sysctl_int(d->w->ns[ns].fd, "net/ipv4/conf/all/rp_filter");
+	dg_cause(c, false, &k);
 }
 
 bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c)
@@ -126,38 +125,47 @@ bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c)
 }
 
 /* Why a destination next to the client has no route back: the two ends' prefixes differ. */
-static void prefix_mismatch(struct dg *d, const struct dg_path *p, char *why, size_t len)
+static void prefix_mismatch(struct dg *d, const struct dg_path *p, struct back_miss *why)
 {
 	const struct dg_addr *near, *far;
-	char a[PREFIX_STRLEN], b[PREFIX_STRLEN];
 	struct ifref peer;
 
 	if (!p->cdev[0] || !scenario_veth_peer(d->w->sc, p->client, p->cdev, &peer) ||
 	    !(near = dg_addr_on(&d->addrs, p->client, p->cdev, p->dst.family)) ||
 	    !(far = dg_addr_on(&d->addrs, peer.ns, peer.name, p->dst.family)) || dg_prefix_contains(&far->p, &p->src))
 		return;
-	snprintf(why, len, ": %s/%s is %s but %s/%s is %s (the prefixes differ)", dg_ns(d, peer.ns), peer.name,
-		 prefix_str(&far->p, a, sizeof(a)), dg_ns(d, p->client), p->cdev, prefix_str(&near->p, b, sizeof(b)));
+	why->prefixes_differ = true;
+	CAUSE_COPY(why->ns, dg_ns(d, peer.ns));
+	CAUSE_COPY(why->dev, peer.name);
+	why->far = far->p;
+	CAUSE_COPY(why->near_ns, dg_ns(d, p->client));
+	CAUSE_COPY(why->near_dev, p->cdev);
+	why->near = near->p;
 }
 
+/* flag: the probe crossed a router that left its source untranslated, nat saying why. */
 static void no_route_back(struct dg *d, const struct dg_path *p, const struct back *b, struct check *c)
 {
-	char a[ADDR_STRLEN], why[224] = "";
+	struct cause k = cause_of(CAUSE_NO_ROUTE_BACK);
 
-	if (p->router >= 0 && !p->nat)
-		snprintf(why, sizeof(why), ": %s", p->nat_why);
-	else if (p->router < 0)
-		prefix_mismatch(d, p, why, sizeof(why));
-	dg_cause(c, false, "%s has no route back to %s%s", dg_ns(d, b->w), addr_str(&p->seen, a, sizeof(a)), why);
+	CAUSE_COPY(k.ns, dg_ns(d, b->w));
+	k.addr = p->seen;
+	if (p->router >= 0 && !p->nat) {
+		k.flag = true;
+		k.nat = p->nat_why;
+	} else if (p->router < 0)
+		prefix_mismatch(d, p, &k.back);
+	dg_cause(c, false, &k);
 }
 
 /* The destination asks ARP for its way back from the address it answers from (arp_announce 0); a strict
  * rp_filter at the other end ignores the question when it routes that address elsewhere. */
 static bool arp_filtered(struct dg *d, const struct dg_path *p, const struct back *b, struct check *c)
 {
-	char a[ADDR_STRLEN], nh[ADDR_STRLEN], out[IFNAMSIZ];
+	struct cause k = cause_of(CAUSE_ARP_IGNORED_NO_ROUTE);
 	unsigned r = b->peer.ns;
 	struct route_info rr;
+	char out[IFNAMSIZ];
 	int rp, err;
 
 	if (!b->has_peer || p->dst.family != AF_INET || conf_effective(d, b->w, b->dev, "arp_announce") != 0)
@@ -166,16 +174,17 @@ static bool arp_filtered(struct dg *d, const struct dg_path *p, const struct bac
 	err = dg_lookup(d, r, &p->dst, &rr, out);
 	if (rp <= 0 || (rp == 1 && !err && !strcmp(out, b->peer.name)) || (rp >= 2 && !err))
 		return false;
-	addr_str(&p->dst, a, sizeof(a));
-	addr_str(&b->nh, nh, sizeof(nh));
-	if (err)
-		dg_cause(c, false, "rp_filter in %s ignores %s's ARP requests for %s on %s: they ask from %s, to which "
-			 "%s has no route (rp_filter %d on %s)", dg_ns(d, r), dg_ns(d, b->w), nh, b->peer.name, a,
-			 dg_ns(d, r), rp, b->peer.name);
-	else
-		dg_cause(c, false, "rp_filter in %s ignores %s's ARP requests for %s on %s: they ask from %s, which "
-			 "%s routes out of %s (rp_filter %d on %s)", dg_ns(d, r), dg_ns(d, b->w), nh, b->peer.name, a,
-			 dg_ns(d, r), out, rp, b->peer.name);
+	CAUSE_COPY(k.ns, dg_ns(d, r));
+	CAUSE_COPY(k.ns2, dg_ns(d, b->w));
+	k.addr2 = b->nh;
+	CAUSE_COPY(k.dev, b->peer.name);
+	k.addr = p->dst;
+	k.value = rp;
+	if (!err) {
+		k.kind = CAUSE_ARP_IGNORED_ELSEWHERE;
+		CAUSE_COPY(k.dev2, out);
+	}
+	dg_cause(c, false, &k);
 	return true;
 }
 
@@ -198,8 +207,15 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		       states[0] ? nh : "", states[0] ? " " : "", states);
 	if (b.nh_state <= 0 || !(b.nh_state & (NUD_FAILED | NUD_INCOMPLETE)))
 		return false;
-	if (!arp_filtered(d, p, &b, c))
-		dg_cause(c, false, "%s cannot reach %s on its way back: %s does not answer ARP on %s/%s (neighbour %s)",
-			 dg_ns(d, b.w), a, nh, dg_ns(d, b.w), b.dev, states);
+	if (!arp_filtered(d, p, &b, c)) {
+		struct cause k = cause_of(CAUSE_WAY_BACK_UNANSWERED);
+
+		CAUSE_COPY(k.ns, dg_ns(d, b.w));
+		k.addr = p->seen;
+		k.addr2 = b.nh;
+		CAUSE_COPY(k.dev, b.dev);
+		CAUSE_COPY(k.word, states);
+		dg_cause(c, false, &k);
+	}
 	return true;
 }

@@ -7,6 +7,7 @@
 #define NSH_DIAGNOSE_FACTS_H
 
 #include "harness/scenario/model.h"
+#include "harness/verdict/cause.h"
 #include "harness/world/world.h"
 #include "probes/neigh.h"
 
@@ -74,9 +75,9 @@ bool dg_rule_matches(const struct step *s, const struct dg_packet *p);
 int dg_nat_family(const struct step *s);
 
 /* True when the source-NAT step s (masquerade, snat) translates p's source.  Otherwise, when why is given,
- * writes there the first reason it does not: "10.1.1.1 is not in 10.1.2.0/24", "it is for oif veth0, the
- * packet leaves by ens160", "it is for IPv6". */
-bool dg_nat_matches(const struct step *s, const struct dg_packet *p, char *why, size_t len);
+ * fills its mismatch fields with the first reason it does not (the source outside the rule's prefix, another
+ * oif, another family, no source NAT rule at all); the other fields of why are left as they are. */
+bool dg_nat_matches(const struct step *s, const struct dg_packet *p, struct nat_miss *why);
 
 /* The effective rp_filter of an interface: the larger of conf/all and conf/IF (ip-sysctl.rst). */
 int dg_rp_effective(int all, int dev);

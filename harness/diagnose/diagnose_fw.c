@@ -7,59 +7,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_RULES 128
 #define CT_LINES 3
 
-struct rules {
-	struct fw_rule v[MAX_RULES];
-	unsigned n;
-	struct fw_counters counters;
-};
-
-/* The router's rules with their counters, through the world's firewall backend; false when nsharness
- * installed none there (or they cannot be read). */
-static bool rules_read(struct dg *d, unsigned ns, struct rules *r)
-{
-	char err[256];
-
-	r->n = 0;
-	r->counters = (struct fw_counters){ .rules = r->v, .max = MAX_RULES };
-	if (firewall_counters(&d->w->fw, ns, &r->counters, err, sizeof(err)))
-		return false;
-	r->n = r->counters.nrules < MAX_RULES ? r->counters.nrules : MAX_RULES;
-	return true;
-}
-
-const struct step *dg_nat_for(struct dg *d, unsigned router, const struct dg_packet *pk, bool *any, char *why,
-			      size_t len)
-{
-	const struct fw_rule *miss = NULL;
-	char because[160];
-	struct rules r;
-
-	*any = false;
-	rules_read(d, router, &r);
-	for (unsigned i = 0; i < r.n; i++) {
-		const struct step *s = r.v[i].step;
-
-		if (!s || dg_nat_family(s) != pk->family)   /* a rule nsharness did not install: not judged yet */
-			continue;
-		*any = true;
-		if (dg_nat_matches(s, pk, miss ? NULL : because, sizeof(because)))
-			return s;
-		if (!miss)
-			miss = &r.v[i];
-	}
-	if (!miss)
-		snprintf(why, len, "%s has no %s masquerade or snat rule", dg_ns(d, router), family_name(pk->family));
-	else
-		snprintf(why, len, "'%s' (line %u) %s: %s", miss->step->text, miss->step->loc.line,
-			 miss->packets ? "does not match it" : "matched no flow", because);
-	return NULL;
-}
-
 /* The first of the router's forward rules that matches pk, by the rules as installed; -1 for none. */
-static int first_rule(const struct rules *r, const struct dg_packet *pk)
+static int first_rule(const struct dg_rules *r, const struct dg_packet *pk)
 {
 	for (unsigned i = 0; i < r->n; i++)
 		if (r->v[i].step && dg_rule_matches(r->v[i].step, pk))
@@ -70,7 +21,7 @@ static int first_rule(const struct rules *r, const struct dg_packet *pk)
 static void name_accepting_rule(struct dg *d, const struct dg_path *p, const struct fw_rule *rule,
 				const struct expect *e, struct check *c)
 {
-	char s[ADDR_STRLEN], a[ADDR_STRLEN];
+	struct cause k = cause_of(CAUSE_RULE_LET_THROUGH);
 
 	if (rule->step->u.rule.verdict != VERDICT_ACCEPT || !rule->packets) {
 		check_evidence(c, "by its rules %s would have stopped it ('%s', line %u: %llu packets)",
@@ -78,17 +29,20 @@ static void name_accepting_rule(struct dg *d, const struct dg_path *p, const str
 			       (unsigned long long)rule->packets);
 		return;
 	}
-	dg_cause(c, true, "%s's forward rule '%s' (line %u) accepts new %s from %s to %s%s",
-		 dg_ns(d, (unsigned)p->router), rule->step->text, rule->step->loc.line,
-		 e->kind == EXPECT_TCP ? "connections" : "flows", addr_str(&p->src, s, sizeof(s)),
-		 addr_str(&p->dst, a, sizeof(a)),
-		 rule->step->u.rule.ct ? "" : ": it has no 'ct established,related'");
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.text, rule->step->text);
+	k.line = rule->step->loc.line;
+	k.flag = e->kind == EXPECT_TCP;
+	k.addr = p->src;
+	k.addr2 = p->dst;
+	k.flag2 = rule->step->u.rule.ct != 0;
+	dg_cause(c, true, &k);
 }
 
 void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c)
 {
 	struct dg_packet pk;
-	struct rules r;
+	struct dg_rules r;
 	bool read;
 	int i;
 
@@ -97,13 +51,16 @@ void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_pa
 		return;
 	}
 	pk = (struct dg_packet){ p->dst.family, p->riif, p->roif, p->src, p->dst, CT_NEW };
-	read = rules_read(d, (unsigned)p->router, &r);
+	read = dg_rules_read(d->w, (unsigned)p->router, &r);
 	i = read ? first_rule(&r, &pk) : -1;
 	if (i >= 0)
 		name_accepting_rule(d, p, &r.v[i], e, c);
-	else if (!firewall_active(&d->w->fw, (unsigned)p->router) || (read && !r.counters.policy_drop))
-		dg_cause(c, true, "%s's forward path lets it through: no forward rule drops it and the policy is accept",
-			 dg_ns(d, (unsigned)p->router));
+	else if (!firewall_active(&d->w->fw, (unsigned)p->router) || (read && !r.counters.policy_drop)) {
+		struct cause k = cause_of(CAUSE_POLICY_LET_THROUGH);
+
+		CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+		dg_cause(c, true, &k);
+	}
 	fw_describe(&d->w->fw, c);
 }
 
@@ -151,21 +108,19 @@ void dg_conntrack_evidence(struct dg *d, const struct dg_path *p, struct check *
 		conntrack_lines(d, (unsigned)p->router, &cc, "to that destination", c);
 }
 
-/* The cause the capture check wrote when never-src address a was seen (capture_expect.c's words). */
+/* True when the capture check found never-src address a on the capture's interface. */
 static bool seen_untranslated(const struct dg *d, const struct expect *e, const struct addr *a, const struct check *c)
 {
 	const struct ifref *where = &e->u.capture.where;
-	char s[ADDR_STRLEN], want[160];
 
-	snprintf(want, sizeof(want), "source %s was seen on %s/%s:", addr_str(a, s, sizeof(s)), dg_ns(d, where->ns),
-		 where->name);
-	return !strncmp(c->cause, want, strlen(want));
+	return c->cause.kind == CAUSE_CAPTURE_UNTRANSLATED && addr_equal(&c->cause.addr, a) &&
+	       !strcmp(c->cause.ns, dg_ns(d, where->ns)) && !strcmp(c->cause.dev, where->name);
 }
 
 void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 {
 	const struct ifref *where = &e->u.capture.where;
-	char why[200];
+	struct nat_miss why;
 	bool any;
 
 	for (unsigned i = 0; i < e->u.capture.nnever; i++) {
@@ -175,7 +130,7 @@ void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 
 		if (!seen_untranslated(d, e, a, c))
 			continue;
-		nat = dg_nat_for(d, where->ns, &pk, &any, why, sizeof(why));
+		nat = dg_nat_for(d->w, where->ns, &pk, &any, &why);
 		if (nat) {
 			/* Only a flow older than the rule keeps its untranslated entry: NAT binds on the first packet. */
 			struct ct_collect cc = { .a = a, .by_src = true };
@@ -184,12 +139,14 @@ void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 				       "untranslated flows from it that conntrack holds:", nat->text, nat->loc.line,
 				       where->name);
 			conntrack_lines(d, where->ns, &cc, "untranslated flows", c);
-			if (cc.n)   /* the entry's original direction only: "udp 10.1.1.1:4000 > 198.51.100.2:5353" */
-				check_cause(c, "; a conntrack entry from before line %u existed keeps %.*s untranslated "
-					    "(NAT decides on a flow's first packet)", nat->loc.line,
-					    (int)strcspn(cc.lines[0], "|") - 1, cc.lines[0]);
+			if (cc.n) {   /* the entry's original direction only: "udp 10.1.1.1:4000 > 198.51.100.2:5353" */
+				c->cause.nat.kind = NAT_MISS_OLD_FLOW;
+				c->cause.nat.line = nat->loc.line;
+				snprintf(c->cause.nat.flow, sizeof(c->cause.nat.flow), "%.*s",
+					 (int)strcspn(cc.lines[0], "|") - 1, cc.lines[0]);
+			}
 		} else
-			check_cause(c, "; %s", why);
+			c->cause.nat = why;
 		return;
 	}
 }

@@ -4,6 +4,7 @@
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_link.h"
 #include "probes/neigh.h"
+#include "reports/cause_text.h"
 
 #include <linux/rtnetlink.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ static void router_nat(struct dg *d, struct dg_path *p)
 	struct dg_packet pk = { p->dst.family, p->riif, p->roif, p->src, p->dst, CT_NEW };
 	const struct dg_addr *out;
 
-	p->nat = dg_nat_for(d, (unsigned)p->router, &pk, &p->nat_rules, p->nat_why, sizeof(p->nat_why));
+	p->nat = dg_nat_for(d->w, (unsigned)p->router, &pk, &p->nat_rules, &p->nat_why);
 	if (!p->nat)
 		return;
 	if (p->nat->kind == STEP_SNAT)
@@ -224,8 +225,12 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 	if (p->nat)
 		check_evidence(c, "%s translates %s to %s: %s:%u %s", r, s, addr_str(&p->seen, t, sizeof(t)),
 			       p->nat->loc.file, p->nat->loc.line, p->nat->text);
-	else if (p->nat_rules)
-		check_evidence(c, "%s leaves the source %s as it is: %s", r, s, p->nat_why);
+	else if (p->nat_rules) {
+		char why[200];
+
+		nat_miss_render(&p->nat_why, why, sizeof(why));
+		check_evidence(c, "%s leaves the source %s as it is: %s", r, s, why);
+	}
 }
 
 void dg_path_evidence(struct dg *d, const struct dg_path *p, struct check *c)

@@ -7,7 +7,9 @@
 #ifndef NSH_DIAGNOSE_PATH_H
 #define NSH_DIAGNOSE_PATH_H
 
+#include "harness/diagnose/diagnose_cause.h"
 #include "harness/diagnose/diagnose_facts.h"
+#include "harness/diagnose/diagnose_nat.h"
 #include "harness/verdict/result.h"
 #include "probes/route.h"
 
@@ -42,7 +44,7 @@ struct dg_path {
 	char roif[IFNAMSIZ];           /* where it leaves the router */
 	char fwd[16], fwd_other[16];   /* the router's forwarding sysctl, for dst's family and the other one */
 	const struct step *nat;        /* the router's source NAT rule that translates the probe, or NULL */
-	char nat_why[200];             /* when nat is NULL and the router has rules of the family: why none does */
+	struct nat_miss nat_why;       /* when nat is NULL and the router has rules of the family: why none does */
 	bool nat_rules;                /* the router has source NAT rules of dst's family */
 	struct addr seen;              /* the source the destination sees: translated, or the client's own */
 };
@@ -64,11 +66,6 @@ const char *dg_forwarding_key(int family);
 /* The namespace's name in the scenario. */
 const char *dg_ns(const struct dg *d, unsigned ns);
 
-/* Names cause in c (printf-style, one line).  A cause the probe found stays as evidence ("the probe's own
- * finding: ..."); a firewall drop measured on the probe's own packets (fw_explain) is kept unless
- * over_firewall, the new cause then going to the evidence. */
-void dg_cause(struct check *c, bool over_firewall, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
 /* ---- diagnose_back.c: the way back ---- */
 
 /* Names rp_filter as the cause when a namespace's reverse-path filter has dropped packets (IPv4 only). */
@@ -80,13 +77,6 @@ bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c);
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
 
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
-
-/* The source NAT rule of router that translates packet pk (in installation order, the first that matches),
- * or NULL; then *any tells whether router has rules of pk's family, and why says why the first of them does
- * not match ("'masquerade host from 10.1.2.0/24 oif ens160' (line 31) matched no flow: 10.1.1.1 is not in
- * 10.1.2.0/24"), or "host has no masquerade or snat rule". */
-const struct step *dg_nat_for(struct dg *d, unsigned router, const struct dg_packet *pk, bool *any, char *why,
-			      size_t len);
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */
 void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);

@@ -111,29 +111,32 @@ int dg_nat_family(const struct step *s)
 	return s->kind == STEP_MASQUERADE || s->kind == STEP_SNAT ? step_kind(s)->family(s) : 0;
 }
 
-bool dg_nat_matches(const struct step *s, const struct dg_packet *p, char *why, size_t len)
+bool dg_nat_matches(const struct step *s, const struct dg_packet *p, struct nat_miss *why)
 {
-	char a[ADDR_STRLEN], pre[PREFIX_STRLEN];
+	struct nat_miss ignored;
 	int family = dg_nat_family(s);
 
 	if (!why)
-		len = 0;
+		why = &ignored;
 	if (!family) {
-		snprintf(why, len, "it is not a source NAT rule");
+		why->mismatch = NAT_MISMATCH_NOT_SNAT;
 		return false;
 	}
 	if (family != p->family) {
-		snprintf(why, len, "it is for %s", family_name(family));
+		why->mismatch = NAT_MISMATCH_FAMILY;
+		why->rule_family = family;
 		return false;
 	}
 	if (s->u.nat.has_from && !dg_prefix_contains(&s->u.nat.from, &p->src)) {
-		snprintf(why, len, "%s is not in %s", addr_str(&p->src, a, sizeof(a)),
-			 prefix_str(&s->u.nat.from, pre, sizeof(pre)));
+		why->mismatch = NAT_MISMATCH_SOURCE;
+		why->src = p->src;
+		why->from = s->u.nat.from;
 		return false;
 	}
 	if (!iface_matches(s->u.nat.oif, p->oif)) {
-		snprintf(why, len, "it is for oif %s, the packet leaves by %s", s->u.nat.oif,
-			 p->oif && p->oif[0] ? p->oif : "another interface");
+		why->mismatch = NAT_MISMATCH_OIF;
+		CAUSE_COPY(why->oif, s->u.nat.oif);
+		CAUSE_COPY(why->out, p->oif);
 		return false;
 	}
 	return true;

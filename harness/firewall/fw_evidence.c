@@ -46,12 +46,9 @@ void fw_explain(struct firewall *fw, const struct fw_counts *before, struct chec
 
 		if (!before->valid[i] || !policy_packets(fw, i, &now, &drop) || !drop || now <= before->policy[i])
 			continue;
-		if (c->cause[0])
-			check_evidence(c, "the probe's own finding: %s\n", c->cause);
-		snprintf(c->cause, sizeof(c->cause),
-			 "%s's forward chain (policy drop) dropped %llu packet%s of this probe: no accept rule matched",
-			 fw->sc->netns[i].name, (unsigned long long)(now - before->policy[i]),
-			 now - before->policy[i] == 1 ? "" : "s");
+		check_demote(c, NOTE_OWN_FINDING);
+		CAUSE_COPY(check_cause(c, CAUSE_FW_POLICY_DROP)->ns, fw->sc->netns[i].name);
+		c->cause.count = now - before->policy[i];
 		break;
 	}
 	fw_describe(fw, c);

@@ -164,33 +164,36 @@ static void describe_expected(const struct scenario *sc, const struct expect *e,
 		check_expected(c, " dst %s", addr_str(&e->u.capture.dst[i], a, sizeof(a)));
 }
 
+/* A capture's finding: address a (seen, or not seen) on ns/dev. */
+static void capture_cause(struct check *c, enum cause_kind kind, const struct addr *a, const char *ns, const char *dev)
+{
+	struct cause *k = check_cause(c, kind);
+
+	k->addr = *a;
+	CAUSE_COPY(k->ns, ns);
+	CAUSE_COPY(k->dev, dev);
+}
+
 /* The first assertion that does not hold becomes the cause. */
 static void judge(const struct scenario *sc, const struct expect *e, struct capture *cap, struct check *c)
 {
 	const struct ifref *where = &e->u.capture.where;
 	const char *ns = sc->netns[where->ns].name;
-	char a[ADDR_STRLEN];
 
 	for (unsigned i = 0; i < e->u.capture.nnever && c->status == CHECK_PASS; i++)
 		if (seen_src(cap, &e->u.capture.never_src[i])) {
-			check_cause(c, "source %s was seen on %s/%s: it left untranslated",
-				    addr_str(&e->u.capture.never_src[i], a, sizeof(a)), ns, where->name);
+			capture_cause(c, CAUSE_CAPTURE_UNTRANSLATED, &e->u.capture.never_src[i], ns, where->name);
 			check_set(c, CHECK_FAIL);
 		}
 	for (unsigned i = 0; i < e->u.capture.nsrc && c->status == CHECK_PASS; i++)
 		if (!seen_src(cap, &e->u.capture.src[i])) {
-			addr_str(&e->u.capture.src[i], a, sizeof(a));
-			if (capture_count(cap))
-				check_cause(c, "source %s was never seen on %s/%s", a, ns, where->name);
-			else
-				check_cause(c, "no packet of the stage's probes crossed %s/%s (wanted source %s)", ns,
-					    where->name, a);
+			capture_cause(c, capture_count(cap) ? CAUSE_CAPTURE_SRC_UNSEEN : CAUSE_CAPTURE_NO_PACKETS,
+				      &e->u.capture.src[i], ns, where->name);
 			check_set(c, CHECK_FAIL);
 		}
 	for (unsigned i = 0; i < e->u.capture.ndst && c->status == CHECK_PASS; i++)
 		if (!seen_dst(cap, &e->u.capture.dst[i])) {
-			check_cause(c, "destination %s was never seen on %s/%s",
-				    addr_str(&e->u.capture.dst[i], a, sizeof(a)), ns, where->name);
+			capture_cause(c, CAUSE_CAPTURE_DST_UNSEEN, &e->u.capture.dst[i], ns, where->name);
 			check_set(c, CHECK_FAIL);
 		}
 }

@@ -86,22 +86,25 @@ static void describe_conn(const struct expect *e, struct check *c)
 /* The probe says how the attempt ended; the expectation says how it must end, and whom the server must see. */
 static enum check_status judge_conn(const struct expect *e, const struct conn_result *r, struct check *c)
 {
-	char a[ADDR_STRLEN], b[ADDR_STRLEN];
-
 	if (r->outcome != e->u.conn.outcome) {
-		if (!c->cause[0])
-			check_cause(c, "the connection %s, where it must be %s", conn_outcome_name(r->outcome),
-				    conn_outcome_name(e->u.conn.outcome));
+		if (!check_has_cause(c)) {
+			struct cause *k = check_cause(c, CAUSE_CONN_OUTCOME);
+
+			CAUSE_COPY(k->word, conn_outcome_name(r->outcome));
+			CAUSE_COPY(k->word2, conn_outcome_name(e->u.conn.outcome));
+		}
 		return check_set(c, CHECK_FAIL);
 	}
-	c->cause[0] = '\0';
+	check_cause(c, CAUSE_NONE);
 	if (e->u.conn.has_peer && !(r->has_peer && addr_equal(&r->peer_seen, &e->u.conn.peer))) {
-		if (r->has_peer)
-			check_cause(c, "the server saw the client as %s, not %s%s", addr_str(&r->peer_seen, a, sizeof(a)),
-				    addr_str(&e->u.conn.peer, b, sizeof(b)),
-				    addr_equal(&r->peer_seen, &r->local) ? ": its source was not translated" : "");
-		else
-			check_cause(c, "the server did not say whom it saw");
+		if (r->has_peer) {
+			struct cause *k = check_cause(c, CAUSE_PEER_SEEN_OTHER);
+
+			k->addr = r->peer_seen;
+			k->addr2 = e->u.conn.peer;
+			k->flag = addr_equal(&r->peer_seen, &r->local);
+		} else
+			check_cause(c, CAUSE_PEER_NOT_SAID);
 		return check_set(c, CHECK_FAIL);
 	}
 	return check_set(c, CHECK_PASS);
@@ -156,11 +159,11 @@ static enum check_status invert(const struct expect *e, struct check *c)
 {
 	switch (c->status) {
 	case CHECK_PASS:
-		snprintf(c->cause, sizeof(c->cause), "the check succeeded, but '%s' requires it to fail", e->text);
+		CAUSE_COPY(check_cause(c, CAUSE_MUST_FAIL_PASSED)->text, e->text);
 		snprintf(c->expected, sizeof(c->expected), "failure");
 		return check_set(c, CHECK_FAIL);
 	case CHECK_FAIL:
-		c->cause[0] = '\0';
+		check_cause(c, CAUSE_NONE);
 		return check_set(c, CHECK_PASS);
 	case CHECK_ERROR:
 	case CHECK_SKIP:
@@ -171,8 +174,8 @@ static enum check_status invert(const struct expect *e, struct check *c)
 
 static enum check_status finish(const struct expect *e, struct check *c)
 {
-	if (c->status == CHECK_ERROR && !c->cause[0])
-		check_cause(c, "could not run: %s", c->got);
+	if (c->status == CHECK_ERROR && !check_has_cause(c))
+		CAUSE_COPY(check_cause(c, CAUSE_COULD_NOT_RUN)->text, c->got);
 	return e->fails ? invert(e, c) : c->status;
 }
 
@@ -194,7 +197,7 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 	check_init(c);
 	if (w->ns[e->ns].fd < 0 && w->attached) {
 		check_got(c, "%s", w->missing[e->ns]);
-		check_cause(c, "%s", w->missing[e->ns]);
+		CAUSE_COPY(check_cause(c, CAUSE_NETNS_MISSING)->text, w->missing[e->ns]);
 		check_set(c, CHECK_FAIL);
 		return c->status;
 	}

@@ -33,16 +33,16 @@ static void log_steps(const struct scenario *sc, unsigned first, unsigned n)
 }
 
 /* The stage's one-line reason: the first failed capture's cause, for what the wire showed is the most direct
- * evidence there is; else the first failed expectation's cause (or, lacking one, what it got). */
-static void stage_reason(struct stage_result *st)
+ * evidence there is; else the first failed expectation's cause (or, lacking one, what it got).  The runner
+ * chooses the expectation; the reporters write the words. */
+static void choose_reason(struct stage_result *st)
 {
 	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
 		const struct expect_result *x = &st->expects[pass % st->nexpects];
 
 		if (!check_failed(x->check.status) || (pass < st->nexpects && !is_capture(x->expect)))
 			continue;
-		snprintf(st->reason, sizeof(st->reason), "%s: %s", x->expect->text,
-			 x->check.cause[0] ? x->check.cause : x->check.got);
+		st->reason_expect = pass % st->nexpects + 1;
 		return;
 	}
 }
@@ -77,8 +77,7 @@ static void judge_vacuity(struct stage_result *st, const bool *held)
 		if (!held[i] || c->status != CHECK_PASS)
 			continue;
 		check_set(c, CHECK_FAIL);
-		snprintf(c->cause, sizeof(c->cause), "vacuous: it already held before the stage's steps, so it "
-			 "cannot catch the regression it exists for");
+		check_cause(c, CAUSE_VACUOUS);
 		check_evidence(c, "--vacuity ran it before the stage's steps: it passed then too");
 	}
 }
@@ -110,7 +109,7 @@ static void run_expectations(struct world *w, const struct stage *stage, struct 
 	judge_stage(st);
 	if (st->status == STAGE_FAIL) {
 		diagnose_stage(w, stage, st);
-		stage_reason(st);
+		choose_reason(st);
 	}
 }
 

@@ -29,7 +29,28 @@ static void append(char *field, size_t size, const char *fmt, va_list ap)
 
 APPENDER(check_expected, expected)
 APPENDER(check_got, got)
-APPENDER(check_cause, cause)
+
+struct cause *check_cause(struct check *c, enum cause_kind k)
+{
+	c->cause = cause_of(k);
+	return &c->cause;
+}
+
+/* Notes past CHECK_NOTES are dropped: the evidence keeps the first ones, as text once kept the first lines. */
+void check_note(struct check *c, enum cause_note_role role, const struct cause *k)
+{
+	if (c->nnotes >= CHECK_NOTES)
+		return;
+	c->notes[c->nnotes++] = (struct cause_note){ role, strnlen(c->evidence, sizeof(c->evidence) - 1), *k };
+}
+
+void check_demote(struct check *c, enum cause_note_role role)
+{
+	if (!check_has_cause(c))
+		return;
+	check_note(c, role, &c->cause);
+	c->cause = cause_of(CAUSE_NONE);
+}
 
 /* Evidence is lines: each call is one line (or several), newline-terminated whether or not the caller wrote one. */
 void check_evidence(struct check *c, const char *fmt, ...)

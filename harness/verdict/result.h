@@ -19,7 +19,9 @@ struct expect_result {
 struct stage_result {
 	const struct stage *stage;
 	enum stage_status status;
-	char reason[768];         /* a failure's one-line cause, or why the stage was skipped */
+	char reason[768];         /* a failed step's error, why the stage was cut short or skipped; "" when none */
+	unsigned reason_expect;   /* else 1 + the index of the expectation whose cause is the failure's reason (0:
+				   * none); the reporters make its text (reports/cause_text.h: stage_reason) */
 	double seconds;
 	struct expect_result *expects;   /* nexpects entries, owned */
 	unsigned nexpects;

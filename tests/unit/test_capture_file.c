@@ -79,6 +79,7 @@ static void test_tcp_probe(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "Address already in use"));
 
 	check_init(&c);
+	r.local_port = 0;   /* a fresh source port: the last one may still be in TIME_WAIT */
 	CU_ASSERT_EQUAL(probe_tcp(ns, &v4, PORT_OPEN, PASS_WAIT_MS, &r, &c), CHECK_PASS);
 	CU_ASSERT_EQUAL(r.outcome, CONN_CONNECTED);
 	CU_ASSERT(r.has_peer && addr_equal(&r.peer_seen, &v4) && r.peer_port == r.local_port);
@@ -86,15 +87,18 @@ static void test_tcp_probe(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.got, "; server saw 127.0.0.1:"));
 
 	check_init(&c);
+	r.local_port = 0;   /* a fresh source port: the last one may still be in TIME_WAIT */
 	CU_ASSERT_EQUAL(probe_tcp(ns, &v6, PORT_OPEN, PASS_WAIT_MS, &r, &c), CHECK_PASS);
 	CU_ASSERT(r.has_peer && addr_equal(&r.peer_seen, &v6));
 
 	check_init(&c);
+	r.local_port = 0;   /* a fresh source port: the last one may still be in TIME_WAIT */
 	CU_ASSERT_EQUAL(probe_tcp(ns, &v4, PORT_CLOSED, 1000, &r, &c), CHECK_FAIL);
 	CU_ASSERT_EQUAL(r.outcome, CONN_REFUSED);
 	CU_ASSERT_STRING_EQUAL(c.got, "refused (RST)");
 
 	check_init(&c);
+	r.local_port = 0;   /* a fresh source port: the last one may still be in TIME_WAIT */
 	v4 = ip("192.0.2.1");     /* nothing routes there: only lo is up */
 	CU_ASSERT_EQUAL(probe_tcp(ns, &v4, PORT_OPEN, 1000, &r, &c), CHECK_FAIL);
 	CU_ASSERT_EQUAL(r.outcome, CONN_UNREACHABLE);

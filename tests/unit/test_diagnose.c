@@ -2,6 +2,7 @@
  * packet meets, why a masquerade rule does not translate it, veth peers and who holds an address. */
 #include "harness/base/addr.h"
 #include "harness/diagnose/diagnose_facts.h"
+#include "reports/cause_text.h"
 #include "tests/unit/unit.h"
 
 #include <errno.h>
@@ -161,29 +162,37 @@ static void test_rule_matches(void)
 	scenario_free(sc);
 }
 
+/* Why step s does not translate p, as the reporters word it under a rule 'r' of line 1; "matches" when it does. */
+static const char *mismatch(const struct step *s, const struct dg_packet *p)
+{
+	static char text[200];
+	struct nat_miss why = { .kind = NAT_MISS_NOT_MATCHING, .rule = "r", .line = 1 };
+
+	if (dg_nat_matches(s, p, &why))
+		return "matches";
+	nat_miss_render(&why, text, sizeof(text));
+	return text;
+}
+
 static void test_nat_matches(void)
 {
 	struct scenario *sc = parse_world();
 	struct dg_packet out = pkt("veth0", "ens160", "10.1.1.1", "198.51.100.2", CT_NEW);
 	struct dg_packet v6 = pkt("veth0", "ens160", "2001:db8:1::1", "2001:db8::2", CT_NEW);
-	char why[160];
-
 	CU_ASSERT_EQUAL(dg_nat_family(&sc->steps[7]), AF_INET);
 	CU_ASSERT_EQUAL(dg_nat_family(&sc->steps[8]), AF_INET);    /* masquerade without from: IPv4 only */
 	CU_ASSERT_EQUAL(dg_nat_family(&sc->steps[9]), AF_INET);
 	CU_ASSERT_EQUAL(dg_nat_family(&sc->steps[10]), AF_INET6);
 	CU_ASSERT_EQUAL(dg_nat_family(&sc->steps[3]), 0);
 
-	CU_ASSERT(!dg_nat_matches(&sc->steps[7], &out, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why, "10.1.1.1 is not in 10.1.2.0/24");
-	CU_ASSERT(!dg_nat_matches(&sc->steps[8], &out, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why, "it is for oif veth0, the packet leaves by ens160");
-	CU_ASSERT(dg_nat_matches(&sc->steps[9], &out, why, sizeof(why)));
-	CU_ASSERT(!dg_nat_matches(&sc->steps[9], &v6, why, sizeof(why)));
-	CU_ASSERT_STRING_EQUAL(why, "it is for IPv4");
-	CU_ASSERT(dg_nat_matches(&sc->steps[10], &v6, NULL, 0));   /* no oif: any way out */
-	CU_ASSERT(!dg_nat_matches(&sc->steps[3], &out, why, sizeof(why)));
-	CU_ASSERT(!dg_nat_matches(&sc->steps[7], &out, NULL, 0));
+	CU_ASSERT_STRING_EQUAL(mismatch(&sc->steps[7], &out), "'r' (line 1) does not match it: 10.1.1.1 is not in 10.1.2.0/24");
+	CU_ASSERT_STRING_EQUAL(mismatch(&sc->steps[8], &out),
+			       "'r' (line 1) does not match it: it is for oif veth0, the packet leaves by ens160");
+	CU_ASSERT_STRING_EQUAL(mismatch(&sc->steps[9], &out), "matches");
+	CU_ASSERT_STRING_EQUAL(mismatch(&sc->steps[9], &v6), "'r' (line 1) does not match it: it is for IPv4");
+	CU_ASSERT(dg_nat_matches(&sc->steps[10], &v6, NULL));   /* no oif: any way out */
+	CU_ASSERT_STRING_EQUAL(mismatch(&sc->steps[3], &out), "'r' (line 1) does not match it: it is not a source NAT rule");
+	CU_ASSERT(!dg_nat_matches(&sc->steps[7], &out, NULL));
 	scenario_free(sc);
 }
 

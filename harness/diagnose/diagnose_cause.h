@@ -1,0 +1,16 @@
+/* diagnose_cause.h — which cause a check keeps when diagnosis finds another: ranking by kind, for diagnose*.c. */
+#ifndef NSH_DIAGNOSE_CAUSE_H
+#define NSH_DIAGNOSE_CAUSE_H
+
+#include "harness/verdict/check.h"
+
+/* True when a cause of kind k was measured on the probe's own packets (a drop policy's counter rose while it
+ * ran): the most direct evidence there is, which a later finding on the way back does not displace. */
+bool dg_cause_measured(enum cause_kind k);
+
+/* Names k as c's cause.  The same finding again changes nothing.  A cause the check already had stays as a
+ * displaced note ("the probe's own finding"), unless it was measured on the probe's own packets and
+ * over_firewall is false: then k is only noted ("also"). */
+void dg_cause(struct check *c, bool over_firewall, const struct cause *k);
+
+#endif

@@ -1,0 +1,193 @@
+/* cause.h — why a check failed, as data: a kind and its payload, never a sentence.
+ *
+ * Probes, expectations and diagnosis name a cause by filling a struct cause; only the reporters turn it into
+ * words (reports/cause_text.c, one rendering row per kind).  Whoever ranks causes compares kinds, never text.
+ *
+ * The payload is one flat record of typed fields; each kind uses the fields its comment names and leaves the
+ * others zero, so two causes are the same finding exactly when their bytes are (cause_same).  Adding a kind is
+ * one enum value here (with the fields it uses), the code that fills it, and one rendering row. */
+#ifndef NSH_CAUSE_H
+#define NSH_CAUSE_H
+
+#include "harness/base/addr.h"
+
+#include <net/if.h>
+#include <stdbool.h>
+
+enum cause_kind {
+	CAUSE_NONE,
+
+	/* ---- probes/link.c: where, where2 (the veth peer), word (operstate), ms ---- */
+	CAUSE_LINK_ADMIN_DOWN,        /* where */
+	CAUSE_LINK_PEER_DOWN,         /* where, where2 */
+	CAUSE_LINK_NO_CARRIER,        /* where */
+	CAUSE_LINK_OPERSTATE,         /* where, word */
+	CAUSE_LINK_STILL_UP,          /* where, ms */
+
+	/* ---- probes/forwarded.c ---- */
+	CAUSE_FWD_CLIENT_NO_ROUTE,    /* addr: the destination */
+	CAUSE_FWD_SEND_FAILED,        /* addr */
+	CAUSE_FWD_SYSCTL_OFF,         /* ns: the router; key: its forwarding sysctl */
+
+	/* ---- probes/route.c: ns (the client), addr (the destination or gateway), addr2 (the one wanted) ---- */
+	CAUSE_ROUTE_DIRECT,           /* ns, addr, dev, addr2 (the gateway wanted) */
+	CAUSE_ROUTE_OTHER_GATEWAY,    /* addr (chosen), addr2 (wanted) */
+	CAUSE_ROUTE_OTHER_DEV,        /* dev (chosen), dev2 (wanted) */
+	CAUSE_ROUTE_OTHER_SRC,        /* flag: a preferred source is set, addr; addr2 (wanted) */
+	CAUSE_GATEWAY_IS_LOCAL,       /* addr (the gateway), ns */
+	CAUSE_GATEWAY_UNRESOLVABLE,   /* addr, err */
+	CAUSE_GATEWAY_UNANSWERED,     /* addr, family, word (neighbour states), ms */
+	CAUSE_ROUTE_NONE,             /* ns, addr, flag: and no default route */
+
+	/* ---- probes/icmp.c: addr (the destination), addr2 (who answered) ---- */
+	CAUSE_PING_SEND_REFUSED,      /* addr, err (ENETUNREACH, EHOSTUNREACH, EACCES, EINVAL, EPERM, ENETDOWN,
+				       * EADDRNOTAVAIL) */
+	CAUSE_PING_TTL_EXCEEDED,      /* family, addr2 (where it ran out), addr */
+	CAUSE_PING_NEXT_HOP_SILENT,   /* family, addr */
+	CAUSE_PING_UNDELIVERABLE,     /* addr2 (the router), addr, word (the ICMP code) */
+	CAUSE_PING_STRAY_REPLIES,     /* addr2 (who replied), addr */
+	CAUSE_PING_SILENT_DROP,       /* nothing */
+
+	/* ---- probes/conn.c: addr (the destination), addr2 (the ICMP error's sender), word, port ---- */
+	CAUSE_CONN_PEER_UNKNOWN,      /* nothing: the server did not say which source it saw */
+	CAUSE_CONN_TCP_RESET,         /* port, addr */
+	CAUSE_CONN_UDP_REFUSED,       /* port, addr */
+	CAUSE_CONN_PORT_UNREACHABLE,  /* word (the protocol), port, addr */
+	CAUSE_CONN_REJECTED,          /* addr2 */
+	CAUSE_CONN_LOCAL_ERROR,       /* err (ENETUNREACH, EHOSTUNREACH, EACCES, EINVAL, EADDRNOTAVAIL, ENETDOWN,
+				       * anything else), addr */
+	CAUSE_CONN_HOP_LIMIT,         /* addr2 */
+	CAUSE_CONN_ICMP_ERROR,        /* addr2, word (the ICMP error in words), addr */
+	CAUSE_CONN_LOCAL_FIREWALL,    /* addr */
+	CAUSE_CONN_NO_ANSWER,         /* nothing */
+
+	/* ---- harness/run/expect.c ---- */
+	CAUSE_CONN_OUTCOME,           /* word (how it ended), word2 (how it must end) */
+	CAUSE_PEER_SEEN_OTHER,        /* addr (seen), addr2 (wanted), flag: it is the client's own source */
+	CAUSE_PEER_NOT_SAID,          /* nothing: the server did not say whom it saw */
+	CAUSE_MUST_FAIL_PASSED,       /* text: the expectation */
+	CAUSE_COULD_NOT_RUN,          /* text: what the probe got */
+	CAUSE_NETNS_MISSING,          /* text: why verify mode could not open the namespace */
+
+	/* ---- harness/run/capture_expect.c: addr, ns/dev (where the capture ran) ---- */
+	CAUSE_CAPTURE_UNTRANSLATED,   /* addr, ns, dev; nat (diagnosis: why no rule translated it) */
+	CAUSE_CAPTURE_SRC_UNSEEN,     /* addr, ns, dev */
+	CAUSE_CAPTURE_NO_PACKETS,     /* ns, dev, addr (the source wanted) */
+	CAUSE_CAPTURE_DST_UNSEEN,     /* addr, ns, dev */
+
+	/* ---- harness/run/runner.c ---- */
+	CAUSE_VACUOUS,                /* nothing */
+
+	/* ---- harness/firewall/fw_evidence.c ---- */
+	CAUSE_FW_POLICY_DROP,         /* ns (the router), count: the probe's own packets its drop policy counted */
+
+	/* ---- harness/diagnose/ ---- */
+	CAUSE_CLIENT_NO_ROUTE,        /* ns, addr, addrs (the client's own, for the family) */
+	CAUSE_LO_DOWN,                /* ns, addr */
+	CAUSE_DUPLICATE_ADDRESS,      /* addr, ns/dev (the client), ns2/dev2 (the other holder) */
+	CAUSE_NEIGH_OWNER_SILENT,     /* flag: a gateway, addr (the next hop), ns2/dev2 (its holder), family,
+				       * ns/dev (the client), word (neighbour states) */
+	CAUSE_NEIGH_UNANSWERED,       /* flag: a gateway, addr, family, ns/dev, word, flag2: no namespace has it */
+	CAUSE_FORWARDING_OFF,         /* family, ns, key; flag: the other family's is on, key2 */
+	CAUSE_ROUTER_NO_ROUTE,        /* ns (the router), addr */
+	CAUSE_NO_LISTENER,            /* word (tcp, udp), port, ns */
+	CAUSE_RP_FILTER_ASYMMETRIC,   /* ns, count, addr, dev (replies come in), dev2 (routed out), value */
+	CAUSE_RP_FILTER_DROPS,        /* ns, count, value (conf.all.rp_filter) */
+	CAUSE_NO_ROUTE_BACK,          /* ns (the destination), addr (the source it saw); nat, or back (why) */
+	CAUSE_ARP_IGNORED_NO_ROUTE,   /* ns (the filtering one), ns2 (the asker), addr2 (asked for), dev, addr
+				       * (asked from), value (rp_filter) */
+	CAUSE_ARP_IGNORED_ELSEWHERE,  /* as CAUSE_ARP_IGNORED_NO_ROUTE, and dev2 (where ns routes addr out) */
+	CAUSE_WAY_BACK_UNANSWERED,    /* ns (the destination), addr (the source), addr2 (next hop), dev, word */
+	CAUSE_RULE_LET_THROUGH,       /* ns (the router), text/line (the rule), flag: tcp, addr (src), addr2 (dst),
+				       * flag2: the rule has 'ct established,related' */
+	CAUSE_POLICY_LET_THROUGH,     /* ns (the router) */
+	CAUSE_GATEWAY_OWN_ADDRESS,    /* addr (the gateway), ns/dev (who holds it); flag: ns2/dev2 holds it too */
+
+	CAUSE_KINDS                   /* the number of kinds; not a kind */
+};
+
+/* Why a router's source NAT rules leave a packet untranslated (diagnose_fw.c's dg_nat_for). */
+enum nat_miss_kind {
+	NAT_MISS_NONE,
+	NAT_MISS_NO_RULE,             /* ns (the router) has no rule of family */
+	NAT_MISS_NOT_MATCHING,        /* the first rule of the family (text, line) does not match: mismatch */
+	NAT_MISS_NO_FLOW,             /* the same, and the rule has counted no packet */
+	NAT_MISS_OLD_FLOW,            /* the rule (line) matches, but a conntrack entry older than it (flow)
+				       * keeps the source untranslated */
+	NAT_MISS_KINDS
+};
+
+/* Why that one rule does not match the packet (diagnose_rules.c's dg_nat_matches). */
+enum nat_mismatch {
+	NAT_MISMATCH_NOT_SNAT,        /* it is no source NAT rule */
+	NAT_MISMATCH_FAMILY,          /* it is for rule_family */
+	NAT_MISMATCH_SOURCE,          /* src is not in from */
+	NAT_MISMATCH_OIF,             /* it is for oif, the packet leaves by out ("" unknown) */
+};
+
+#define CAUSE_NAME 32                 /* a namespace's name (NAME_MAX_LEN + 1) */
+#define CAUSE_PLACE 56                /* "ns/if", as a probe names an interface */
+#define CAUSE_TEXT 256                /* a statement's scenario text, or a sentence from outside nsharness */
+#define CAUSE_WORD 96                 /* a name the kernel's answer maps to: neighbour states, an ICMP code */
+#define CAUSE_ADDRS 8
+
+struct nat_miss {
+	enum nat_miss_kind kind;
+	char ns[CAUSE_NAME];
+	int family;
+	char rule[CAUSE_TEXT];
+	unsigned line;
+	enum nat_mismatch mismatch;
+	int rule_family;
+	struct addr src;
+	struct prefix from;
+	char oif[IFNAMSIZ], out[IFNAMSIZ];
+	char flow[200];               /* NAT_MISS_OLD_FLOW: the entry's original direction, as conntrack.c writes it */
+};
+
+/* Why the destination's way back has no route, when the source was not translated (no_route_back). */
+struct back_miss {
+	bool prefixes_differ;         /* ns/dev (far end) holds far, near_ns/near_dev holds near */
+	char ns[CAUSE_NAME], near_ns[CAUSE_NAME];
+	char dev[IFNAMSIZ], near_dev[IFNAMSIZ];
+	struct prefix far, near;
+};
+
+/* One of the client's own addresses, for CAUSE_CLIENT_NO_ROUTE. */
+struct cause_addr {
+	char dev[IFNAMSIZ];
+	struct prefix p;
+};
+
+struct cause {
+	enum cause_kind kind;
+	char ns[CAUSE_NAME], ns2[CAUSE_NAME];
+	char dev[IFNAMSIZ], dev2[IFNAMSIZ];
+	char where[CAUSE_PLACE], where2[CAUSE_PLACE];
+	struct addr addr, addr2;
+	int family, err;
+	bool flag, flag2;
+	char key[64], key2[64];       /* sysctls, as sysctl(8) writes them */
+	int value;                    /* a sysctl's value */
+	char text[CAUSE_TEXT];
+	unsigned line;
+	char word[CAUSE_WORD], word2[CAUSE_WORD];
+	unsigned long long count;     /* packets */
+	unsigned ms, port;
+	struct cause_addr addrs[CAUSE_ADDRS];
+	unsigned naddrs;
+	struct nat_miss nat;          /* CAUSE_CAPTURE_UNTRANSLATED, CAUSE_NO_ROUTE_BACK */
+	struct back_miss back;        /* CAUSE_NO_ROUTE_BACK without a router */
+};
+
+/* A cleared cause of kind k: every field zero, so cause_same compares findings. */
+struct cause cause_of(enum cause_kind k);
+
+/* True when a and b are the same finding (kind and payload). */
+bool cause_same(const struct cause *a, const struct cause *b);
+
+/* Copies a name or text into a payload field, truncating; the field must be an array. */
+#define CAUSE_COPY(field, s) cause_copy((field), sizeof(field), (s))
+void cause_copy(char *field, size_t size, const char *s);
+
+#endif

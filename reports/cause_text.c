@@ -1,0 +1,660 @@
+/* cause_text.c — one rendering row per cause kind: the only place a finding's words are written. */
+#include "reports/cause_text.h"
+#include "harness/base/addr.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* The cause's two addresses as text, made once for every row. */
+struct txt {
+	char a[ADDR_STRLEN], b[ADDR_STRLEN];
+};
+
+typedef int (*cause_row)(const struct cause *k, const struct txt *t, char *buf, size_t len);
+
+#define PLURAL(n) ((n) == 1 ? "" : "s")
+#define ND_OR_ARP(family) ((family) == AF_INET6 ? "neighbour discovery" : "ARP")
+
+/* ---- links ---- */
+
+static int link_admin_down(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s is administratively down (no 'up' step for it)", k->where);
+}
+
+static int link_peer_down(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s has no carrier: its veth peer %s is down", k->where, k->where2);
+}
+
+static int link_no_carrier(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s has no carrier", k->where);
+}
+
+static int link_operstate(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s has carrier but operstate %s", k->where, k->word);
+}
+
+static int link_still_up(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s is still up after %u ms", k->where, k->ms);
+}
+
+/* ---- the forwarded probe ---- */
+
+static int fwd_client_no_route(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "the client has no route to %s", t->a);
+}
+
+static int fwd_send_failed(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "sending to %s failed", t->a);
+}
+
+static int fwd_sysctl_off(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "forwarding is off in %s (%s = 0)", k->ns, k->key);
+}
+
+/* ---- routes and gateways ---- */
+
+static int route_direct(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s reaches %s directly on %s, not through gateway %s", k->ns, t->a, k->dev, t->b);
+}
+
+static int route_other_gateway(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "the kernel chose gateway %s, not %s", t->a, t->b);
+}
+
+static int route_other_dev(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "the route leaves through %s, not %s", k->dev, k->dev2);
+}
+
+static int route_other_src(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "the preferred source is %s, not %s", k->flag ? t->a : "unset", t->b);
+}
+
+static int gateway_is_local(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "gateway %s is an address of %s itself", t->a, k->ns);
+}
+
+static int gateway_unresolvable(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "cannot resolve gateway %s: %s", t->a, strerror(k->err));
+}
+
+static int gateway_unanswered(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "gateway %s does not answer %s (neighbour %s after %u ms)", t->a,
+			ND_OR_ARP(k->addr.family), k->word, k->ms);
+}
+
+static int route_none(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s has no route to %s%s", k->ns, t->a, k->flag ? " (and no default route)" : "");
+}
+
+/* ---- the ICMP echo probe ---- */
+
+static int ping_send_refused(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	switch (k->err) {
+	case ENETUNREACH: return snprintf(buf, len, "no route to %s in the namespace", t->a);
+	case EHOSTUNREACH: return snprintf(buf, len, "the namespace's route to %s is of type unreachable", t->a);
+	case EACCES:
+		return snprintf(buf, len, "sending to %s is refused: a prohibit route, or a broadcast address", t->a);
+	case EINVAL: return snprintf(buf, len, "the namespace's route to %s is of type blackhole", t->a);
+	case EPERM: return snprintf(buf, len, "the namespace's firewall (output) rejected the echo request to %s", t->a);
+	case ENETDOWN: return snprintf(buf, len, "the interface toward %s is down", t->a);
+	case EADDRNOTAVAIL: return snprintf(buf, len, "the namespace has no source address to reach %s from", t->a);
+	}
+	return snprintf(buf, len, "sending to %s failed: %s", t->a, strerror(k->err));
+}
+
+static int ping_ttl_exceeded(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "the echo request's %s ran out at %s before it reached %s (a routing loop?)",
+			k->addr.family == AF_INET ? "TTL" : "hop limit", t->b, t->a);
+}
+
+static int ping_next_hop_silent(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "the namespace got no %s answer from the next hop toward %s",
+			k->addr.family == AF_INET ? "ARP" : "neighbour discovery", t->a);
+}
+
+static int ping_undeliverable(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s could not deliver the echo request to %s: %s", t->b, t->a, k->word);
+}
+
+static int ping_stray_replies(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "replies with our id and sequence came from %s, not from %s", t->b, t->a);
+}
+
+static int ping_silent_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k, (void)t;
+	return snprintf(buf, len, "neither an echo reply nor an ICMP error came back: dropped silently");
+}
+
+/* ---- the connection probe ---- */
+
+static int conn_peer_unknown(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k, (void)t;
+	return snprintf(buf, len, "the server did not say which source it saw (is it the scenario's listener?)");
+}
+
+static int conn_tcp_reset(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "nothing listens on tcp port %u at %s, or a firewall answers with a reset", k->port,
+			t->a);
+}
+
+static int conn_udp_refused(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "nothing listens on udp port %u at %s, or a firewall rejects the flow", k->port, t->a);
+}
+
+static int conn_port_unreachable(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "nothing listens on %s port %u at %s", k->word, k->port, t->a);
+}
+
+static int conn_rejected(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "%s rejects the flow", t->b);
+}
+
+static int conn_local_error(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	switch (k->err) {
+	case ENETUNREACH: return snprintf(buf, len, "the namespace has no route to %s", t->a);
+	case EHOSTUNREACH:
+		return snprintf(buf, len, "no ARP/ND answer on the way to %s, or an unreachable route to it", t->a);
+	case EACCES: return snprintf(buf, len, "a prohibit route to %s", t->a);
+	case EINVAL: return snprintf(buf, len, "the route to %s is a blackhole", t->a);
+	case EADDRNOTAVAIL: return snprintf(buf, len, "the namespace has no source address to reach %s from", t->a);
+	case ENETDOWN: return snprintf(buf, len, "the interface towards %s is down", t->a);
+	}
+	return snprintf(buf, len, "%s cannot be reached", t->a);
+}
+
+static int conn_hop_limit(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "the hop limit ran out at %s: a routing loop?", t->b);
+}
+
+static int conn_icmp_error(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s reports %s for %s", t->b, k->word, t->a);
+}
+
+static int conn_local_firewall(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k;
+	return snprintf(buf, len, "a firewall in the namespace itself drops packets to %s", t->a);
+}
+
+static int conn_no_answer(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k, (void)t;
+	return snprintf(buf, len, "no answer, reset or ICMP error came back: dropped on the way there or back");
+}
+
+/* ---- expectations ---- */
+
+static int conn_outcome(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "the connection %s, where it must be %s", k->word, k->word2);
+}
+
+static int peer_seen_other(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "the server saw the client as %s, not %s%s", t->a, t->b,
+			k->flag ? ": its source was not translated" : "");
+}
+
+static int peer_not_said(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k, (void)t;
+	return snprintf(buf, len, "the server did not say whom it saw");
+}
+
+static int must_fail_passed(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "the check succeeded, but '%s' requires it to fail", k->text);
+}
+
+static int could_not_run(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "could not run: %s", k->text);
+}
+
+static int netns_missing(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s", k->text);
+}
+
+/* ---- captures ---- */
+
+/* Diagnosis's reason, after the capture's finding: "; 'masquerade ...' (line 31) matched no flow: ...". */
+static int untranslated_why(const struct nat_miss *m, char *buf, size_t len)
+{
+	char why[200];
+
+	if (m->kind == NAT_MISS_OLD_FLOW)
+		return snprintf(buf, len, "; a conntrack entry from before line %u existed keeps %s untranslated "
+				"(NAT decides on a flow's first packet)", m->line, m->flow);
+	if (m->kind == NAT_MISS_NONE)
+		return 0;
+	nat_miss_render(m, why, sizeof(why));
+	return snprintf(buf, len, "; %s", why);
+}
+
+static int capture_untranslated(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "source %s was seen on %s/%s: it left untranslated", t->a, k->ns, k->dev);
+
+	if (n >= 0 && (size_t)n < len)
+		n += untranslated_why(&k->nat, buf + n, len - (size_t)n);
+	return n;
+}
+
+static int capture_src_unseen(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "source %s was never seen on %s/%s", t->a, k->ns, k->dev);
+}
+
+static int capture_no_packets(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "no packet of the stage's probes crossed %s/%s (wanted source %s)", k->ns, k->dev,
+			t->a);
+}
+
+static int capture_dst_unseen(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "destination %s was never seen on %s/%s", t->a, k->ns, k->dev);
+}
+
+/* ---- the runner, the firewall ---- */
+
+static int vacuous(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)k, (void)t;
+	return snprintf(buf, len, "vacuous: it already held before the stage's steps, so it cannot catch the "
+			"regression it exists for");
+}
+
+static int fw_policy_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's forward chain (policy drop) dropped %llu packet%s of this probe: no accept "
+			"rule matched", k->ns, k->count, PLURAL(k->count));
+}
+
+/* ---- diagnosis: the client ---- */
+
+/* "; blue/veth1 is 10.1.2.1/24, blue/veth2 is ...", or "; it has no address". */
+static void client_addrs(const struct cause *k, char *buf, size_t len)
+{
+	char pre[PREFIX_STRLEN];
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (unsigned i = 0; i < k->naddrs && i < CAUSE_ADDRS && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s/%s is %s", n ? ", " : "; ", k->ns, k->addrs[i].dev,
+				      prefix_str(&k->addrs[i].p, pre, sizeof(pre)));
+	if (!buf[0])
+		snprintf(buf, len, "; it has no address");
+}
+
+static int client_no_route(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char mine[200];
+
+	client_addrs(k, mine, sizeof(mine));
+	return snprintf(buf, len, "%s has no route to %s: no default route, and no subnet of its own holds it%s", k->ns,
+			t->a, mine);
+}
+
+static int lo_down(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s's lo is down: traffic to its own address %s is delivered through lo", k->ns, t->a);
+}
+
+static int duplicate_address(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s is on both %s/%s and %s/%s: a duplicate address", t->a, k->ns, k->dev, k->ns2,
+			k->dev2);
+}
+
+static int neigh_owner_silent(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s%s is %s/%s, yet it has not answered %s on %s/%s (neighbour %s)",
+			k->flag ? "gateway " : "", t->a, k->ns2, k->dev2, ND_OR_ARP(k->addr.family), k->ns, k->dev,
+			k->word);
+}
+
+static int neigh_unanswered(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s%s does not answer %s on %s/%s (neighbour %s)%s", k->flag ? "gateway " : "", t->a,
+			ND_OR_ARP(k->addr.family), k->ns, k->dev, k->word,
+			k->flag2 ? ": no namespace has that address" : "");
+}
+
+/* ---- diagnosis: the router ---- */
+
+static int forwarding_off(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char also[96] = "";
+
+	(void)t;
+	if (k->flag)
+		snprintf(also, sizeof(also), ", though %s's is on (%s = 1)",
+			 family_name(k->family == AF_INET6 ? AF_INET : AF_INET6), k->key2);
+	return snprintf(buf, len, "%s forwarding is off in %s (%s = 0)%s", family_name(k->family), k->ns, k->key, also);
+}
+
+static int router_no_route(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s has no route to %s", k->ns, t->a);
+}
+
+static int no_listener(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "nothing listens on %s port %u in %s: no 'listen %s %s %u' step up to this stage",
+			k->word, k->port, k->ns, k->ns, k->word, k->port);
+}
+
+/* ---- diagnosis: the way back ---- */
+
+static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "rp_filter in %s has dropped %llu packet%s: replies from %s come in on %s, but %s "
+			"routes %s out of %s (rp_filter %d on %s)", k->ns, k->count, PLURAL(k->count), t->a, k->dev,
+			k->ns, t->a, k->dev2, k->value, k->dev);
+}
+
+static int rp_filter_drops(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "rp_filter in %s has dropped %llu packet%s (net.ipv4.conf.all.rp_filter = %d): their "
+			"source is not routed back out of the interface they came in on", k->ns, k->count,
+			PLURAL(k->count), k->value);
+}
+
+/* Why there is no way back: nothing translated the source (flag), or the veth's two ends' prefixes differ. */
+static void back_why(const struct cause *k, char *buf, size_t len)
+{
+	char far[PREFIX_STRLEN], near[PREFIX_STRLEN], nat[200];
+	const struct back_miss *b = &k->back;
+
+	buf[0] = '\0';
+	if (k->flag) {
+		nat_miss_render(&k->nat, nat, sizeof(nat));
+		snprintf(buf, len, ": %s", nat);
+	} else if (b->prefixes_differ)
+		snprintf(buf, len, ": %s/%s is %s but %s/%s is %s (the prefixes differ)", b->ns, b->dev,
+			 prefix_str(&b->far, far, sizeof(far)), b->near_ns, b->near_dev,
+			 prefix_str(&b->near, near, sizeof(near)));
+}
+
+static int no_route_back(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char why[224];
+
+	back_why(k, why, sizeof(why));
+	return snprintf(buf, len, "%s has no route back to %s%s", k->ns, t->a, why);
+}
+
+static int arp_ignored_no_route(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "rp_filter in %s ignores %s's ARP requests for %s on %s: they ask from %s, to which "
+			"%s has no route (rp_filter %d on %s)", k->ns, k->ns2, t->b, k->dev, t->a, k->ns, k->value,
+			k->dev);
+}
+
+static int arp_ignored_elsewhere(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "rp_filter in %s ignores %s's ARP requests for %s on %s: they ask from %s, which "
+			"%s routes out of %s (rp_filter %d on %s)", k->ns, k->ns2, t->b, k->dev, t->a, k->ns, k->dev2,
+			k->value, k->dev);
+}
+
+static int way_back_unanswered(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s cannot reach %s on its way back: %s does not answer ARP on %s/%s (neighbour %s)",
+			k->ns, t->a, t->b, k->ns, k->dev, k->word);
+}
+
+/* ---- diagnosis: what let a must-fail probe through; a gateway ---- */
+
+static int rule_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s's forward rule '%s' (line %u) accepts new %s from %s to %s%s", k->ns, k->text,
+			k->line, k->flag ? "connections" : "flows", t->a, t->b,
+			k->flag2 ? "" : ": it has no 'ct established,related'");
+}
+
+static int policy_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's forward path lets it through: no forward rule drops it and the policy is accept",
+			k->ns);
+}
+
+static int gateway_own_address(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char also[96] = "";
+
+	if (k->flag)
+		snprintf(also, sizeof(also), "; %s/%s has it too: a duplicate address", k->ns2, k->dev2);
+	return snprintf(buf, len, "gateway %s is %s's own address (%s/%s)%s", t->a, k->ns, k->ns, k->dev, also);
+}
+
+static const cause_row rows[CAUSE_KINDS] = {
+	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
+	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
+	[CAUSE_LINK_NO_CARRIER] = link_no_carrier,
+	[CAUSE_LINK_OPERSTATE] = link_operstate,
+	[CAUSE_LINK_STILL_UP] = link_still_up,
+	[CAUSE_FWD_CLIENT_NO_ROUTE] = fwd_client_no_route,
+	[CAUSE_FWD_SEND_FAILED] = fwd_send_failed,
+	[CAUSE_FWD_SYSCTL_OFF] = fwd_sysctl_off,
+	[CAUSE_ROUTE_DIRECT] = route_direct,
+	[CAUSE_ROUTE_OTHER_GATEWAY] = route_other_gateway,
+	[CAUSE_ROUTE_OTHER_DEV] = route_other_dev,
+	[CAUSE_ROUTE_OTHER_SRC] = route_other_src,
+	[CAUSE_GATEWAY_IS_LOCAL] = gateway_is_local,
+	[CAUSE_GATEWAY_UNRESOLVABLE] = gateway_unresolvable,
+	[CAUSE_GATEWAY_UNANSWERED] = gateway_unanswered,
+	[CAUSE_ROUTE_NONE] = route_none,
+	[CAUSE_PING_SEND_REFUSED] = ping_send_refused,
+	[CAUSE_PING_TTL_EXCEEDED] = ping_ttl_exceeded,
+	[CAUSE_PING_NEXT_HOP_SILENT] = ping_next_hop_silent,
+	[CAUSE_PING_UNDELIVERABLE] = ping_undeliverable,
+	[CAUSE_PING_STRAY_REPLIES] = ping_stray_replies,
+	[CAUSE_PING_SILENT_DROP] = ping_silent_drop,
+	[CAUSE_CONN_PEER_UNKNOWN] = conn_peer_unknown,
+	[CAUSE_CONN_TCP_RESET] = conn_tcp_reset,
+	[CAUSE_CONN_UDP_REFUSED] = conn_udp_refused,
+	[CAUSE_CONN_PORT_UNREACHABLE] = conn_port_unreachable,
+	[CAUSE_CONN_REJECTED] = conn_rejected,
+	[CAUSE_CONN_LOCAL_ERROR] = conn_local_error,
+	[CAUSE_CONN_HOP_LIMIT] = conn_hop_limit,
+	[CAUSE_CONN_ICMP_ERROR] = conn_icmp_error,
+	[CAUSE_CONN_LOCAL_FIREWALL] = conn_local_firewall,
+	[CAUSE_CONN_NO_ANSWER] = conn_no_answer,
+	[CAUSE_CONN_OUTCOME] = conn_outcome,
+	[CAUSE_PEER_SEEN_OTHER] = peer_seen_other,
+	[CAUSE_PEER_NOT_SAID] = peer_not_said,
+	[CAUSE_MUST_FAIL_PASSED] = must_fail_passed,
+	[CAUSE_COULD_NOT_RUN] = could_not_run,
+	[CAUSE_NETNS_MISSING] = netns_missing,
+	[CAUSE_CAPTURE_UNTRANSLATED] = capture_untranslated,
+	[CAUSE_CAPTURE_SRC_UNSEEN] = capture_src_unseen,
+	[CAUSE_CAPTURE_NO_PACKETS] = capture_no_packets,
+	[CAUSE_CAPTURE_DST_UNSEEN] = capture_dst_unseen,
+	[CAUSE_VACUOUS] = vacuous,
+	[CAUSE_FW_POLICY_DROP] = fw_policy_drop,
+	[CAUSE_CLIENT_NO_ROUTE] = client_no_route,
+	[CAUSE_LO_DOWN] = lo_down,
+	[CAUSE_DUPLICATE_ADDRESS] = duplicate_address,
+	[CAUSE_NEIGH_OWNER_SILENT] = neigh_owner_silent,
+	[CAUSE_NEIGH_UNANSWERED] = neigh_unanswered,
+	[CAUSE_FORWARDING_OFF] = forwarding_off,
+	[CAUSE_ROUTER_NO_ROUTE] = router_no_route,
+	[CAUSE_NO_LISTENER] = no_listener,
+	[CAUSE_RP_FILTER_ASYMMETRIC] = rp_filter_asymmetric,
+	[CAUSE_RP_FILTER_DROPS] = rp_filter_drops,
+	[CAUSE_NO_ROUTE_BACK] = no_route_back,
+	[CAUSE_ARP_IGNORED_NO_ROUTE] = arp_ignored_no_route,
+	[CAUSE_ARP_IGNORED_ELSEWHERE] = arp_ignored_elsewhere,
+	[CAUSE_WAY_BACK_UNANSWERED] = way_back_unanswered,
+	[CAUSE_RULE_LET_THROUGH] = rule_let_through,
+	[CAUSE_POLICY_LET_THROUGH] = policy_let_through,
+	[CAUSE_GATEWAY_OWN_ADDRESS] = gateway_own_address,
+};
+
+bool cause_kind_rendered(enum cause_kind k)
+{
+	return k > CAUSE_NONE && k < CAUSE_KINDS && rows[k];
+}
+
+size_t cause_render(const struct cause *k, char *buf, size_t len)
+{
+	struct txt t;
+
+	if (!len)
+		return 0;
+	buf[0] = '\0';
+	if (!cause_kind_rendered(k->kind))
+		return 0;
+	addr_str(&k->addr, t.a, sizeof(t.a));
+	addr_str(&k->addr2, t.b, sizeof(t.b));
+	rows[k->kind](k, &t, buf, len);
+	return strlen(buf);
+}
+
+/* "it is for oif ens161, the packet leaves by ens160": why one rule does not match. */
+static void mismatch_render(const struct nat_miss *m, char *buf, size_t len)
+{
+	char a[ADDR_STRLEN], pre[PREFIX_STRLEN];
+
+	switch (m->mismatch) {
+	case NAT_MISMATCH_NOT_SNAT:
+		snprintf(buf, len, "it is not a source NAT rule");
+		return;
+	case NAT_MISMATCH_FAMILY:
+		snprintf(buf, len, "it is for %s", family_name(m->rule_family));
+		return;
+	case NAT_MISMATCH_SOURCE:
+		snprintf(buf, len, "%s is not in %s", addr_str(&m->src, a, sizeof(a)), prefix_str(&m->from, pre, sizeof(pre)));
+		return;
+	case NAT_MISMATCH_OIF:
+		snprintf(buf, len, "it is for oif %s, the packet leaves by %s", m->oif, m->out[0] ? m->out : "another interface");
+		return;
+	}
+	buf[0] = '\0';
+}
+
+void nat_miss_render(const struct nat_miss *m, char *buf, size_t len)
+{
+	char because[160];
+
+	buf[0] = '\0';
+	switch (m->kind) {
+	case NAT_MISS_NONE:
+	case NAT_MISS_OLD_FLOW:
+	case NAT_MISS_KINDS:
+		return;
+	case NAT_MISS_NO_RULE:
+		snprintf(buf, len, "%s has no %s masquerade or snat rule", m->ns, family_name(m->family));
+		return;
+	case NAT_MISS_NOT_MATCHING:
+	case NAT_MISS_NO_FLOW:
+		mismatch_render(m, because, sizeof(because));
+		snprintf(buf, len, "'%s' (line %u) %s: %s", m->rule, m->line,
+			 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
+		return;
+	}
+}
+
+/* Appends s to buf[*n..len), truncating; *n stays the length written. */
+static void put(char *buf, size_t len, size_t *n, const char *s, size_t slen)
+{
+	size_t room = *n < len ? len - 1 - *n : 0;
+
+	if (slen > room)
+		slen = room;
+	memcpy(buf + *n, s, slen);
+	*n += slen;
+	buf[*n] = '\0';
+}
+
+void check_evidence_render(const struct check *c, char *buf, size_t len)
+{
+	const char *prefix[] = { [NOTE_OWN_FINDING] = "the probe's own finding: ", [NOTE_ALSO] = "also: " };
+	size_t n = 0, from = 0, end = strnlen(c->evidence, sizeof(c->evidence));
+	char line[CAUSE_TEXT_LEN];
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < c->nnotes && i < CHECK_NOTES; i++) {
+		const struct cause_note *note = &c->notes[i];
+		size_t at = note->at < end ? note->at : end;
+
+		put(buf, len, &n, c->evidence + from, at - from);
+		put(buf, len, &n, prefix[note->role], strlen(prefix[note->role]));
+		cause_render(&note->cause, line, sizeof(line));
+		put(buf, len, &n, line, strlen(line));
+		put(buf, len, &n, "\n", 1);
+		from = at;
+	}
+	put(buf, len, &n, c->evidence + from, end - from);
+}
+
+const char *stage_reason(const struct stage_result *st, char *buf, size_t len)
+{
+	const struct expect_result *x;
+	char cause[CAUSE_TEXT_LEN];
+
+	if (st->reason[0] || !st->reason_expect || st->reason_expect > st->nexpects)
+		return st->reason;
+	x = &st->expects[st->reason_expect - 1];
+	cause_render(&x->check.cause, cause, sizeof(cause));
+	snprintf(buf, len, "%s: %s", x->expect->text, cause[0] ? cause : x->check.got);
+	return buf;
+}
