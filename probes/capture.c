@@ -140,7 +140,14 @@ static int dispatch_until(struct capture *cap, unsigned quiet_ms, unsigned deadl
 
 int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms)
 {
-	return dispatch_until(cap, quiet_ms ? quiet_ms : 1, deadline_ms, NULL, NULL) < 0 ? -1 : (int)cap->nframes;
+	if (quiet_ms == 0) {
+		cap->err[0] = '\0';
+		if (read_pending(cap) < 0)
+			return -1;
+		capture_socket_count_drops(&cap->sock);
+		return (int)cap->nframes;
+	}
+	return dispatch_until(cap, quiet_ms, deadline_ms, NULL, NULL) < 0 ? -1 : (int)cap->nframes;
 }
 
 int capture_wait(struct capture *cap, capture_match_fn *match, void *arg, unsigned deadline_ms)
