@@ -81,6 +81,8 @@ static int configure(struct capture_socket *cs, const char *ifname, const char *
 	if (set_int(cs->fd, SOL_SOCKET, SO_RCVBUFFORCE, CAPTURE_RCVBUF))
 		set_int(cs->fd, SOL_SOCKET, SO_RCVBUF, CAPTURE_RCVBUF);
 	ret = set_int(cs->fd, SOL_SOCKET, SO_TIMESTAMP, 1);
+	if (!ret)
+		ret = set_int(cs->fd, SOL_PACKET, PACKET_AUXDATA, 1);
 	if (!ret && filter && *filter)
 		ret = attach_filter(cs, filter, snaplen, err, errlen);
 	if (!ret && bind(cs->fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
@@ -111,11 +113,52 @@ int capture_socket_open(struct capture_socket *cs, int nsfd, const char *ifname,
 	return ret;
 }
 
+size_t capture_socket_reinsert_vlan(uint8_t *buf, size_t caplen, size_t len, uint16_t tpid, uint16_t tci)
+{
+	uint8_t tag[4] = { tpid >> 8, tpid & 0xff, tci >> 8, tci & 0xff };
+
+	if (caplen < 2 * ETH_ALEN || len < 2 * ETH_ALEN + sizeof(tag))
+		return caplen;
+	if (caplen + sizeof(tag) > len)
+		caplen = len - sizeof(tag);
+	memmove(buf + 2 * ETH_ALEN + sizeof(tag), buf + 2 * ETH_ALEN, caplen - 2 * ETH_ALEN);
+	memcpy(buf + 2 * ETH_ALEN, tag, sizeof(tag));
+	return caplen + sizeof(tag);
+}
+
+/* The frame's header from its control messages: the time it was seen, its length before the filter cut it
+ * to the snap length, and a VLAN tag to put back. */
+static void frame_header(struct capture_socket *cs, struct msghdr *msg, uint8_t *buf, size_t n, size_t len,
+			 struct pcap_pkthdr *hdr)
+{
+	memset(hdr, 0, sizeof(*hdr));
+	hdr->len = (bpf_u_int32)n;
+	hdr->caplen = (bpf_u_int32)(n < len ? n : len);
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(msg); c; c = CMSG_NXTHDR(msg, c)) {
+		struct tpacket_auxdata aux;
+
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP)
+			memcpy(&hdr->ts, CMSG_DATA(c), sizeof(hdr->ts));
+		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA)
+			continue;
+		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		hdr->len = aux.tp_len;
+		if (cs->linktype == DLT_EN10MB && (aux.tp_status & TP_STATUS_VLAN_VALID)) {
+			hdr->caplen = (bpf_u_int32)capture_socket_reinsert_vlan(buf, hdr->caplen, len,
+						aux.tp_vlan_tpid ? aux.tp_vlan_tpid : ETH_P_8021Q, aux.tp_vlan_tci);
+			hdr->len += 4;
+		}
+	}
+}
+
 /* SOCK_RAW gives the link header on Ethernet-like devices; on the others there is none, the frame is the IP
  * packet (DLT_RAW), as libpcap would also give it. */
 int capture_socket_read(struct capture_socket *cs, uint8_t *buf, size_t len, struct pcap_pkthdr *hdr)
 {
-	union { char buf[CMSG_SPACE(sizeof(struct timeval))]; struct cmsghdr align; } ctl;
+	union {
+		char buf[CMSG_SPACE(sizeof(struct timeval)) + CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+		struct cmsghdr align;
+	} ctl;
 	struct sockaddr_ll from;
 	struct iovec iov = { buf, len };
 	struct msghdr msg;
@@ -130,12 +173,7 @@ int capture_socket_read(struct capture_socket *cs, uint8_t *buf, size_t len, str
 		if (!(cs->loopback && from.sll_pkttype == PACKET_OUTGOING))
 			break;
 	}
-	memset(hdr, 0, sizeof(*hdr));
-	hdr->len = (bpf_u_int32)n;
-	hdr->caplen = (bpf_u_int32)((size_t)n < len ? (size_t)n : len);
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMP)
-			memcpy(&hdr->ts, CMSG_DATA(c), sizeof(hdr->ts));
+	frame_header(cs, &msg, buf, (size_t)n, len, hdr);
 	return 1;
 }
 

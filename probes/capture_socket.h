@@ -27,9 +27,14 @@ struct capture_socket {
 int capture_socket_open(struct capture_socket *cs, int nsfd, const char *ifname, const char *filter,
 			unsigned snaplen, char *err, size_t errlen);
 
-/* Reads one pending frame into buf (at most len bytes; hdr->len is the frame's whole length), without
- * waiting.  Returns 1, 0 when none is pending, or -errno (ENETDOWN when the interface went down). */
+/* Reads one pending frame into buf (at most len bytes; hdr->len is the frame's whole length, a VLAN tag the
+ * device had taken out put back in), without waiting.  Returns 1, 0 when none is pending, or -errno (ENETDOWN when the interface went down). */
 int capture_socket_read(struct capture_socket *cs, uint8_t *buf, size_t len, struct pcap_pkthdr *hdr);
+
+/* Puts a VLAN tag (tpid, tci) that the device took out of an Ethernet frame (offload) back in after the
+ * MAC addresses, as libpcap does, so the frame reads as it was on the wire; the frame's end is cut when buf
+ * (len bytes) cannot hold it.  Returns the new captured length (caplen itself when the frame is too short). */
+size_t capture_socket_reinsert_vlan(uint8_t *buf, size_t caplen, size_t len, uint16_t tpid, uint16_t tci);
 
 /* Adds the kernel's drop counter (reset by each read of it) to cs->drops. */
 void capture_socket_count_drops(struct capture_socket *cs);
