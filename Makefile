@@ -99,6 +99,7 @@ $(BUILD)/bench/floor: $(BUILD)/bench/floor.o $(LIB_OBJ)
 	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(NSH_LIBS)
 
 bench: nsharness $(BUILD)/bench/floor
+	$(Q)mk/packages bench
 	bench/compare
 
 # fuzz: builds the scenario parser's libFuzzer target (ASan, UBSan; tests/fuzz/fuzz_parse.c says more); with

@@ -1,8 +1,9 @@
-/* capture.c — pcap handles opened inside a namespace, drained with poll and deadlines, kept and written out. */
+/* capture.c — captures on an interface inside a namespace, drained with poll and deadlines, kept and written out. */
 #include "probes/capture.h"
 
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
+#include "probes/capture_socket.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,13 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The kernel ring holds frames between the probe and the drain.  libpcap sizes each ring slot by the snaplen
- * (on veth, with offloads on, 64 KiB whatever the MTU), so a 64 KiB snaplen would leave room for 64 frames;
- * 2 KiB keeps every header (and our probes' whole payloads).  The ring is small on purpose: the BPF filter keeps
- * only the stage's own probe flows, and every page of it would count in the run's memory. */
+/* 2 KiB keeps every header (and our probes' whole payloads); frames are cut there. */
 #define CAPTURE_SNAPLEN 2048
-#define CAPTURE_BUFFER (512 << 10)   /* ~240 frames: a stage's probes send dozens, filtered in the kernel */
-#define CAPTURE_TIMEOUT_MS 100
 
 struct frame {
 	struct pcap_pkthdr hdr;
@@ -28,110 +24,27 @@ struct frame {
 };
 
 struct capture {
-	pcap_t *p;
-	int linktype, snaplen;
+	struct capture_socket sock;
 	size_t mem_limit, mem_used;
 	struct frame *frames;
 	unsigned nframes, alloc;
 	unsigned overflow;        /* frames not kept: past mem_limit, or out of memory */
-	unsigned kernel_drops;    /* from pcap_stats at the last drain */
 	char err[PCAP_ERRBUF_SIZE + 64];
 };
-
-struct open_args {
-	const char *ifname, *filter;
-	pcap_t *p;
-	char *err;
-	size_t errlen;
-};
-
-static int setup_handle(pcap_t *p, struct open_args *a)
-{
-	int rc;
-
-	if (pcap_set_snaplen(p, CAPTURE_SNAPLEN) || pcap_set_promisc(p, 0) || pcap_set_immediate_mode(p, 1) ||
-	    pcap_set_timeout(p, CAPTURE_TIMEOUT_MS) || pcap_set_buffer_size(p, CAPTURE_BUFFER)) {
-		snprintf(a->err, a->errlen, "%s: cannot set capture options", a->ifname);
-		return -EINVAL;
-	}
-	rc = pcap_activate(p);
-	if (rc < 0) {
-		snprintf(a->err, a->errlen, "%s: %s: %s", a->ifname, pcap_statustostr(rc), pcap_geterr(p));
-		return rc == PCAP_ERROR_NO_SUCH_DEVICE ? -ENODEV : rc == PCAP_ERROR_PERM_DENIED ? -EPERM : -EIO;
-	}
-	return 0;
-}
-
-static int set_filter(pcap_t *p, struct open_args *a)
-{
-	struct bpf_program prog;
-	int rc;
-
-	if (!a->filter || !*a->filter)
-		return 0;
-	if (pcap_compile(p, &prog, a->filter, 1, PCAP_NETMASK_UNKNOWN)) {
-		snprintf(a->err, a->errlen, "filter \"%s\": %s", a->filter, pcap_geterr(p));
-		return -EINVAL;
-	}
-	rc = pcap_setfilter(p, &prog);
-	pcap_freecode(&prog);
-	if (rc) {
-		snprintf(a->err, a->errlen, "%s: cannot set filter: %s", a->ifname, pcap_geterr(p));
-		return -EIO;
-	}
-	return 0;
-}
-
-/* Runs inside the namespace: activation binds a packet socket to the interface by name, here. */
-static int open_in_ns(void *arg)
-{
-	struct open_args *a = arg;
-	char errbuf[PCAP_ERRBUF_SIZE] = "";
-	pcap_t *p = pcap_create(a->ifname, errbuf);
-	int rc;
-
-	if (!p) {
-		snprintf(a->err, a->errlen, "%s: %s", a->ifname, errbuf);
-		return -ENOMEM;
-	}
-	rc = setup_handle(p, a);
-	if (!rc)
-		rc = set_filter(p, a);
-	if (!rc && pcap_setnonblock(p, 1, errbuf)) {
-		snprintf(a->err, a->errlen, "%s: %s", a->ifname, errbuf);
-		rc = -EIO;
-	}
-	if (rc) {
-		pcap_close(p);
-		return rc;
-	}
-	a->p = p;
-	return 0;
-}
 
 struct capture *capture_open(int nsfd, const char *ifname, const char *filter, size_t mem_limit,
 			     char *err, size_t errlen)
 {
-	struct open_args a = { .ifname = ifname, .filter = filter, .err = err, .errlen = errlen };
-	struct capture *cap;
-	int rc;
+	struct capture *cap = calloc(1, sizeof(*cap));
 
-	snprintf(err, errlen, "%s", "");
-	rc = netns_run(nsfd, open_in_ns, &a);
-	if (rc) {
-		if (!*err)
-			snprintf(err, errlen, "%s: cannot enter namespace: %s", ifname, strerror(-rc));
-		return NULL;
-	}
-	cap = calloc(1, sizeof(*cap));
 	if (!cap) {
-		pcap_close(a.p);
 		snprintf(err, errlen, "%s: out of memory", ifname);
 		return NULL;
 	}
-	cap->p = a.p;
-	cap->linktype = pcap_datalink(a.p);
-	cap->snaplen = pcap_snapshot(a.p);
+	if (capture_socket_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) {
+		free(cap);
+		return NULL;
+	}
 	cap->mem_limit = mem_limit;
 	return cap;
 }
@@ -158,18 +71,29 @@ static bool keep_frame(struct capture *cap, const struct pcap_pkthdr *h, const u
 		return false;
 	memcpy(f->data, bytes, h->caplen);
 	f->hdr = *h;
-	packet_parse(cap->linktype, f->data, h->caplen, &f->info);
+	packet_parse(cap->sock.linktype, f->data, h->caplen, &f->info);
 	cap->nframes++;
 	cap->mem_used += cost;
 	return true;
 }
 
-static void on_frame(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
+/* Reads every frame the kernel holds.  Returns how many were read, or -1 with the reason in cap->err. */
+static int read_pending(struct capture *cap)
 {
-	struct capture *cap = (struct capture *)user;
+	uint8_t buf[CAPTURE_SNAPLEN];
+	struct pcap_pkthdr h;
+	int n = 0, rc;
 
-	if (!keep_frame(cap, h, bytes))
-		cap->overflow++;
+	while ((rc = capture_socket_read(&cap->sock, buf, sizeof(buf), &h)) > 0) {
+		if (!keep_frame(cap, &h, buf))
+			cap->overflow++;
+		n++;
+	}
+	if (rc < 0) {
+		snprintf(cap->err, sizeof(cap->err), "recvmsg: %s", strerror(-rc));
+		return -1;
+	}
+	return n;
 }
 
 static int drain_error(struct capture *cap, const char *what, const char *why)
@@ -185,18 +109,17 @@ static int dispatch_until(struct capture *cap, unsigned quiet_ms, unsigned deadl
 			  void *arg)
 {
 	msec_t end = deadline_after(deadline_ms), quiet = deadline_after(quiet_ms);
-	struct pollfd pfd = { .fd = pcap_get_selectable_fd(cap->p), .events = POLLIN };
+	struct pollfd pfd = { .fd = cap->sock.fd, .events = POLLIN };
 	unsigned checked = cap->nframes;
-	struct pcap_stat st;
 	int found = 0;
 
 	cap->err[0] = '\0';
 	for (;;) {
-		int n = pcap_dispatch(cap->p, -1, on_frame, (u_char *)cap);
+		int n = read_pending(cap);
 		int wait;
 
 		if (n < 0)
-			return drain_error(cap, "pcap_dispatch", pcap_geterr(cap->p));
+			return -1;
 		for (; match && checked < cap->nframes && !found; checked++)
 			found = match(&cap->frames[checked].info, arg);
 		if (found)
@@ -211,14 +134,20 @@ static int dispatch_until(struct capture *cap, unsigned quiet_ms, unsigned deadl
 		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
 			return drain_error(cap, "poll", strerror(errno));
 	}
-	if (pcap_stats(cap->p, &st) == 0)
-		cap->kernel_drops = st.ps_drop;
+	capture_socket_count_drops(&cap->sock);
 	return found;
 }
 
 int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms)
 {
-	return dispatch_until(cap, quiet_ms ? quiet_ms : 1, deadline_ms, NULL, NULL) < 0 ? -1 : (int)cap->nframes;
+	if (quiet_ms == 0) {
+		cap->err[0] = '\0';
+		if (read_pending(cap) < 0)
+			return -1;
+		capture_socket_count_drops(&cap->sock);
+		return (int)cap->nframes;
+	}
+	return dispatch_until(cap, quiet_ms, deadline_ms, NULL, NULL) < 0 ? -1 : (int)cap->nframes;
 }
 
 int capture_wait(struct capture *cap, capture_match_fn *match, void *arg, unsigned deadline_ms)
@@ -238,12 +167,12 @@ const struct packet_info *capture_packet(const struct capture *cap, unsigned i)
 
 unsigned capture_missed(const struct capture *cap)
 {
-	return cap->overflow + cap->kernel_drops;
+	return cap->overflow + cap->sock.drops;
 }
 
 int capture_linktype(const struct capture *cap)
 {
-	return cap->linktype;
+	return cap->sock.linktype;
 }
 
 const char *capture_error(const struct capture *cap)
@@ -253,7 +182,8 @@ const char *capture_error(const struct capture *cap)
 
 int capture_write(const struct capture *cap, const char *path)
 {
-	pcap_t *dead = pcap_open_dead_with_tstamp_precision(cap->linktype, cap->snaplen, PCAP_TSTAMP_PRECISION_MICRO);
+	pcap_t *dead = pcap_open_dead_with_tstamp_precision(cap->sock.linktype, CAPTURE_SNAPLEN,
+							     PCAP_TSTAMP_PRECISION_MICRO);
 	pcap_dumper_t *d = NULL;
 	FILE *f = NULL;
 	int ret = -ENOMEM;
@@ -290,7 +220,7 @@ void capture_close(struct capture *cap)
 	for (unsigned i = 0; i < cap->nframes; i++)
 		free(cap->frames[i].data);
 	free(cap->frames);
-	pcap_close(cap->p);
+	capture_socket_close(&cap->sock);   /* off this path: the release waits for a grace period */
 	free(cap);
 }
 

@@ -25,7 +25,8 @@ struct capture *capture_open(int nsfd, const char *ifname, const char *filter, s
 			     char *err, size_t errlen);
 
 /* Reads what the kernel holds for this capture: polls and dispatches until no frame has arrived for quiet_ms,
- * and never past deadline_ms (both the caller's waits, already scaled).  Returns the number of frames kept so far
+ * and never past deadline_ms (both the caller's waits, already scaled); with quiet_ms 0, only what the kernel
+ * holds now, without waiting.  Returns the number of frames kept so far
  * (capture_count), or -1 with the reason in capture_error. */
 int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms);
 

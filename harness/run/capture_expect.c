@@ -10,7 +10,12 @@
 #include <string.h>
 
 #define CAPTURE_MEMORY (1 << 20)  /* per capture and stage; past it frames are counted, not kept */
-#define DRAIN_QUIET_MS 5          /* the probes are over: only frames already in flight are awaited */
+#define DRAIN_QUIET_MS 5          /* evidence files: the frames still in flight are worth a short wait */
+/* Judging waits for nothing: every frame a probe's outcome depends on is queued before that outcome.  The
+ * kernel hands a packet to packet sockets as it leaves or enters the interface, before it goes on its way; so
+ * a request seen leaving the uplink was queued before its reply could come back, and a probe that timed out
+ * sent its packets long before.  What may still be in flight is a flow's teardown after the probe ended. */
+#define JUDGE_QUIET_MS 0
 
 /* The probe flows of a stage, each as pcap filter text, or'ed together. */
 static void stage_filter(const struct scenario *sc, const struct stage *stage, char *buf, size_t len)
@@ -210,7 +215,7 @@ void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i,
 		check_set(c, CHECK_ERROR);
 		return;
 	}
-	if (capture_drain(cap, DRAIN_QUIET_MS, wait_within(w->waits.drain_ms, w->deadline)) < 0) {
+	if (capture_drain(cap, JUDGE_QUIET_MS, wait_within(w->waits.drain_ms, w->deadline)) < 0) {
 		check_got(c, "the capture failed: %s", capture_error(cap));
 		check_set(c, CHECK_ERROR);
 		return;

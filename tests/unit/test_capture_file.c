@@ -163,6 +163,18 @@ static const struct packet_info *find_syn(const struct capture *cap, uint16_t sp
 	return NULL;
 }
 
+static unsigned count_syns(const struct capture *cap, uint16_t sport)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < capture_count(cap); i++) {
+		const struct packet_info *pi = capture_packet(cap, i);
+
+		n += pi->proto == IPPROTO_TCP && pi->sport == sport && pi->tcp_flags == TCPF_SYN;
+	}
+	return n;
+}
+
 /* Reads the file back and compares every frame's summary with the capture's. */
 static void assert_file_matches(const char *path, const struct capture *cap)
 {
@@ -206,6 +218,8 @@ static void test_capture_write(void)
 	CU_ASSERT_EQUAL(probe_tcp(ns, &v4, PORT_OPEN, PASS_WAIT_MS, &r, &c), CHECK_PASS);
 	CU_ASSERT(capture_drain(cap, 100, 2000) >= 3);
 	CU_ASSERT_PTR_NOT_NULL(find_syn(cap, r.local_port));
+	CU_ASSERT_EQUAL(count_syns(cap, r.local_port), 1);   /* lo's outgoing copy is not kept */
+	CU_ASSERT_EQUAL(capture_linktype(cap), DLT_EN10MB);
 	CU_ASSERT_EQUAL(capture_missed(cap), 0);
 	CU_ASSERT_PTR_NULL(capture_packet(cap, capture_count(cap)));
 

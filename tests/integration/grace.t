@@ -1,0 +1,43 @@
+#!/bin/bash
+# The capture lifecycle keeps kernel grace periods off the run's path (issue 14), read from the system calls
+# of a reference run: no capture sets up a memory-mapped ring (each costs a grace period), and every packet
+# socket is released by a closer thread, never by the thread that runs the stages and writes the report.
+. tests/integration/lib.sh
+skip_unless_namespaces
+command -v strace >/dev/null || { echo "1..0 # SKIP strace is not installed"; exit 0; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# LeakSanitizer cannot run under ptrace (a SANITIZE=1 build): leaks are valgrind.t's and the other tests' to find.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	strace -f -qq -o "$tmp/trace" -e trace=socket,close,setsockopt,write "$NSHARNESS" run -q scenarios/seed.scn >"$tmp/tap" 2>"$tmp/err"
+ok $? "the reference scenario passes under strace" || diag "$tmp/tap" "$tmp/err"
+! grep -q 'PACKET_RX_RING' "$tmp/trace"
+ok $? "no capture sets up a ring" || grep 'PACKET_RX_RING' "$tmp/trace" | diag
+grep -c 'socket(AF_PACKET' "$tmp/trace" >"$tmp/opened"
+ok $(( $(cat "$tmp/opened") >= 2 ? 0 : 1 )) "the forwarding and NAT stages captured ($(cat "$tmp/opened") packet sockets)"
+
+# The thread that writes the TAP lines runs the stages; which thread closed each packet socket's fd?
+/usr/bin/python3 - "$tmp/trace" >"$tmp/closers" <<'PY'
+import re, sys
+main = None
+packet = {}   # fd -> still open packet socket
+pending = {}  # tid -> its socket(AF_PACKET) call is unfinished
+for line in open(sys.argv[1]):
+    tid = line.split()[0]
+    if 'write(1, "ok ' in line and main is None:
+        main = tid
+    if 'socket(AF_PACKET' in line and 'unfinished' in line:
+        pending[tid] = True
+        continue
+    m = re.search(r'= (\d+)$', line.strip())
+    if m and ('socket(AF_PACKET' in line or ('<... socket resumed>' in line and pending.pop(tid, None))):
+        packet[m.group(1)] = True
+    m = re.search(r'\sclose\((\d+)', line)
+    if m and packet.pop(m.group(1), None):
+        print("main" if tid == main else "other")
+PY
+ok $(( $(grep -c . "$tmp/closers") >= 2 ? 0 : 1 )) "every packet socket was closed" || diag "$tmp/closers"
+! grep -q main "$tmp/closers"
+ok $? "none by the thread that runs the stages" || diag "$tmp/closers"
+done_testing
