@@ -1,7 +1,7 @@
 #!/bin/bash
 # The reference scenario's five stages the way people script them: ip, ping, iptables, socat, tcpdump.
-# Run by bench/compare inside a private mount namespace (unshare -m), so `ip netns add` touches nothing
-# outside it; every role, the host included, is a namespace.  Exits non-zero if a stage fails.
+# Run by bench/compare inside a private mount namespace (unshare -m) with a tmpfs on /run, so `ip netns add`
+# touches nothing outside it; every role, the host included, is a namespace.  Exits non-zero if a stage fails.
 # Fair to the shell: it never waits where nsharness would not.  Each capture ends at its last wanted packet
 # (tcpdump -c), not at a timeout; the forwarding stage's ping, whose reply cannot come before NAT, is stopped
 # as soon as its request is seen on the uplink instead of waiting out its -W.

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The first three stages of the reference topology the way people script them: ip, ping, grep.
-# Run by bench/compare inside a private mount namespace (unshare -m), so `ip netns add` touches nothing
-# outside it; every role, the host included, is a namespace.  Exits non-zero if a stage fails.
+# Run by bench/compare inside a private mount namespace (unshare -m) with a tmpfs on /run, so `ip netns add`
+# touches nothing outside it; every role, the host included, is a namespace.  Exits non-zero if a stage fails.
 set -eu
 p=nshb$$
 b=${p}blue h=${p}host w=${p}wan
