@@ -203,28 +203,39 @@ static void explain_route(struct dg *d, const struct expect *e, struct check *c)
 	dg_cause(c, true, &k);
 }
 
-void diagnose_stage(struct world *w, const struct stage *stage, struct stage_result *st)
+struct dg *diagnose_begin(struct world *w, const struct stage *stage)
 {
 	struct dg *d = calloc(1, sizeof(*d));
 
 	if (!d)
-		return;
+		return NULL;
 	d->w = w;
 	d->stage = stage;
 	dg_addrs_read(w, &d->addrs);
-	for (unsigned i = 0; i < st->nexpects; i++) {
-		struct expect_result *x = &st->expects[i];
+	return d;
+}
 
-		if (x->check.status != CHECK_FAIL)
-			continue;
-		if (x->expect->kind == EXPECT_CAPTURE && !x->expect->fails)
-			dg_explain_capture(d, x->expect, &x->check);
-		else if (expect_sends_traffic(x->expect) && x->expect->fails)
-			explain_allowed(d, x->expect, &x->check);
-		else if (expect_sends_traffic(x->expect))
-			explain_failed(d, x->expect, &x->check);
-		else if (x->expect->kind == EXPECT_ROUTE && !x->expect->fails)
-			explain_route(d, x->expect, &x->check);
-	}
+void diagnose_end(struct dg *d)
+{
 	free(d);
+}
+
+void diagnose_traffic(struct dg *d, const struct expect *e, struct check *c)
+{
+	if (e->fails)
+		explain_allowed(d, e, c);
+	else
+		explain_failed(d, e, c);
+}
+
+void diagnose_capture(struct dg *d, const struct expect *e, struct check *c)
+{
+	if (!e->fails)
+		dg_explain_capture(d, e, c);
+}
+
+void diagnose_route(struct dg *d, const struct expect *e, struct check *c)
+{
+	if (!e->fails)
+		explain_route(d, e, c);
 }

@@ -1,6 +1,7 @@
 /* expect.c — from an expectation to its probe, and the verdict it yields. */
 #include "harness/run/expect.h"
 #include "harness/run/capture_expect.h"
+#include "harness/diagnose/diagnose.h"
 #include "harness/firewall/fw_evidence.h"
 #include "harness/scenario/kinds.h"
 #include "probes/conn.h"
@@ -122,23 +123,25 @@ static enum check_status run_conn(struct world *w, const struct expect *e, struc
 	return st == CHECK_ERROR ? st : judge_conn(e, &r, c);
 }
 
-typedef enum check_status (*expect_runner)(struct world *w, const struct expect *e, struct check *c);
-
-/* Each kind's probe.  A capture is judged apart, from the stage's captures (expect_judge_capture). */
-static const expect_runner runners[EXPECT_KIND_COUNT] = {
-	[EXPECT_LINK] = run_link,
-	[EXPECT_PING] = run_ping,
-	[EXPECT_ROUTE] = run_route,
-	[EXPECT_FORWARDED] = run_forwarded,
-	[EXPECT_TCP] = run_conn,
-	[EXPECT_UDP] = run_conn,
-	[EXPECT_CAPTURE] = NULL,
+/* Each kind's row: its probe, and the diagnosis that explains its failure.  A capture has no probe of its
+ * own: it is judged from the stage's captures (expect_judge_capture). */
+static const struct {
+	enum check_status (*run)(struct world *w, const struct expect *e, struct check *c);
+	void (*diagnose)(struct dg *d, const struct expect *e, struct check *c);
+} rows[EXPECT_KIND_COUNT] = {
+	[EXPECT_LINK] = { run_link, NULL },
+	[EXPECT_PING] = { run_ping, diagnose_traffic },
+	[EXPECT_ROUTE] = { run_route, diagnose_route },
+	[EXPECT_FORWARDED] = { run_forwarded, diagnose_traffic },
+	[EXPECT_TCP] = { run_conn, diagnose_traffic },
+	[EXPECT_UDP] = { run_conn, diagnose_traffic },
+	[EXPECT_CAPTURE] = { NULL, diagnose_capture },
 };
 
 static enum check_status dispatch(struct world *w, const struct expect *e, struct check *c)
 {
-	if (runners[e->kind])
-		return runners[e->kind](w, e, c);
+	if (rows[e->kind].run)
+		return rows[e->kind].run(w, e, c);
 	check_got(c, "a capture expectation outside its stage's captures (a bug in nsharness)");
 	return check_set(c, CHECK_ERROR);
 }
@@ -226,4 +229,10 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 	if (traffic && c->status == CHECK_FAIL)
 		fw_explain(&w->fw, &before, c);
 	return finish(e, c);
+}
+
+void expect_diagnose(struct dg *d, const struct expect *e, struct check *c)
+{
+	if (c->status == CHECK_FAIL && rows[e->kind].diagnose)
+		rows[e->kind].diagnose(d, e, c);
 }

@@ -10,9 +10,13 @@
 enum check_status expect_run(struct world *w, const struct expect *e, struct check *c);
 
 struct stage_captures;
+struct dg;
 
 /* The same for an "expect capture", judged from the stage's captures after its probes ran. */
 enum check_status expect_judge_capture(struct world *w, struct stage_captures *caps, unsigned i,
 				       const struct expect *e, struct check *c);
+
+/* A failed check (CHECK_FAIL) explained by its kind's diagnosis (diagnose.h), while the world is alive. */
+void expect_diagnose(struct dg *d, const struct expect *e, struct check *c);
 
 #endif

@@ -100,6 +100,16 @@ static void judge_stage(struct stage_result *st)
 	}
 }
 
+/* Each failed expectation explained by its kind's diagnosis, all reading the world once (diagnose_begin). */
+static void diagnose_failures(struct world *w, const struct stage *stage, struct stage_result *st)
+{
+	struct dg *d = diagnose_begin(w, stage);
+
+	for (unsigned i = 0; d && i < st->nexpects; i++)
+		expect_diagnose(d, st->expects[i].expect, &st->expects[i].check);
+	diagnose_end(d);
+}
+
 static void run_expectations(struct world *w, const struct stage *stage, struct stage_captures *caps,
 			     const bool *held, struct stage_result *st)
 {
@@ -108,7 +118,7 @@ static void run_expectations(struct world *w, const struct stage *stage, struct 
 		judge_vacuity(st, held);
 	judge_stage(st);
 	if (st->status == STAGE_FAIL) {
-		diagnose_stage(w, stage, st);
+		diagnose_failures(w, stage, st);
 		choose_reason(st);
 	}
 }
