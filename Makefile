@@ -80,7 +80,7 @@ give_back = $(if $(SUDO_UID),chown -R $(SUDO_UID):$(SUDO_GID) $(wildcard build b
 run: deps-build
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)$(give_back)
-	./nsharness run scenarios/seed.scn
+	./nsharness run --tap - scenarios/seed.scn
 
 check: deps-check
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_BIN)

@@ -36,6 +36,7 @@ enum {
 
 extern const struct reporter_ops tap_reporter;       /* TAP 13 (prove 3.44 accepts it), or 14 with REPORT_TAP14 */
 extern const struct reporter_ops junit_reporter;     /* JUnit XML, written whole at end */
-extern const struct reporter_ops terminal_reporter;  /* a human summary, for stderr on a terminal */
+extern const struct reporter_ops terminal_reporter;  /* a human view, for a terminal */
+extern const struct reporter_ops ktap_reporter;      /* KTAP version 1: a scenario per test, stages nested */
 
 #endif

@@ -23,7 +23,9 @@ struct scenario **backends_copies(struct scenario *const *s, unsigned n, enum ba
 			struct scenario *c = &copies[i * BACKEND_COUNT + b];
 
 			*c = *s[i];
-			snprintf(c->name, sizeof(c->name), "%.*s@%s", NAME_MAX_LEN, s[i]->name, backend_name[b]);
+			/* The name's room holds any scenario name, "~N" from --repeat and "@iptables-legacy". */
+			snprintf(c->name, sizeof(c->name), "%.*s@%s", (int)(sizeof(c->name) - strlen(backend_name[b]) - 2),
+				 s[i]->name, backend_name[b]);
 			(*backend_of)[i * BACKEND_COUNT + b] = (enum backend)b;
 			out[i * BACKEND_COUNT + b] = c;
 		}

@@ -4,6 +4,7 @@
 #include "harness/cli/backends.h"
 #include "harness/cli/jobs.h"
 #include "harness/cli/rootless.h"
+#include "harness/cli/select.h"
 #include "harness/base/netns.h"
 #include "harness/cli/options.h"
 #include "harness/run/runner.h"
@@ -62,6 +63,30 @@ static int cmd_check(const struct options *opt, int argc, char **argv)
 	return bad ? EXIT_USAGE : EXIT_PASS;
 }
 
+/* The plan of a run that runs nothing, on stdout and on every --tap file, headed by its version line like
+ * every output form (a KTAP reader finds no output without one): "1..0 # SKIP why" in TAP; in KTAP, whose
+ * readers count a plan of 0 as an error, one skipped test that says why. */
+static void write_skip(FILE *out, const struct options *opt, const char *why)
+{
+	if (opt->ktap)
+		fprintf(out, "KTAP version 1\n1..1\nok 1 nsharness # SKIP %s\n", why);
+	else
+		fprintf(out, "TAP version %d\n1..0 # SKIP %s\n", opt->tap14 ? 14 : 13, why);
+}
+
+static void skip_all(const struct options *opt, const char *why)
+{
+	FILE *f;
+
+	write_skip(stdout, opt, why);
+	for (unsigned i = 0; i < opt->ntap; i++) {
+		if (!strcmp(opt->tap_paths[i], "-") || !(f = fopen(opt->tap_paths[i], "w")))
+			continue;
+		write_skip(f, opt, why);
+		fclose(f);
+	}
+}
+
 /* Namespaces need CAP_SYS_ADMIN (and the world CAP_NET_ADMIN); say so plainly, before any output pretends a
  * test ran.  Read from the capability sets rather than by making a namespace: that would cost a namespace
  * creation and teardown on every run. */
@@ -78,16 +103,17 @@ static bool has_capability(int cap)
 /* As root, nothing to do.  Otherwise nsharness becomes root of a user namespace of its own (the process is
  * still single-threaded here), where it may make network namespaces; where the kernel forbids that, it
  * says which setting does and skips. */
-static int can_make_namespaces(void)
+static int can_make_namespaces(const struct options *opt)
 {
-	char why[512];
+	char why[512], skip[600];
 
 	if (has_capability(CAP_SYS_ADMIN) && has_capability(CAP_NET_ADMIN))
 		return 1;
 	if (rootless_enter(why, sizeof(why)) == 0 && has_capability(CAP_SYS_ADMIN))
 		return 1;
 	fprintf(stderr, "nsharness: cannot create network namespaces without root: %s\n", why);
-	printf("1..0 # SKIP cannot create network namespaces: %s\n", why);
+	snprintf(skip, sizeof(skip), "cannot create network namespaces: %s", why);
+	skip_all(opt, skip);
 	return 0;
 }
 
@@ -137,30 +163,59 @@ static void add_reporter(struct outputs *o, const struct reporter_ops *ops, FILE
 	o->n++;
 }
 
+/* Colours in the human view on out: --color, or (auto) a terminal without NO_COLOR and not TERM=dumb. */
+static bool use_color(const struct options *opt, FILE *out)
+{
+	const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (opt->color != COLOR_AUTO)
+		return opt->color == COLOR_ALWAYS;
+	return isatty(fileno(out)) && !(no_color && *no_color) && !(term && !strcmp(term, "dumb"));
+}
+
+/* A person at a terminal reads the human view; TAP goes to the terminal only when asked (--tap -). */
+static bool human_on_stdout(const struct options *opt)
+{
+	return !opt->ntap && isatty(STDOUT_FILENO);
+}
+
+static void add_human_view(struct outputs *o, const struct options *opt, FILE *out, unsigned nscenarios,
+			   const struct run_info *info)
+{
+	unsigned flags = use_color(opt, out) ? REPORT_COLOR : 0;
+
+	if (nscenarios > 1 && !opt->run.verbose)
+		flags |= REPORT_PROGRESS;
+	add_reporter(o, &terminal_reporter, out, flags, info);
+}
+
 static int outputs_open(struct outputs *o, const struct options *opt, unsigned nscenarios, const struct run_info *info)
 {
+	const struct reporter_ops *tap = opt->ktap ? &ktap_reporter : &tap_reporter;
 	unsigned tap_flags = opt->tap14 ? REPORT_TAP14 : 0;
-	const char *env_no_color = getenv("NO_COLOR");
+	bool tap_on_terminal = false;
 	FILE *f;
 
 	memset(o, 0, sizeof(*o));
-	if (!opt->ntap)
-		add_reporter(o, &tap_reporter, stdout, tap_flags, info);
+	if (human_on_stdout(opt))
+		add_human_view(o, opt, stdout, nscenarios, info);
+	else if (!opt->ntap)
+		add_reporter(o, tap, stdout, tap_flags, info), tap_on_terminal = isatty(STDOUT_FILENO);
 	for (unsigned i = 0; i < opt->ntap; i++) {
 		if (!(f = open_output(o, opt->tap_paths[i])))
 			return -1;
-		add_reporter(o, &tap_reporter, f, tap_flags, info);
+		add_reporter(o, tap, f, tap_flags, info);
+		tap_on_terminal |= f == stdout && isatty(STDOUT_FILENO);
 	}
 	if (opt->junit_path) {
 		if (!(f = open_output(o, opt->junit_path)))
 			return -1;
 		add_reporter(o, &junit_reporter, f, opt->relative_paths ? REPORT_RELATIVE_PATHS : 0, info);
 	}
-	if (!opt->quiet && isatty(STDERR_FILENO))
-		add_reporter(o, &terminal_reporter, stderr,
-			     (env_no_color && *env_no_color ? 0 : REPORT_COLOR) |
-				     (nscenarios > 1 && !opt->run.verbose ? REPORT_PROGRESS : 0),
-			     info);
+	/* Beside a pipe or file, a person watching stderr gets the human view there; not when TAP already shows on
+	 * the same terminal (everything would appear twice). */
+	if (!opt->quiet && !human_on_stdout(opt) && !tap_on_terminal && isatty(STDERR_FILENO))
+		add_human_view(o, opt, stderr, nscenarios, info);
 	return 0;
 }
 
@@ -274,38 +329,62 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	return failed ? EXIT_STAGE_FAILED : tainted ? EXIT_TAINTED : EXIT_PASS;
 }
 
-/* Keeps the scenarios of this shard, in their order; frees the others. */
-static int select_shard(const struct options *opt, struct scenario **s, int n)
+/* The run's scenarios, as the command line selects them (select.h).  The count, or -1 (out of memory). */
+static int select_all(const struct options *opt, struct selection *sel, bool *shard_empty)
 {
-	int kept = 0;
-
-	for (int i = 0; i < n; i++) {
-		if (!opt->shard_n || jobs_in_shard(s[i]->path, opt->shard_k, opt->shard_n))
-			s[kept++] = s[i];
-		else
-			scenario_free(s[i]);
+	select_shard(sel, opt->shard_k, opt->shard_n);
+	*shard_empty = sel->n == 0;
+	select_filter(sel, opt->filters, opt->nfilters);
+	if (opt->list)
+		return (int)sel->n;
+	if (select_repeat(sel, opt->repeat)) {
+		fprintf(stderr, "nsharness: out of memory\n");
+		return -1;
 	}
-	return kept;
+	select_unique_names(sel, stderr);
+	return (int)sel->n;
+}
+
+/* Nothing selected: an empty shard is a pass (a CI matrix has more shards than scenarios); a filter that
+ * names nothing is a mistake. */
+static int run_nothing(const struct options *opt, bool shard_empty)
+{
+	char why[64];
+
+	if (!shard_empty) {
+		fprintf(stderr, "nsharness: no scenario or stage matches --filter (see --list)\n");
+		return EXIT_USAGE;
+	}
+	snprintf(why, sizeof(why), "no scenario falls in shard %u/%u", opt->shard_k, opt->shard_n);
+	skip_all(opt, why);
+	return opt->kselftest ? EXIT_CANNOT_RUN : EXIT_PASS;   /* kselftest: nothing tested is a skip */
 }
 
 static int cmd_run(const struct options *opt, int argc, char **argv)
 {
 	struct scenario **s = calloc(argc, sizeof(*s));
-	int ret = EXIT_USAGE, n = argc;
+	struct selection sel;
+	int ret = EXIT_USAGE, n;
+	bool shard_empty;
 
 	if (!s)
 		return EXIT_CANNOT_RUN;
-	if (load_all(argc, argv, s) == 0) {
-		n = select_shard(opt, s, argc);
-		if (n == 0) {
-			printf("1..0 # SKIP no scenario falls in shard %u/%u\n", opt->shard_k, opt->shard_n);
-			ret = EXIT_PASS;
-		} else {
-			ret = can_make_namespaces() ? run_all(opt, s, n) : EXIT_CANNOT_RUN;
-		}
+	if (load_all(argc, argv, s)) {
+		free_all(s, argc);
+		free(s);
+		return EXIT_USAGE;
 	}
-	free_all(s, n);
-	free(s);
+	selection_init(&sel, s, (unsigned)argc);
+	n = select_all(opt, &sel, &shard_empty);
+	if (n < 0)
+		ret = EXIT_CANNOT_RUN;
+	else if (opt->list)
+		select_list(&sel, stdout), ret = EXIT_PASS;
+	else if (n == 0)
+		ret = run_nothing(opt, shard_empty);
+	else
+		ret = can_make_namespaces(opt) ? run_all(opt, sel.s, n) : EXIT_CANNOT_RUN;
+	selection_free(&sel);
 	return ret;
 }
 
@@ -330,7 +409,7 @@ static int cmd_verify(const struct options *opt, int argc, char **argv)
 		return EXIT_USAGE;
 	if (!(has_capability(CAP_SYS_ADMIN) && has_capability(CAP_NET_ADMIN))) {
 		fprintf(stderr, "nsharness verify: entering the setup's namespaces needs root (CAP_SYS_ADMIN)\n");
-		printf("1..0 # SKIP verify needs root to enter the setup's namespaces\n");
+		skip_all(opt, "verify needs root to enter the setup's namespaces");
 		ret = EXIT_CANNOT_RUN;
 	} else {
 		ret = run_all(&vopt, &s, 1);
@@ -407,5 +486,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsharness: --keep-captures needs --out DIR\n");
 		return EXIT_USAGE;
 	}
-	return cmd->fn(&opt, argc - optind, argv + optind);
+	return options_exit_status(&opt, cmd->fn(&opt, argc - optind, argv + optind));
 }

@@ -1,5 +1,6 @@
 /* options.c — parsing the command line's options. */
 #include "harness/cli/options.h"
+#include "harness/cli/select.h"
 #include "harness/base/clock.h"
 
 #include <errno.h>
@@ -16,12 +17,23 @@ void options_help(FILE *out)
 		     "      --out DIR            keep the evidence of failed stages in DIR/SCENARIO/STAGE/: .pcap\n"
 		     "                           captures and a .state dump per namespace\n"
 		     "      --keep-captures      write every stage's captures, passing ones too (with --out)\n"
+		     "      --ktap               write the TAP outputs as KTAP version 1 (a test per scenario, its\n"
+		     "                           stages nested), as the kernel's tools read it\n"
+		     "      --kselftest          run as a kselftest: KTAP on stdout, exit 0 pass, 1 fail (interrupted\n"
+		     "                           too), 4 skip (cannot run here)\n"
 		     "      --attachment-paths absolute|relative\n"
 		     "                           JUnit [[ATTACHMENT|path]] paths: absolute (default, Jenkins) or as\n"
 		     "                           given (GitLab wants them relative to the project directory)\n"
 		     "  -j, --jobs N             run N scenarios at once (default: the number of CPUs); the report\n"
 		     "                           keeps the scenarios' order\n"
 		     "      --shard K/N          run only shard K of N (a stable split of the scenarios, for CI matrices)\n"
+		     "      --filter PATTERN     run only the scenarios PATTERN names (a glob), or SCENARIO:STAGE globs:\n"
+		     "                           those stages and the ones before them; may be given 32 times\n"
+		     "      --repeat N           run each scenario N times (NAME, NAME~2, ...), each with its own\n"
+		     "                           evidence and JUnit testsuite: for hunting flakes\n"
+		     "      --list               print the scenarios and their stages (as --filter takes them), run nothing\n"
+		     "      --color WHEN         colours in the human view: auto (default: on a terminal, unless NO_COLOR\n"
+		     "                           is set or TERM is dumb), always, never\n"
 		     "      --scenario-timeout S a scenario's whole run may take S seconds (scaled; default 300), then\n"
 		     "                           its running stage fails and the rest are skipped\n"
 		     "      --vacuity            run each stage's checks once before its steps too, and require them to\n"
@@ -31,17 +43,23 @@ void options_help(FILE *out)
 		     "                           every scenario under each, reporting stages whose verdicts differ\n"
 		     "      --iptables PATH      the iptables-nft program to use (a freshly built one, to gate it);\n"
 		     "      --iptables-legacy PATH  the same for iptables-legacy (ip6tables: same folder)\n"
-		     "  -q, --quiet              no summary on stderr\n"
+		     "  -q, --quiet              no human view on stderr\n"
 		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
 		     "  -h, --help               this text\n"
 		     "  -V, --version            the version\n"
 		     "\noptions (verify):\n"
 		     "      --host NS            the scenario's namespace that is this one (default: host)\n"
+		     "\nOn a terminal, run shows a human view on stdout; TAP goes there only with --tap - (or a pipe).\n"
+		     "Options may come after the scenarios; -- ends them.\n"
 		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
 		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
-		     "results so far were written), 5 all passed but the kernel became tainted during the run\n");
+		     "results so far were written), 5 all passed but the kernel became tainted during the run;\n"
+		     "with --kselftest: 0 pass, 1 fail, 4 skip\n");
 }
+
+/* Long options without a letter of their own. */
+enum { OPT_KSELFTEST = 256 };
 
 /* A decimal count, all of the text.  0 or -1. */
 static int parse_count(const char *text, unsigned *out)
@@ -133,9 +151,31 @@ static int options_finish(struct options *opt)
 	return 0;
 }
 
+static int add_filter(const char *arg, struct options *opt)
+{
+	if (opt->nfilters == MAX_FILTERS)
+		return refuse("filter", "at most 32 patterns", arg);
+	if (!filter_valid(arg))
+		return refuse("filter", "a scenario glob, or SCENARIO:STAGE globs", arg);
+	opt->filters[opt->nfilters++] = arg;
+	return 0;
+}
+
+static int set_color(const char *arg, struct options *opt)
+{
+	static const char *const words[] = { [COLOR_AUTO] = "auto", [COLOR_ALWAYS] = "always", [COLOR_NEVER] = "never" };
+
+	for (unsigned i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (!strcmp(arg, words[i])) {
+			opt->color = (enum color_mode)i;
+			return 0;
+		}
+	return refuse("color", "auto, always or never", arg);
+}
+
 static bool is_checked(int c)
 {
-	return strchr("t4ajBDST", c) != NULL;
+	return c > 0 && c < 128 && strchr("t4ajBDSTFRC", c) != NULL;
 }
 
 /* The options whose value is checked. */
@@ -164,6 +204,13 @@ static int apply_checked(int c, const char *arg, struct options *opt)
 		return parse_shard(arg, &opt->shard_k, &opt->shard_n) ? refuse("shard", "K/N with 1 <= K <= N", arg) : 0;
 	case 'T':
 		return set_timeout_scale(arg, opt);
+	case 'F':
+		return add_filter(arg, opt);
+	case 'R':
+		return parse_count(arg, &opt->repeat) || opt->repeat == 0 || opt->repeat > 10000 ?
+			refuse("repeat", "a number from 1 to 10000", arg) : 0;
+	case 'C':
+		return set_color(arg, opt);
 	}
 	return -1;
 }
@@ -180,6 +227,9 @@ static int apply_plain(int c, const char *arg, struct options *opt)
 	case 'I': opt->iptables_path[BACKEND_IPTABLES_NFT] = arg; break;
 	case 'L': opt->iptables_path[BACKEND_IPTABLES_LEGACY] = arg; break;
 	case 'q': opt->quiet = true; break;
+	case 'K': opt->ktap = true; break;
+	case OPT_KSELFTEST: opt->kselftest = opt->ktap = true; break;
+	case 'l': opt->list = true; break;
 	case 'v': opt->run.verbose = true; break;
 	case 'h': opt->show_help = true; break;
 	case 'V': opt->show_version = true; break;
@@ -210,14 +260,29 @@ int options_parse(int argc, char **argv, struct options *opt)
 		{ "timeout-scale", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "ktap", no_argument, NULL, 'K' },
+		{ "kselftest", no_argument, NULL, OPT_KSELFTEST },
+		{ "list", no_argument, NULL, 'l' },
+		{ "filter", required_argument, NULL, 'F' },
+		{ "repeat", required_argument, NULL, 'R' },
+		{ "color", required_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
 	opt->run.waits = waits_default();
-	while ((c = getopt_long(argc, argv, "+j:qvhV", longopts, NULL)) != -1)
+	/* GNU getopt's order: options may follow the scenarios, and "--" ends them. */
+	while ((c = getopt_long(argc, argv, "j:qvhV", longopts, NULL)) != -1)
 		if (c == '?' || (is_checked(c) ? apply_checked(c, optarg, opt) : apply_plain(c, optarg, opt)))
 			return -1;
 	return options_finish(opt);
 }
 
+int options_exit_status(const struct options *opt, int status)
+{
+	if (!opt->kselftest)
+		return status;
+	if (status == EXIT_PASS)
+		return 0;
+	return status == EXIT_CANNOT_RUN ? 4 : 1;   /* kselftest's KSFT_SKIP, KSFT_FAIL */
+}

@@ -19,12 +19,23 @@ enum {
 };
 
 #define MAX_TAP_OUTPUTS 2
+#define MAX_FILTERS 32
+
+/* --color: colours in the human view on a terminal. */
+enum color_mode { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 
 struct options {
 	struct run_options run;
 	const char *tap_paths[MAX_TAP_OUTPUTS];   /* --tap; none given: stdout */
 	unsigned ntap;
 	bool tap14;
+	bool ktap;                /* --ktap (or --kselftest): the TAP outputs are KTAP version 1 */
+	bool kselftest;           /* --kselftest: exit statuses as kselftest reads them (options_exit_status) */
+	bool list;                /* --list: print the selected scenarios and stages, run nothing */
+	const char *filters[MAX_FILTERS];   /* --filter PATTERN (scenario or scenario:stage globs) */
+	unsigned nfilters;
+	unsigned repeat;          /* --repeat N: each scenario N times (0 and 1: once) */
+	enum color_mode color;    /* --color */
 	const char *junit_path;
 	bool relative_paths;
 	bool quiet;
@@ -45,5 +56,10 @@ int options_parse(int argc, char **argv, struct options *opt);
 
 /* The options and exit statuses, for --help. */
 void options_help(FILE *out);
+
+/* The process's exit status for a run that ended with status (an EXIT_* above).  With --kselftest, as the
+ * kernel's kselftest runner reads it: 0 pass, 4 skip (could not run here), 1 anything else — an interrupted
+ * run, a usage error and a tainted kernel included, so a cancelled gate never looks green. */
+int options_exit_status(const struct options *opt, int status);
 
 #endif

@@ -169,7 +169,7 @@ struct netns_decl {
 
 struct scenario {
 	char *path;               /* as given on the command line; loc.file points here */
-	char name[NAME_MAX_LEN + 24];   /* room for "@iptables-legacy" on --backend all's copies */
+	char name[NAME_MAX_LEN + 24];   /* room for the run's names: "~10000" (--repeat), "@iptables-legacy" */
 	char *about;              /* may be NULL */
 	struct netns_decl netns[MAX_NETNS];
 	unsigned nnetns;
