@@ -64,9 +64,20 @@ static void scenario(struct reporter *r, const struct scenario_result *res)
 		return;
 	b->rows[b->nrows].sc = res->scenario;
 	b->rows[b->nrows].backend = b->nrows % BACKEND_COUNT;   /* in the copies' order */
-	for (unsigned i = 0; i < res->nstages; i++)
+	for (unsigned i = 0; i < res->nstages; i++) {
 		b->rows[b->nrows].st[i] = res->stages[i].status;
+		b->rows[b->nrows].cannot_run[i] = res->stages[i].cannot_run;
+	}
 	b->nrows++;
+}
+
+/* Whether stage i of group g has a verdict under every backend: one that could not run has none. */
+static bool disagree_possible(const struct backends_state *b, unsigned g, unsigned i)
+{
+	for (unsigned k = 0; k < BACKEND_COUNT; k++)
+		if (b->rows[g + k].cannot_run[i])
+			return false;
+	return true;
 }
 
 static const char *verdict(enum stage_status s)
@@ -85,8 +96,13 @@ static void end(struct reporter *r)
 		for (unsigned i = 0; i < sc->nstages; i++) {
 			bool same = true;
 
-			for (unsigned k = 1; k < BACKEND_COUNT; k++)
+			/* A backend whose programs are not installed gave no verdict to disagree with. */
+			for (unsigned k = 0; k < BACKEND_COUNT; k++)
+				same &= !b->rows[g + k].cannot_run[i];
+			for (unsigned k = 1; k < BACKEND_COUNT && same; k++)
 				same &= b->rows[g + k].st[i] == b->rows[g].st[i];
+			if (!same && !disagree_possible(b, g, i))
+				continue;
 			if (same)
 				continue;
 			b->disagreements++;

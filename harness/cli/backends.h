@@ -22,7 +22,12 @@ extern const struct reporter_ops backends_reporter;
 struct backends_state {
 	unsigned disagreements;
 	unsigned ncopies;
-	struct { unsigned backend; enum stage_status st[MAX_STAGES]; const struct scenario *sc; } *rows;
+	struct {
+		unsigned backend;
+		enum stage_status st[MAX_STAGES];
+		bool cannot_run[MAX_STAGES];   /* no verdict: this machine lacks what the stage needs */
+		const struct scenario *sc;
+	} *rows;
 	unsigned nrows;
 };
 

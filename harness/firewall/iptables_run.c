@@ -47,7 +47,11 @@ static int run_one(struct ipt_state *s, const struct step *st, struct ipt_cmd *c
 		return ret;
 	}
 	s->host.log(s->host.sink, st, r.output);
-	if (r.status != 0) {
+	if (r.status == PROGRAM_NOT_FOUND) {
+		snprintf(err, errlen, "%s:%u: %s: %s is not installed: %s", st->loc.file, st->loc.line, st->text,
+			 cmd->argv[0], sandbox_last_line(r.output, line, sizeof(line)));
+		ret = -ENOPKG;
+	} else if (r.status != 0) {
 		snprintf(err, errlen, "%s:%u: %s: %s %s: %s", st->loc.file, st->loc.line, st->text, cmd->argv[0],
 			 r.timed_out ? "did not finish in time" : r.signal ? "was killed" : "failed",
 			 sandbox_last_line(r.output, line, sizeof(line)));

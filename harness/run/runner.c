@@ -168,26 +168,64 @@ static int apply_steps(struct world *w, unsigned index, const struct run_options
 	return ret;
 }
 
-/* What exec and script steps printed: on stderr with --verbose, under --out when the stage failed (or
- * --keep-captures), and its last line already in a failed step's reason. */
+/* What the scenario's programs printed so far: a failed stage's programs.log holds it all, for the step
+ * that went wrong may have run in an earlier, passing stage (a setup script). */
+struct program_log {
+	char *text;               /* owned; NUL-terminated once anything is kept */
+	size_t len, cap;
+};
+
+static void program_log_add(struct program_log *pl, const char *more)
+{
+	size_t n = strlen(more), cap = pl->cap ? pl->cap : 4096;
+	char *grown;
+
+	while (cap < pl->len + n + 1)
+		cap *= 2;
+	if (cap != pl->cap) {
+		if (!(grown = realloc(pl->text, cap)))
+			return;   /* the log is evidence, not the verdict: keep what fits */
+		pl->text = grown;
+		pl->cap = cap;
+	}
+	memcpy(pl->text + pl->len, more, n + 1);
+	pl->len += n;
+}
+
+/* What exec and script steps printed: on stderr with --verbose as each stage ends, and under --out when the
+ * stage failed or could not run (or --keep-captures): everything since the scenario began. */
 static void keep_program_output(struct world *w, const struct run_options *opt, const struct stage *stage,
-				struct stage_result *st)
+				struct program_log *pl, struct stage_result *st)
 {
 	char *log = world_take_log(w);
 
-	if (!log)
-		return;
-	if (opt->verbose)
-		fputs(log, stderr);
-	if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
-		artifacts_write_log(opt->out_dir, w->sc, stage, log, st);
-	free(log);
+	if (log) {
+		if (opt->verbose)
+			fputs(log, stderr);
+		program_log_add(pl, log);
+		free(log);
+	}
+	if (pl->len && opt->out_dir && (st->status == STAGE_FAIL || st->cannot_run || opt->keep_captures))
+		artifacts_write_log(opt->out_dir, w->sc, stage, pl->text, st);
+}
+
+/* A stage this machine cannot run: skipped, its reason prefixed so that every report says why it is no
+ * verdict. */
+static void cannot_run(struct stage_result *st)
+{
+	char why[sizeof(st->reason)];
+
+	snprintf(why, sizeof(why), "%s", st->reason);
+	snprintf(st->reason, sizeof(st->reason), "cannot run here: %.*s", (int)sizeof(st->reason) - 20, why);
+	st->status = STAGE_SKIP;
+	st->cannot_run = true;
 }
 
 /* How far a stage got before its probes. */
 enum stage_setup {
 	SETUP_READY,              /* steps applied, captures open: probe */
 	SETUP_STEP_FAILED,        /* a step failed (st->reason says which): nothing to probe */
+	SETUP_CANNOT_RUN,         /* a step needs what this machine lacks (a program): no verdict at all */
 	SETUP_NO_MEMORY,          /* the results, the vacuity run or the captures could not be allocated */
 };
 
@@ -200,14 +238,21 @@ static enum stage_setup prepare_stage(struct world *w, unsigned index, const str
 	st->expects = calloc(stage->nexpects, sizeof(*st->expects));
 	if (!st->expects || (opt->vacuity && run_before_steps(w, stage, held)))
 		return SETUP_NO_MEMORY;
-	if (apply_steps(w, index, opt, st))
+	switch (apply_steps(w, index, opt, st)) {
+	case 0:
+		break;
+	case -ENOPKG:
+		return SETUP_CANNOT_RUN;
+	default:
 		return SETUP_STEP_FAILED;
+	}
 	if (stage_captures_open(w, stage, opt->out_dir != NULL, caps))
 		return SETUP_NO_MEMORY;
 	return SETUP_READY;
 }
 
-static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct stage_result *st)
+static void run_stage(struct world *w, unsigned index, const struct run_options *opt, struct program_log *pl,
+		      struct stage_result *st)
 {
 	const struct stage *stage = &w->sc->stages[index];
 	double start = clock_now_s();
@@ -226,6 +271,12 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 		if (opt->out_dir)
 			artifacts_write(w, opt->out_dir, stage, NULL, st);
 		break;
+	case SETUP_CANNOT_RUN:
+		/* Not a verdict on the world: this machine cannot build it.  The step's words say what is missing. */
+		cannot_run(st);
+		if (opt->out_dir)
+			artifacts_write(w, opt->out_dir, stage, NULL, st);
+		break;
 	case SETUP_READY:
 		st->nexpects = stage->nexpects;
 		run_expectations(w, stage, &caps, opt->vacuity ? held : NULL, st);
@@ -234,7 +285,7 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 		stage_captures_close(&caps);
 		break;
 	}
-	keep_program_output(w, opt, stage, st);
+	keep_program_output(w, opt, stage, pl, st);
 	st->seconds = clock_now_s() - start;
 }
 
@@ -286,6 +337,7 @@ static void run_stages(struct world *w, const struct run_options *opt, struct re
 		       unsigned nreps, struct scenario_result *res)
 {
 	const struct scenario *sc = w->sc;
+	struct program_log pl = { 0 };
 
 	for (unsigned i = 0; i < sc->nstages; i++) {
 		struct stage_result *st = &res->stages[res->nstages++];
@@ -293,7 +345,7 @@ static void run_stages(struct world *w, const struct run_options *opt, struct re
 		const char *stop;
 
 		st->stage = &sc->stages[i];
-		run_stage(w, i, opt, st);
+		run_stage(w, i, opt, &pl, st);
 		if ((stop = stop_reason(w->deadline)))
 			cut_short(st, stop);
 		res->failed += st->status == STAGE_FAIL;
@@ -302,12 +354,13 @@ static void run_stages(struct world *w, const struct run_options *opt, struct re
 			skip_rest(res, i + 1, stop, reps, nreps);
 			break;
 		}
-		if (st->status == STAGE_FAIL) {
-			snprintf(why, sizeof(why), "stage '%s' failed", st->stage->name);
+		if (st->status == STAGE_FAIL || st->cannot_run) {
+			snprintf(why, sizeof(why), "stage '%s' %s", st->stage->name, st->cannot_run ? "could not run" : "failed");
 			skip_rest(res, i + 1, why, reps, nreps);
 			break;
 		}
 	}
+	free(pl.text);
 }
 
 int run_scenario(const struct scenario *sc, const struct run_options *opt, struct reporter *const *reps,

@@ -9,6 +9,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* The exit status of a program that could not be found: what the sandbox gives when argv[0] is not on PATH,
+ * and what a shell gives for a command it cannot find. */
+#define PROGRAM_NOT_FOUND 127
+
 #define SANDBOX_OUTPUT_MAX (64 << 10)   /* output kept: the first and the last 32 KiB */
 
 struct sandbox_run {

@@ -132,7 +132,7 @@ static void __attribute__((noreturn)) run_program(const struct keeper_plan *p)
 	write_all(STDERR_FILENO, p->cannot_run);
 	write_all(STDERR_FILENO, strerrordesc_np(err) ? strerrordesc_np(err) : "unknown error");
 	write_all(STDERR_FILENO, "\n");
-	_exit(err == ENOENT ? 127 : 126);
+	_exit(err == ENOENT ? PROGRAM_NOT_FOUND : 126);
 }
 
 /* Opens what the program left in /run/netns before the sandbox, and its mounts, go away. */

@@ -19,6 +19,7 @@ struct expect_result {
 struct stage_result {
 	const struct stage *stage;
 	enum stage_status status;
+	bool cannot_run;          /* skipped because this machine lacks what a step needs (a program): not a verdict */
 	char reason[768];         /* a failed step's error, why the stage was cut short or skipped; "" when none */
 	unsigned reason_expect;   /* else 1 + the index of the expectation whose cause is the failure's reason (0:
 				   * none); the reporters make its text (reports/cause_text.h: stage_reason) */

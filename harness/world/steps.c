@@ -117,7 +117,8 @@ static int do_listen(struct world *w, const struct step *st, char *msg, size_t m
 	return 0;
 }
 
-/* How a program ended, in words; 0 when it exited 0. */
+/* How a program ended, in words; 0 when it exited 0, -ENOPKG when a program it needs was not found (the
+ * status a shell and execvp give for "command not found"), -ECANCELED for any other end. */
 static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char *msg, size_t msglen)
 {
 	char line[256];
@@ -126,7 +127,12 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 		snprintf(msg, msglen, "still running after %u ms: killed", timeout_ms);
 	else if (r->signal)
 		snprintf(msg, msglen, "killed by signal %d: %s", r->signal, sandbox_last_line(r->output, line, sizeof(line)));
-	else if (r->status)
+	else if (r->status == PROGRAM_NOT_FOUND) {
+		/* The program, or one a script runs, is not on this machine: the world cannot be built here. */
+		snprintf(msg, msglen, "a program is missing (exit status 127): %s",
+			 sandbox_last_line(r->output, line, sizeof(line)));
+		return -ENOPKG;
+	} else if (r->status)
 		snprintf(msg, msglen, "exited with status %d: %s", r->status, sandbox_last_line(r->output, line, sizeof(line)));
 	else
 		return 0;
