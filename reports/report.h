@@ -5,7 +5,7 @@
 #ifndef NSH_REPORT_H
 #define NSH_REPORT_H
 
-#include "harness/result.h"
+#include "harness/verdict/result.h"
 
 #include <stdio.h>
 
