@@ -35,11 +35,13 @@ struct world {
 	enum backend backend;     /* how firewall and NAT steps are installed */
 	const struct iptables_tools *tools;   /* the iptables backends' programs */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
+	int owner;                /* the sandbox user namespace that owns the namespaces (sandbox_owner.h); -1 attached */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
 	size_t programs_len;
 };
 
-/* Creates the scenario's namespaces.  0, or -errno with a message in err ("cannot create namespace: ..."). */
+/* Creates the scenario's namespaces, owned by a sandbox user namespace of the world's own, so the programs its
+ * steps run hold capabilities over them and nothing else.  0, or -errno with a message in err ("cannot create namespace: ..."). */
 int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen);
 /* Applies steps [first, first + n) of the scenario.  Stops at the first step that fails: returns -errno
  * and err reads "FILE:LINE: STEP TEXT: kernel message". */
