@@ -4,6 +4,7 @@
 #include "harness/sandbox/sandbox.h"
 #include "harness/base/clock.h"
 #include "harness/sandbox/sandbox_keeper.h"
+#include "harness/sandbox/sandbox_owner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -35,13 +36,19 @@ struct outbuf {
 static const char *const step_words[] = {
 	[KEEPER_RAN] = "running",
 	[KEEPER_SETNS] = "entering the network namespace",
+	[KEEPER_FDS] = "laying out its descriptors",
 	[KEEPER_UNSHARE] = "making a mount namespace",
 	[KEEPER_PRIVATE] = "making its mounts private",
-	[KEEPER_TMPFS] = "mounting a tmpfs on /run",
+	[KEEPER_READONLY] = "making the host's mounts read-only",
+	[KEEPER_TMPFS] = "mounting a tmpfs on /run and /tmp",
 	[KEEPER_MKDIR] = "creating /run/netns",
 	[KEEPER_PIDNS] = "making a PID namespace",
 	[KEEPER_SETSID] = "starting a session",
+	[KEEPER_CHANNEL] = "opening the channel to its init",
 	[KEEPER_FORK] = "forking the program",
+	[KEEPER_USERNS] = "joining the sandbox user namespace",
+	[KEEPER_LOCK] = "making a mount namespace of its own",
+	[KEEPER_IDS] = "becoming root of the sandbox user namespace",
 };
 
 static void outbuf_add(struct outbuf *ob, const char *data, size_t len)
@@ -124,8 +131,16 @@ static bool is_netns(int fd)
 	return ioctl(fd, NS_GET_NSTYPE) == CLONE_NEWNET;
 }
 
+/* Whether fd is a network namespace the program made: owned by the sandbox user namespace (not another
+ * world's, not the machine's), and not the one it was started in. */
+static bool made_by_program(int fd, const struct keeper_plan *p)
+{
+	return is_netns(fd) && sandbox_owned_by(fd, p->userns) && !sandbox_same_ns(fd, p->nsfd);
+}
+
 /* The keeper's report, with the collected fds in r->fds.  0, or -errno when no report came. */
-static int receive(int sock, unsigned ncollect, struct keeper_report *rep, struct sandbox_result *r)
+static int receive(int sock, unsigned ncollect, const struct keeper_plan *p, struct keeper_report *rep,
+		   struct sandbox_result *r)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * MAX_NETNS)];
@@ -148,7 +163,7 @@ static int receive(int sock, unsigned ncollect, struct keeper_report *rep, struc
 		if ((rep->present & (1ull << i)) && (int)k < nfds)
 			r->fds[i] = fds[k++];
 	for (unsigned i = 0; i < ncollect && i < MAX_NETNS; i++)
-		if (r->fds[i] >= 0 && !is_netns(r->fds[i])) {   /* a plain file the program put there */
+		if (r->fds[i] >= 0 && !made_by_program(r->fds[i], p)) {
 			close(r->fds[i]);
 			r->fds[i] = -1;
 		}
@@ -233,8 +248,8 @@ static pid_t keeper_start(struct keeper_plan *p, int pipefd[2], int sv[2])
 
 /* Follows the keeper to its end or the deadline, then kills what is left and reaps it: output in ob, report
  * in rep.  0 when it reported, else -errno. */
-static int supervise(pid_t pid, int out, int sock, msec_t deadline, unsigned ncollect, struct outbuf *ob,
-		     struct keeper_report *rep, struct sandbox_result *r, int *kstatus)
+static int supervise(pid_t pid, int out, int sock, msec_t deadline, unsigned ncollect, const struct keeper_plan *p,
+		     struct outbuf *ob, struct keeper_report *rep, struct sandbox_result *r, int *kstatus)
 {
 	r->timed_out = !follow(out, sock, deadline, ob);
 	/* The keeper leads the program's process group; anything the program left behind goes with it. */
@@ -243,12 +258,30 @@ static int supervise(pid_t pid, int out, int sock, msec_t deadline, unsigned nco
 	while (waitpid(pid, kstatus, 0) < 0 && errno == EINTR)
 		;
 	drain(out, ob);
-	return receive(sock, ncollect, rep, r);
+	return receive(sock, ncollect, p, rep, r);
+}
+
+/* The user namespace that owns nsfd, which the program joins: -EPERM when it is nsharness's own (the
+ * program would hold nsharness's powers), and the script's descriptor.  0 or -errno. */
+static int open_inputs(const struct sandbox_run *run, struct keeper_plan *p)
+{
+	int self = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC), ret = 0;
+
+	p->userns = ioctl(run->nsfd, NS_GET_USERNS);
+	if (p->userns < 0 || self < 0)
+		ret = -errno;
+	else if (sandbox_same_ns(p->userns, self))
+		ret = -EPERM;
+	if (self >= 0)
+		close(self);
+	if (ret == 0 && run->script && (p->script_fd = open(run->script, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
+		ret = -errno;
+	return ret;
 }
 
 int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *err, size_t errlen)
 {
-	struct keeper_plan plan = { .nsfd = run->nsfd, .argv = run->argv };
+	struct keeper_plan plan = { .nsfd = run->nsfd, .argv = run->argv, .userns = -1, .script_fd = -1 };
 	struct keeper_report rep = { 0 };
 	struct outbuf ob = { 0 };
 	int pipefd[2] = { -1, -1 }, sv[2] = { -1, -1 }, ret, kstatus = 0;
@@ -263,6 +296,8 @@ int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *
 	while (run->collect && run->collect[ncollect])
 		ncollect++;
 	ret = ncollect > MAX_NETNS ? -E2BIG : keeper_plan_make(run, &plan);
+	if (ret == 0)
+		ret = open_inputs(run, &plan);
 	ob.head = malloc(HEAD_MAX);
 	ob.ring = malloc(TAIL_MAX);
 	if (ret == 0 && (!ob.head || !ob.ring))
@@ -272,10 +307,11 @@ int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *
 	if (ret == 0 && (pid = keeper_start(&plan, pipefd, sv)) < 0)
 		ret = pid;
 	if (ret) {
-		snprintf(err, errlen, "cannot start %s: %s", run->argv[0], strerror(-ret));
+		snprintf(err, errlen, "cannot start %s: %s%s", run->script ? run->script : run->argv[0], strerror(-ret),
+			 ret == -EPERM ? " (its namespace is not owned by a sandbox user namespace)" : "");
 		goto out;
 	}
-	ret = supervise(pid, pipefd[0], sv[0], deadline, ncollect, &ob, &rep, r, &kstatus);
+	ret = supervise(pid, pipefd[0], sv[0], deadline, ncollect, &plan, &ob, &rep, r, &kstatus);
 	ret = conclude(ret, &rep, kstatus, r, err, errlen);
 	if (ret == 0 && !(r->output = outbuf_finish(&ob)))
 		ret = -ENOMEM;
@@ -286,6 +322,8 @@ out:
 	}
 	free(ob.head);
 	free(ob.ring);
+	close_fd(&plan.userns);
+	close_fd(&plan.script_fd);
 	keeper_plan_free(&plan);
 	if (ret)
 		sandbox_result_free(r);

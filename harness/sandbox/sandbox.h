@@ -1,6 +1,9 @@
 /* sandbox.h — running real programs (a scenario's exec steps, a user's setup script, iptables) inside one of
- * the world's network namespaces, in a private mount namespace with a private /run, so that `ip netns add`,
- * `ip netns exec`, /proc/sys writes, lock files and iptables calls touch only the sandbox. */
+ * the world's network namespaces, confined: as root of the sandbox user namespace that owns the world's
+ * namespaces (sandbox_owner.h; root there is no host root), over the host's filesystem read-only with
+ * private /run, /tmp, /var/tmp and /dev/shm, in a PID namespace of its own.  `ip netns add`, `ip netns exec`,
+ * /proc/sys writes, lock files and iptables calls touch only the sandbox and the world; nothing reaches a
+ * namespace nsharness did not make, or a host file (docs/threat-model.md). */
 #ifndef NSH_SANDBOX_H
 #define NSH_SANDBOX_H
 
@@ -20,7 +23,12 @@ struct sandbox_run {
 	char *const *argv;              /* NULL-terminated; argv[0] looked up in PATH unless it has a '/' */
 	unsigned timeout_ms;            /* scaled; past it the program's whole process group is killed */
 	const char *const *collect;     /* NULL-terminated names the program creates with `ip netns add`, handed
-					 * back as fds after it exits (their mounts die with the sandbox); may be NULL */
+					 * back as fds after it exits (their mounts die with the sandbox); may be NULL.
+					 * Only a network namespace the program made is handed back: owned by the
+					 * sandbox user namespace, not nsfd, reached without following a link */
+	const char *script;             /* NULL, or a shell script: the program is then /bin/sh reading it from
+					 * a descriptor nsharness opened (argv is ignored), so a script in a
+					 * folder only root may enter runs all the same */
 };
 
 struct sandbox_result {
@@ -32,8 +40,9 @@ struct sandbox_result {
 	int fds[MAX_NETNS];             /* collect[i]'s namespace fd (O_CLOEXEC), or -1 when the program made none */
 };
 
-/* Runs run->argv in the sandbox, waits for it (never past the deadline), and fills r.  Returns 0 when the
- * program ran (whatever its status), or -errno with the reason in err when it could not be started.  The
+/* Runs run->argv in the sandbox, waits for it (never past the deadline), and fills r.  run->nsfd must be
+ * owned by a sandbox user namespace (-EPERM otherwise: the program would share nsharness's powers; the
+ * program joins that user namespace).  Returns 0 when the program ran (whatever its status), or -errno with the reason in err when it could not be started.  The
  * caller frees r with sandbox_result_free (which closes collected fds it did not take). */
 int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *err, size_t errlen);
 void sandbox_result_free(struct sandbox_result *r);

@@ -1,32 +1,37 @@
-/* sandbox_keeper.c — the forked side of the sandbox: the keeper process and the program it runs.
+/* sandbox_keeper.c — the forked side of the sandbox: the keeper process, which builds the sandbox's mounts,
+ * starts its init (sandbox_init.c), and collects the namespaces the program made.
  *
- * Everything here runs in the child of a fork from a multi-threaded process, so until execve it uses only
- * system calls and async-signal-safe functions: no malloc, no stdio, no formatting. */
+ * Everything here runs in the child of a fork from a multi-threaded process, so it uses only system calls
+ * and async-signal-safe functions: no malloc, no stdio, no formatting. */
 #define _GNU_SOURCE
 #include "harness/sandbox/sandbox_keeper.h"
 #include "harness/scenario/model.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { REPORT_FD = 3 };   /* where the keeper keeps its report socket once it has tidied its fds */
+enum { HIGH_FD = 16 };   /* where descriptors wait while the low ones are laid out */
 
-static void send_report(int sock, const struct keeper_report *rep, const int *fds, unsigned nfds)
+void keeper_send(int sock, const void *msg, size_t len, const int *fds, unsigned nfds)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * MAX_NETNS)];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { .iov_base = (void *)rep, .iov_len = sizeof(*rep) };
+	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 
 	if (nfds) {
@@ -45,104 +50,106 @@ static void send_report(int sock, const struct keeper_report *rep, const int *fd
 		;
 }
 
-static void __attribute__((noreturn)) setup_failed(int sock, enum keeper_step step)
+void keeper_setup_failed(int sock, enum keeper_step step)
 {
 	struct keeper_report rep = { .err = errno, .step = step };
 
-	send_report(sock, &rep, NULL, 0);
+	keeper_send(sock, &rep, sizeof(rep), NULL, 0);
 	_exit(125);
 }
 
-/* stdin from /dev/null, stdout and stderr to the pipe, the report socket at REPORT_FD, and nothing else:
- * the caller's other descriptors (other worlds' namespaces, their pipes) must not live on in here. */
-static void tidy_fds(const struct keeper_plan *p)
+/* dup2 that says whether it worked (it can fail: EMFILE, EINTR). */
+static bool move_fd(int from, int to)
 {
-	int null = open("/dev/null", O_RDONLY);
-
-	if (null >= 0 && null != STDIN_FILENO)
-		dup2(null, STDIN_FILENO);
-	dup2(p->out_fd, STDOUT_FILENO);
-	dup2(p->out_fd, STDERR_FILENO);
-	if (p->sock != REPORT_FD)
-		dup2(p->sock, REPORT_FD);
-	close_range(REPORT_FD + 1, ~0U, 0);
+	while (dup2(from, to) < 0)
+		if (errno != EINTR)
+			return false;
+	return true;
 }
 
-/* The private mount namespace: nothing mounted here propagates back, /run is an empty tmpfs (so /run/netns,
- * /var/run/netns and /run/xtables.lock are the sandbox's own), and /sys shows this network namespace, as
- * under `ip netns exec` (best effort: the program runs without it). */
-static void private_mounts(void)
+/* stdin from /dev/null, stdout and stderr to the pipe, the report socket, the user namespace and the script
+ * at their fixed numbers, and nothing else: the caller's other descriptors (other worlds' namespaces, their
+ * pipes) must not live on in here. */
+static void tidy_fds(const struct keeper_plan *p)
 {
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int sock = fcntl(p->sock, F_DUPFD, HIGH_FD), userns = fcntl(p->userns, F_DUPFD, HIGH_FD);
+	int script = p->script_fd >= 0 ? fcntl(p->script_fd, F_DUPFD, HIGH_FD) : -1;
+
+	if (null < 0 || sock < 0 || userns < 0 || (p->script_fd >= 0 && script < 0))
+		keeper_setup_failed(p->sock, KEEPER_FDS);
+	if (!move_fd(null, STDIN_FILENO) || !move_fd(p->out_fd, STDOUT_FILENO) || !move_fd(p->out_fd, STDERR_FILENO) ||
+	    !move_fd(sock, REPORT_FD) || !move_fd(userns, USERNS_FD) || (script >= 0 && !move_fd(script, SCRIPT_FD)))
+		keeper_setup_failed(p->sock, KEEPER_FDS);
+	if (close_range(script >= 0 ? SCRIPT_FD + 1 : USERNS_FD + 1, ~0U, 0))
+		keeper_setup_failed(REPORT_FD, KEEPER_FDS);
+}
+
+static int mount_setattr_call(const char *path, unsigned flags, struct mount_attr *attr)
+{
+	return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, flags, attr, sizeof(*attr));
+}
+
+/* The private mount namespace: nothing mounted here propagates back; every host mount read-only and without
+ * set-user-ID; /run, /tmp, /var/tmp and /dev/shm empty tmpfs owned by the sandbox's root (so /run/netns,
+ * /run/xtables.lock and temporary files are the sandbox's own); /sys shows this network namespace, as under
+ * `ip netns exec` (best effort, as are /var/tmp and /dev/shm: the program runs without them). */
+static void private_mounts(const struct keeper_plan *p)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID };
+
 	if (unshare(CLONE_NEWNS))
-		setup_failed(REPORT_FD, KEEPER_UNSHARE);
-	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL))
-		setup_failed(REPORT_FD, KEEPER_PRIVATE);
-	if (mount("nsharness", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755"))
-		setup_failed(REPORT_FD, KEEPER_TMPFS);
-	if (mkdir("/run/netns", 0755))
-		setup_failed(REPORT_FD, KEEPER_MKDIR);
+		keeper_setup_failed(REPORT_FD, KEEPER_UNSHARE);
+	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		keeper_setup_failed(REPORT_FD, KEEPER_PRIVATE);
+	if (mount_setattr_call("/", AT_RECURSIVE, &ro))
+		keeper_setup_failed(REPORT_FD, KEEPER_READONLY);
+	if (mount("nsharness", "/run", "tmpfs", MS_NOSUID | MS_NODEV, p->run_opts) ||
+	    mount("nsharness", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, p->tmp_opts))
+		keeper_setup_failed(REPORT_FD, KEEPER_TMPFS);
+	mount("nsharness", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, p->tmp_opts);
+	mount("nsharness", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, p->tmp_opts);
+	if (mkdir("/run/netns", 0755) || chown("/run/netns", p->owner_uid, p->owner_gid))
+		keeper_setup_failed(REPORT_FD, KEEPER_MKDIR);
 	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
-static void write_all(int fd, const char *s)
+static int open_no_links(const char *path, unsigned long flags)
 {
-	size_t len = strlen(s);
+	struct open_how how = { .flags = flags | O_CLOEXEC, .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
 
-	while (len) {
-		ssize_t n = write(fd, s, len);
-
-		if (n <= 0 && errno != EINTR)
-			return;
-		if (n > 0) {
-			s += n;
-			len -= (size_t)n;
-		}
-	}
+	return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 }
 
-/* The grandchild, init of its own PID namespace, so that nothing it starts (setsid or not) outlives it: a
- * /proc of that namespace (best effort), a clean signal state (exec keeps the mask and ignored signals),
- * then execve along PATH as execvp would.  A program that cannot be run says so on its own output and exits
- * 127 (not found) or 126. */
-static void __attribute__((noreturn)) run_program(const struct keeper_plan *p)
+/* path, opened only when it is a namespace file reached without a link: a program could have put a FIFO, a
+ * device or a link to anything there.  -1 otherwise.  (Nothing can change the mounts between the two opens:
+ * every process of the sandbox is gone.) */
+static int open_namespace(const char *path)
 {
-	struct sigaction dfl = { .sa_handler = SIG_DFL };
-	sigset_t none;
-	int err = ENOENT;
+	int fd = open_no_links(path, O_PATH);
+	struct statfs fs;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	sigaction(SIGPIPE, &dfl, NULL);
-	close(REPORT_FD);
-	for (unsigned i = 0; p->exec_paths[i]; i++) {
-		execve(p->exec_paths[i], p->argv, p->envp);
-		/* EACCES counts only for a file that is there: a PATH folder we may not search (root's, in the
-		 * environment of an unprivileged run) says nothing about the program. */
-		if (errno == EACCES && access(p->exec_paths[i], F_OK) == 0)
-			err = EACCES;
-		else if (errno == EACCES)
-			continue;
-		else if (errno != ENOENT && errno != ENOTDIR && errno != ESTALE) {
-			err = errno;
-			break;
-		}
+	if (fd < 0)
+		return -1;
+	if (fstatfs(fd, &fs) || fs.f_type != NSFS_MAGIC) {
+		close(fd);
+		return -1;
 	}
-	write_all(STDERR_FILENO, p->cannot_run);
-	write_all(STDERR_FILENO, strerrordesc_np(err) ? strerrordesc_np(err) : "unknown error");
-	write_all(STDERR_FILENO, "\n");
-	_exit(err == ENOENT ? PROGRAM_NOT_FOUND : 126);
+	close(fd);
+	return open_no_links(path, O_RDONLY | O_NONBLOCK);
 }
 
-/* Opens what the program left in /run/netns before the sandbox, and its mounts, go away. */
-static unsigned collect(const struct keeper_plan *p, int *fds, uint64_t *present)
+/* Opens, inside the program's mount namespace mnt, what the program left in /run/netns, before its mounts go
+ * away with the keeper.  The caller checks who owns each. */
+static unsigned collect(const struct keeper_plan *p, int mnt, int *fds, uint64_t *present)
 {
 	unsigned n = 0;
 
 	*present = 0;
+	if (mnt < 0 || setns(mnt, CLONE_NEWNS))
+		return 0;
 	for (unsigned i = 0; p->collect_paths && p->collect_paths[i] && i < MAX_NETNS; i++) {
-		int fd = open(p->collect_paths[i], O_RDONLY | O_CLOEXEC);
+		int fd = open_namespace(p->collect_paths[i]);
 
 		if (fd >= 0) {
 			fds[n++] = fd;
@@ -152,10 +159,55 @@ static unsigned collect(const struct keeper_plan *p, int *fds, uint64_t *present
 	return n;
 }
 
+/* One message from the init: its mount namespace (fd in *fd) or the program's wait status.  False at the end
+ * of the socket (the init died or failed first). */
+static bool from_init(int link, int32_t *value, int *fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = { .iov_base = value, .iov_len = sizeof(*value) };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	while ((n = recvmsg(link, &mh, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	c = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (fd && c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return n == (ssize_t)sizeof(*value);
+}
+
+/* Starts the init, and returns its pid; *link is the keeper's end of the socket to it. */
+static pid_t start_init(const struct keeper_plan *p, int *link)
+{
+	int death[2], sv[2];
+	pid_t pid;
+
+	if (pipe2(death, O_CLOEXEC) || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		keeper_setup_failed(REPORT_FD, KEEPER_CHANNEL);
+	pid = fork();
+	if (pid < 0)
+		keeper_setup_failed(REPORT_FD, KEEPER_FORK);
+	if (pid == 0) {
+		close(death[1]);
+		close(sv[0]);
+		sandbox_init_main(p, death[0], sv[1]);
+	}
+	close(death[0]);   /* death[1] stays open here until the keeper dies: the init watches it */
+	close(sv[1]);
+	*link = sv[0];
+	return pid;
+}
+
 void keeper_main(const struct keeper_plan *p)
 {
 	struct keeper_report rep = { .step = KEEPER_RAN };
-	int fds[MAX_NETNS], status;
+	int fds[MAX_NETNS], status = 0, link, mnt = -1;
+	int32_t value;
+	bool ran = false;
 	unsigned nfds;
 	pid_t pid;
 
@@ -163,23 +215,23 @@ void keeper_main(const struct keeper_plan *p)
 	if (getppid() != p->caller)
 		_exit(125);   /* the caller is already gone */
 	if (setns(p->nsfd, CLONE_NEWNET))
-		setup_failed(p->sock, KEEPER_SETNS);
+		keeper_setup_failed(p->sock, KEEPER_SETNS);
 	tidy_fds(p);
-	private_mounts();
+	private_mounts(p);
 	if (unshare(CLONE_NEWPID))
-		setup_failed(REPORT_FD, KEEPER_PIDNS);
+		keeper_setup_failed(REPORT_FD, KEEPER_PIDNS);
 	if (setsid() < 0)
-		setup_failed(REPORT_FD, KEEPER_SETSID);
-	pid = fork();
-	if (pid < 0)
-		setup_failed(REPORT_FD, KEEPER_FORK);
-	if (pid == 0)
-		run_program(p);
+		keeper_setup_failed(REPORT_FD, KEEPER_SETSID);
+	pid = start_init(p, &link);
+	if (from_init(link, &value, &mnt) && mnt >= 0)
+		ran = from_init(link, &rep.wstatus, NULL);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			_exit(125);
-	nfds = collect(p, fds, &rep.present);
-	rep.wstatus = status;
-	send_report(REPORT_FD, &rep, fds, nfds);
+	if (!ran)
+		rep.wstatus = status;   /* the init failed (it reported why) or was killed */
+	nfds = ran ? collect(p, mnt, fds, &rep.present) : 0;
+	keeper_send(REPORT_FD, &rep, sizeof(rep), fds, nfds);
+	status = rep.wstatus;
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }

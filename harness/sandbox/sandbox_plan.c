@@ -2,6 +2,7 @@
  * its environment, the paths of the namespaces to collect, its error prefix. */
 #define _GNU_SOURCE
 #include "harness/sandbox/sandbox_keeper.h"
+#include "harness/sandbox/sandbox_owner.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -25,6 +26,12 @@ void keeper_plan_free(struct keeper_plan *p)
 	free(p->cannot_run);
 	free(p->path_env);
 	free(p->envp);
+	free(p->run_opts);
+	free(p->tmp_opts);
+	for (unsigned i = 0; i < 2; i++)
+		free(p->script_argv[i]);
+	memset(p->script_argv, 0, sizeof(p->script_argv));
+	p->run_opts = p->tmp_opts = NULL;
 	p->exec_paths = p->collect_paths = p->envp = NULL;
 	p->cannot_run = p->path_env = NULL;
 }
@@ -118,17 +125,52 @@ static char **collect_paths(const char *const *names)
 	return v;
 }
 
+/* The test hook NSHARNESS_TEST_SANDBOX_PAUSE_MS: 0 unless set to a number of milliseconds. */
+static unsigned pause_ms(void)
+{
+	const char *v = getenv("NSHARNESS_TEST_SANDBOX_PAUSE_MS");
+	unsigned long ms = v ? strtoul(v, NULL, 10) : 0;
+
+	return ms > 60000 ? 60000 : (unsigned)ms;
+}
+
+/* Who the sandbox's root is, and the tmpfs options that make /run and /tmp its own. */
+static int owner_plan(struct keeper_plan *p)
+{
+	sandbox_owner_ids(&p->owner_uid, &p->owner_gid);
+	p->drop_groups = getuid() == 0 && p->owner_uid != 0;
+	if (asprintf(&p->run_opts, "mode=0755,uid=%u,gid=%u", (unsigned)p->owner_uid, (unsigned)p->owner_gid) < 0)
+		p->run_opts = NULL;
+	if (asprintf(&p->tmp_opts, "mode=1777,uid=%u,gid=%u", (unsigned)p->owner_uid, (unsigned)p->owner_gid) < 0)
+		p->tmp_opts = NULL;
+	return p->run_opts && p->tmp_opts ? 0 : -ENOMEM;
+}
+
+/* A script is /bin/sh reading the descriptor the keeper keeps it at. */
+static int script_plan(struct keeper_plan *p)
+{
+	p->script_argv[0] = strdup("/bin/sh");
+	if (asprintf(&p->script_argv[1], "/dev/fd/%d", SCRIPT_FD) < 0)
+		p->script_argv[1] = NULL;
+	p->argv = p->script_argv;
+	return p->script_argv[0] && p->script_argv[1] ? 0 : -ENOMEM;
+}
+
 int keeper_plan_make(const struct sandbox_run *run, struct keeper_plan *p)
 {
-	char *path = program_path();
+	char *path;
 
+	if ((run->script && script_plan(p)) || owner_plan(p))
+		return -ENOMEM;
+	p->pause_ms = pause_ms();
+	path = program_path();
 	if (!path || asprintf(&p->path_env, "PATH=%s", path) < 0)
 		p->path_env = NULL;
 	p->envp = p->path_env ? program_env(p->path_env) : NULL;
-	p->exec_paths = path ? exec_candidates(run->argv[0], path) : NULL;
+	p->exec_paths = path ? exec_candidates(p->argv[0], path) : NULL;
 	free(path);
 	p->collect_paths = collect_paths(run->collect);
-	if (asprintf(&p->cannot_run, "nsharness: cannot run %s: ", run->argv[0]) < 0)
+	if (asprintf(&p->cannot_run, "nsharness: cannot run %s: ", run->script ? run->script : p->argv[0]) < 0)
 		p->cannot_run = NULL;
 	return p->envp && p->exec_paths && p->collect_paths && p->cannot_run ? 0 : -ENOMEM;
 }

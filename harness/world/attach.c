@@ -29,6 +29,7 @@ int world_attach(struct world *w, const struct scenario *sc, const char *host_na
 	memset(w, 0, sizeof(*w));
 	w->sc = sc;
 	w->attached = true;
+	w->owner = -1;
 	for (unsigned i = 0; i < sc->nnetns; i++) {
 		struct world_ns *ns = &w->ns[i];
 		int ret;

@@ -162,7 +162,8 @@ static int do_script(struct world *w, const struct step *st, char *msg, size_t m
 	unsigned idx[MAX_NETNS], n = 0;
 	char *const argv[] = { "/bin/sh", st->u.script.path, NULL };
 	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = argv,
-				   .timeout_ms = wait_within(w->waits.script_ms, w->deadline), .collect = names };
+				   .timeout_ms = wait_within(w->waits.script_ms, w->deadline), .collect = names,
+				   .script = st->u.script.path };
 	struct sandbox_result r;
 	int ret;
 

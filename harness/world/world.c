@@ -5,6 +5,7 @@
 #include "harness/base/rtnl_msg.h"
 #include "probes/conn.h"
 #include "harness/base/rtnl_link.h"
+#include "harness/sandbox/sandbox_owner.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -54,44 +55,76 @@ static int ns_init(void *p)
 	return 0;
 }
 
-static int ns_open(struct world_ns *ns, char *err, size_t errlen)
+/* Opens the world's sockets in the new namespace fd, made by sandbox_owner_netns; on failure closes them. */
+static int ns_open(struct world_ns *ns, int fd, const char *name, char *err, size_t errlen)
 {
-	ns->fd = netns_create_with(ns_init, ns);
-	if (ns->fd < 0) {
-		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(-ns->fd));
+	int ret = netns_run(fd, ns_init, ns);
+
+	ns->fd = fd;
+	if (ret) {
+		snprintf(err, errlen, "cannot open sockets in namespace '%s': %s", name, strerror(-ret));
 		nl_close(&ns->rtnl);
 		if (ns->ioctl_fd >= 0)
 			close(ns->ioctl_fd);
 		ns->ioctl_fd = -1;
-		return ns->fd;
 	}
+	return ret;
+}
+
+/* The sandbox user namespace and the namespaces nsharness makes itself (not those scripts create): fds[i] for
+ * scenario namespace i, -1 for a script's. */
+static int make_namespaces(struct world *w, int *fds, char *err, size_t errlen)
+{
+	int made[MAX_NETNS];
+	unsigned n = 0, k = 0;
+	int ret;
+
+	w->owner = sandbox_owner_create();
+	if (w->owner < 0) {
+		ret = w->owner;
+		snprintf(err, errlen, "cannot create the sandbox user namespace: %s", strerror(-ret));
+		return ret;
+	}
+	for (unsigned i = 0; i < w->sc->nnetns; i++)
+		n += !w->sc->netns[i].external;
+	ret = sandbox_owner_netns(w->owner, n, made);
+	if (ret) {
+		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(-ret));
+		return ret;
+	}
+	for (unsigned i = 0; i < w->sc->nnetns; i++)
+		fds[i] = w->sc->netns[i].external ? -1 : made[k++];
 	return 0;
 }
 
 int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen)
 {
 	char msg[NL_MSG_LEN];
-	int ret;
+	int fds[MAX_NETNS], ret;
 
 	memset(w, 0, sizeof(*w));
 	w->sc = sc;
 	world_choose_firewall(w, BACKEND_NFT, NULL);
-	for (unsigned i = 0; i < sc->nnetns; i++) {
+	for (unsigned i = 0; i < sc->nnetns; i++)
 		w->ns[i].fd = w->ns[i].ioctl_fd = -1;
+	ret = make_namespaces(w, fds, err, errlen);
+	for (unsigned i = 0; i < sc->nnetns && ret; i++)
+		fds[i] = -1;
+	for (unsigned i = 0; i < sc->nnetns; i++) {
 		w->nns = i + 1;
-		if (sc->netns[i].external)
-			continue;   /* a script makes it; world_bind */
-		ret = ns_open(&w->ns[i], err, errlen);
-		if (ret)
-			return ret;
-		/* lo is ifindex 1 in every namespace; bringing it up is part of making a namespace usable. */
-		ret = nl_talk(&w->ns[i].rtnl, rtnl_msg_link_set(w->buf, 1, true), NULL, NULL, msg, sizeof(msg));
+		if (fds[i] < 0)
+			continue;   /* a script makes it (world_bind), or an earlier one failed */
 		if (ret) {
-			snprintf(err, errlen, "cannot bring lo up in namespace '%s': %s", sc->netns[i].name, msg);
-			return ret;
+			close(fds[i]);
+			continue;
 		}
+		ret = ns_open(&w->ns[i], fds[i], sc->netns[i].name, err, errlen);
+		/* lo is ifindex 1 in every namespace; bringing it up is part of making a namespace usable. */
+		if (ret == 0 &&
+		    (ret = nl_talk(&w->ns[i].rtnl, rtnl_msg_link_set(w->buf, 1, true), NULL, NULL, msg, sizeof(msg))))
+			snprintf(err, errlen, "cannot bring lo up in namespace '%s': %s", sc->netns[i].name, msg);
 	}
-	return 0;
+	return ret;
 }
 
 int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen)
@@ -99,6 +132,13 @@ int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen)
 	struct world_ns *wns = &w->ns[ns];
 	int ret;
 
+	for (unsigned i = 0; i < w->nns; i++)
+		if (w->ns[i].fd >= 0 && sandbox_same_ns(w->ns[i].fd, fd)) {
+			snprintf(msg, msglen, "namespace '%s' is namespace '%s' of the world, not one the script made",
+				 w->sc->netns[ns].name, w->sc->netns[i].name);
+			close(fd);
+			return -EEXIST;
+		}
 	wns->fd = fd;
 	ret = netns_run(fd, ns_init, wns);
 	if (ret == 0)
@@ -153,6 +193,9 @@ void world_destroy(struct world *w)
 			close(w->ns[i].fd);
 	}
 	w->nns = 0;
+	if (w->owner >= 0)
+		close(w->owner);
+	w->owner = -1;
 }
 
 int world_ifindex(struct world *w, unsigned ns, const char *name)

@@ -37,11 +37,14 @@ struct world {
 	struct waits waits;       /* the run's waits (scaled), set by the runner */
 	msec_t deadline;          /* the scenario's deadline (0: none): no wait inside goes past it (wait_within) */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
+	int owner;                /* the sandbox user namespace that owns the namespaces (sandbox_owner.h); -1 attached */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
 	size_t programs_len;
 };
 
-/* Creates the scenario's namespaces (firewall backend: nft).  0, or -errno with a message in err ("cannot create namespace: ..."). */
+/* Creates the scenario's namespaces, owned by a sandbox user namespace of the world's own, so the programs its
+ * steps run hold capabilities over them and nothing else (firewall backend: nft until world_choose_firewall).
+ * 0, or -errno with a message in err ("cannot create namespace: ..."). */
 int world_create(struct world *w, const struct scenario *sc, char *err, size_t errlen);
 void world_destroy(struct world *w);
 

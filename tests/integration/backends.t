@@ -47,19 +47,26 @@ ok $(( $? == 1 ? 0 : 1 )) "--backend all with a broken iptables-nft: exit 1"
 grep -q "^# backends disagree on seed: forwarding: nft ok, iptables-nft not ok, iptables-legacy ok$" "$tmp/dis.tap"
 ok $? "--backend all: the disagreement is named in the TAP file" || diag "$tmp/dis.tap" "$tmp/dis.err"
 
-# --iptables: a wrapper that records each call proves the given program is the one run.
-cat >"$tmp/iptables" <<SH
+# --iptables: a wrapper that says each call on its output proves the given program is the one run.  (It runs
+# in the sandbox, as an unprivileged id over a read-only host with a /tmp of its own: it cannot write a host
+# file, and it must live in a folder that id may enter, outside /tmp.)
+wrap=$(mktemp -d "$PWD/build/wrap.XXXXXX")
+trap 'rm -rf "$tmp" "$wrap"' EXIT
+chmod 755 "$wrap"
+cat >"$wrap/iptables" <<'SH'
 #!/bin/sh
-echo "\$*" >>"$tmp/calls"
-exec iptables-nft "\$@"
+# With NSH_REFUSE set, it refuses the masquerade rule saying so: the run's cause then quotes it.
+case "${NSH_REFUSE:-}$*" in 1*MASQUERADE*) echo "nsh-wrapper refused: $*"; exit 1 ;; esac
+exec iptables-nft "$@"
 SH
-cp "$tmp/iptables" "$tmp/ip6tables"
-sed -i 's/iptables-nft "\$@"/ip6tables-nft "$@"/' "$tmp/ip6tables"
-printf '#!/bin/sh\nexec iptables-nft-save "$@"\n' >"$tmp/iptables-save"
-printf '#!/bin/sh\nexec ip6tables-nft-save "$@"\n' >"$tmp/ip6tables-save"
-chmod 755 "$tmp"/ip*tables*
-"$NSHARNESS" run -q --backend iptables-nft --iptables "$tmp/iptables" scenarios/seed.scn >"$tmp/wrap.tap" 2>&1
+sed 's/iptables-nft "\$@"/ip6tables-nft "$@"/' "$wrap/iptables" >"$wrap/ip6tables"
+printf '#!/bin/sh\nexec iptables-nft-save "$@"\n' >"$wrap/iptables-save"
+printf '#!/bin/sh\nexec ip6tables-nft-save "$@"\n' >"$wrap/ip6tables-save"
+chmod 755 "$wrap"/ip*tables*
+"$NSHARNESS" run -q --backend iptables-nft --iptables "$wrap/iptables" scenarios/seed.scn >"$tmp/wrap.tap" 2>&1
 ok $? "--iptables PATH: the reference scenario passes through the given program" || diag "$tmp/wrap.tap"
-grep -q -- "-t nat -A POSTROUTING -s 10.1.1.0/24 -o ens160 -j MASQUERADE" "$tmp/calls"
-ok $? "--iptables PATH: the masquerade rule went through it" || diag "$tmp/calls"
+NSH_REFUSE=1 "$NSHARNESS" run -q --backend iptables-nft --iptables "$wrap/iptables" scenarios/seed.scn \
+	>"$tmp/refused.tap" 2>&1
+grep -q -- "nsh-wrapper refused: .*-t nat -A POSTROUTING -s 10.1.1.0/24 -o ens160 -j MASQUERADE" "$tmp/refused.tap"
+ok $? "--iptables PATH: the masquerade rule went through it" || diag "$tmp/refused.tap"
 done_testing

@@ -1,0 +1,108 @@
+#!/bin/bash
+# Attacks on the sandbox by nsharness run as root.  Each attack runs inside a throwaway net+mount+pid
+# namespace that plays "the machine" (its own link, /run/netns, ip_forward, processes and a root-owned file),
+# and the machine's state is compared before and after: scenario programs and scripts try to reach the
+# machine's namespace, its files and its /run, to hand the machine's namespace back as one they "created", and
+# to outlive a SIGKILL of nsharness that lands in the sandbox's fork window.
+. tests/integration/lib.sh
+if [ "$(id -u)" -ne 0 ] || ! unshare --net --mount --pid --fork true 2>/dev/null; then
+	echo "1..0 # SKIP needs root and namespaces: the attacks run against a throwaway machine"
+	exit 0
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -m 0755 "$tmp/pub"
+echo "root's own" >"$tmp/pub/sentinel"
+export NSHARNESS tmp
+
+# machine SCRIPT: runs bash SCRIPT in a throwaway machine with a link of its own (mach0) and its own /run.
+machine() {
+	unshare --net --mount --pid --fork --mount-proc --propagation private bash -c '
+		mount -t tmpfs machine /run && mkdir /run/netns &&
+		ip link add mach0 type veth peer name mach1 && . "$1"' machine "$1"
+}
+
+# The machine's state as a program could change it: links, /run, ip_forward, the root-owned file, /etc.
+cat >"$tmp/state.sh" <<'SH'
+machine_state() {
+	ip -o link | sed 's/^[0-9]*: //; s/ state .*//; s/@.*//'
+	ls -A /run /run/netns
+	cat /proc/sys/net/ipv4/ip_forward
+	cat "$tmp/pub/sentinel"
+	ls -A /etc | md5sum
+}
+SH
+
+# 1. An exec step tries everything a root program could: unmount the sandbox's /proc and /run, enter the
+# machine's namespace, write a root-owned file and /etc, remount / writable.
+cat >"$tmp/exec.scn" <<SCN
+scenario escape
+netns host
+stage s
+  exec host sh -c "umount -l /proc; umount -l /run; mount -o remount,rw /; nsenter --net=/proc/1/ns/net ip link add evil0 type veth peer name evil1; nsenter --net=/proc/1/ns/net sysctl -w net.ipv4.ip_forward=1; echo owned >$tmp/pub/sentinel; touch /etc/nsharness-evil /run/netns/evil; true"
+  expect ping host 127.0.0.1
+SCN
+cat >"$tmp/exec.sh" <<'SH'
+. "$tmp/state.sh"
+machine_state >"$tmp/exec.before"
+"$NSHARNESS" run "$tmp/exec.scn" >"$tmp/exec.tap" 2>&1
+echo "status $?" >"$tmp/exec.status"
+machine_state >"$tmp/exec.after"
+SH
+machine "$tmp/exec.sh"
+grep -qx "status 0" "$tmp/exec.status"
+ok $? "a hostile exec step runs (what it tries fails inside the sandbox)" || diag "$tmp/exec.tap"
+diff "$tmp/exec.before" "$tmp/exec.after" >"$tmp/exec.diff"
+ok $? "the machine's links, /run, ip_forward, root-owned file and /etc are untouched" || diag "$tmp/exec.diff"
+[ "$(cat "$tmp/pub/sentinel")" = "root's own" ] && [ ! -e /etc/nsharness-evil ]
+ok $? "the real machine's files too"
+
+# 2. A script hands back a namespace it did not make: a link to the machine's (or the sandbox's own) namespace
+# under /run/netns, then the scenario's next step would turn forwarding on in it.
+for how in "ln -s /proc/1/ns/net /run/netns/ns1" "umount -l /proc; ln -s /proc/1/ns/net /run/netns/ns1" \
+	"touch /run/netns/ns1; mount --bind /proc/self/ns/net /run/netns/ns1"; do
+	printf '#!/bin/sh\n%s\n' "$how" >"$tmp/handback.sh"
+	printf 'scenario handback\nnetns host\nstage s\n  script host %s creates ns1\n  sysctl ns1 net.ipv4.ip_forward=1\n  expect ping ns1 127.0.0.1\n' \
+		"$tmp/handback.sh" >"$tmp/handback.scn"
+	cat >"$tmp/handback.run" <<'SH'
+. "$tmp/state.sh"
+machine_state >"$tmp/handback.before"
+"$NSHARNESS" run "$tmp/handback.scn" >"$tmp/handback.tap" 2>&1
+echo "status $?" >"$tmp/handback.status"
+machine_state >"$tmp/handback.after"
+SH
+	machine "$tmp/handback.run"
+	grep -qx "status 1" "$tmp/handback.status" && grep -q "the script did not create namespace 'ns1'" "$tmp/handback.tap"
+	ok $? "creates ns1 refuses a namespace the script did not make ($how)" || diag "$tmp/handback.tap"
+	diff "$tmp/handback.before" "$tmp/handback.after" >"$tmp/handback.diff"
+	ok $? "the machine's forwarding and links are untouched ($how)" || diag "$tmp/handback.diff"
+done
+
+# 3. SIGKILL in the fork window: the sandbox's init waits 1.5 s right after its fork (a test hook), nsharness
+# is killed then, and the program must never start; nothing of the run may survive.
+printf 'scenario window\nnetns host\nstage s\n  exec host sleep 4747\n  expect ping host 127.0.0.1\n' >"$tmp/window.scn"
+cat >"$tmp/window.sh" <<'SH'
+. tests/integration/lib.sh
+NSHARNESS_TEST_SANDBOX_PAUSE_MS=1500 "$NSHARNESS" run "$tmp/window.scn" >/dev/null 2>&1 &
+run=$!
+until=$((SECONDS + 10))
+# the keeper and the sandbox's init exist: the init is in its window
+until [ "$(descendants "$run" | wc -l)" -ge 3 ] || [ "$SECONDS" -ge "$until" ]; do :; done
+descendants "$run" >"$tmp/window.pids"
+kill -9 "$run"
+wait "$run" 2>/dev/null
+# past the end of the pause, the program would have started by now
+until=$((SECONDS + 4))
+while [ "$SECONDS" -lt "$until" ]; do
+	pgrep -x sleep >/dev/null && pgrep -a sleep | grep -q 4747 && echo "sleep 4747 started" >>"$tmp/window.started"
+done
+survivors "$tmp/window.pids" >"$tmp/window.survivors"
+echo "watched $(wc -l <"$tmp/window.pids")" >"$tmp/window.status"
+SH
+: >"$tmp/window.started"
+machine "$tmp/window.sh"
+grep -qx "watched [3-9]" "$tmp/window.status"
+ok $? "nsharness was killed while the sandbox's init was in its fork window" || diag "$tmp/window.status"
+[ ! -s "$tmp/window.started" ] && [ ! -s "$tmp/window.survivors" ]
+ok $? "the program never started, and no process of the run survived" || diag "$tmp/window.started" "$tmp/window.survivors"
+done_testing
