@@ -104,6 +104,7 @@ int world_create(struct world *w, const struct scenario *sc, char *err, size_t e
 
 	memset(w, 0, sizeof(*w));
 	w->sc = sc;
+	w->owner = -1;   /* a descriptor: "none" is -1 (docs/ownership.md) */
 	world_choose_firewall(w, BACKEND_NFT, NULL);
 	for (unsigned i = 0; i < sc->nnetns; i++)
 		w->ns[i].fd = w->ns[i].ioctl_fd = -1;

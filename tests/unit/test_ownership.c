@@ -61,7 +61,21 @@ static void test_zeroed(void)
 	FREE_ZEROED(struct sd_links, sd_links_free);
 	FREE_ZEROED(struct stage_captures, stage_captures_close);
 	FREE_ZEROED(struct firewall, firewall_release);
-	FREE_ZEROED(struct world, world_destroy);
+}
+
+/* A world holds descriptors (its user namespace, its namespaces): "none" is -1 there, as world_create leaves a
+ * world it could not finish, and world_destroy leaves it so, twice over. */
+static void test_world_empty(void)
+{
+	struct world *w = calloc(1, sizeof(*w));
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	w->owner = -1;
+	world_destroy(w);
+	world_destroy(w);
+	CU_ASSERT_EQUAL(w->owner, -1);
+	CU_ASSERT_EQUAL(w->nns, 0);
+	free(w);
 }
 
 /* A sandbox result holds descriptors: "none" is -1 there, and its free leaves them so. */
@@ -102,5 +116,6 @@ static void test_scenario_result_sized(void)
 }
 
 UNIT_SUITE(ownership, { "every free takes NULL", test_null }, { "zeroed objects, freed twice", test_zeroed },
+	   { "a world with no descriptors, destroyed twice", test_world_empty },
 	   { "a sandbox result's descriptors", test_sandbox_result_empty },
 	   { "a scenario result sized for its stages", test_scenario_result_sized })
