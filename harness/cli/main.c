@@ -134,8 +134,8 @@ static void run_info_init(struct run_info *info)
 
 /* The reporters this run writes to: TAP (stdout or --tap files), JUnit, and the terminal view. */
 struct outputs {
-	struct reporter reps[MAX_TAP_OUTPUTS + 2];
-	struct reporter *ptrs[MAX_TAP_OUTPUTS + 2];
+	struct reporter reps[MAX_TAP_OUTPUTS + 4];   /* TAP, JUnit, the human view, --backend all, the tally */
+	struct reporter *ptrs[MAX_TAP_OUTPUTS + 4];
 	unsigned n;
 	FILE *files[MAX_TAP_OUTPUTS + 1];
 	unsigned nfiles;
@@ -271,6 +271,31 @@ static bool taint_changed(const struct run_info *info, FILE *tap)
 	return true;
 }
 
+/* Counts the stages this machine could not run (a missing program): a run with such stages and no failure
+ * is no pass, but no verdict either: it exits "cannot run here". */
+static void tally_stage(struct reporter *r, const struct scenario_result *res, const struct stage_result *st)
+{
+	(void)res;
+	*(unsigned *)r->priv += st->cannot_run;
+}
+
+static void tally_none(struct reporter *r)
+{
+	(void)r;
+}
+
+static void tally_begin(struct reporter *r, unsigned nscenarios, unsigned nstages)
+{
+	(void)r, (void)nscenarios, (void)nstages;
+}
+
+static void tally_scenario(struct reporter *r, const struct scenario_result *res)
+{
+	(void)r, (void)res;
+}
+
+static const struct reporter_ops tally_reporter = { tally_begin, tally_stage, tally_scenario, tally_none };
+
 /* --backend all: every scenario under every backend; the stages whose verdicts differ are reported when
  * the reporters end, so the copies must live until then: the caller frees them (backends_copies_free). */
 static unsigned run_everywhere(const struct options *opt, struct scenario **s, int n, struct outputs *o,
@@ -293,7 +318,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	enum backend *backend_of = NULL;
 	struct run_info info;
 	struct outputs o;
-	unsigned nstages = 0, failed, copies = opt->all_backends ? BACKEND_COUNT : 1;
+	unsigned nstages = 0, failed, cannot_run = 0, copies = opt->all_backends ? BACKEND_COUNT : 1;
 	bool tainted;
 
 	run_info_init(&info);
@@ -304,6 +329,7 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	}
 	if (opt->all_backends)
 		add_reporter(&o, &backends_reporter, o.reps[0].out, 0, &info), o.reps[o.n - 1].priv = &cmp;
+	add_reporter(&o, &tally_reporter, NULL, 0, &info), o.reps[o.n - 1].priv = &cannot_run;
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages * copies;
 	catch_signals();
@@ -326,7 +352,9 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	}
 	if (clock_interrupted())
 		return EXIT_INTERRUPTED;
-	return failed ? EXIT_STAGE_FAILED : tainted ? EXIT_TAINTED : EXIT_PASS;
+	if (failed)
+		return EXIT_STAGE_FAILED;
+	return cannot_run ? EXIT_CANNOT_RUN : tainted ? EXIT_TAINTED : EXIT_PASS;
 }
 
 /* The run's scenarios, as the command line selects them (select.h).  The count, or -1 (out of memory). */

@@ -25,39 +25,6 @@
 
 enum { HIGH_FD = 16 };   /* where descriptors wait while the low ones are laid out */
 
-void keeper_send(int sock, const void *msg, size_t len, const int *fds, unsigned nfds)
-{
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * MAX_NETNS)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = { .iov_base = (void *)msg, .iov_len = len };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
-
-	if (nfds) {
-		struct cmsghdr *c;
-
-		memset(&u, 0, sizeof(u));
-		mh.msg_control = u.buf;
-		mh.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);
-		c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
-	}
-	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
-void keeper_setup_failed(int sock, enum keeper_step step)
-{
-	struct keeper_report rep = { .err = errno, .step = step };
-
-	keeper_send(sock, &rep, sizeof(rep), NULL, 0);
-	_exit(125);
-}
-
 /* dup2 that says whether it worked (it can fail: EMFILE, EINTR). */
 static bool move_fd(int from, int to)
 {

@@ -86,7 +86,7 @@ void keeper_main(const struct keeper_plan *plan) __attribute__((noreturn));
 
 
 
-/* Shared by the keeper and the sandbox's init (sandbox_init.c): */
+/* Shared by the keeper and the sandbox's init (sandbox_report.c): */
 /* Sends rep with nfds descriptors on sock. */
 void keeper_send(int sock, const void *msg, size_t len, const int *fds, unsigned nfds);
 /* Reports errno as the failure of step on sock, and exits 125. */
