@@ -3,6 +3,7 @@
 #include "harness/scenario/model.h"
 #include "harness/cli/backends.h"
 #include "harness/cli/jobs.h"
+#include "harness/cli/kernels.h"
 #include "harness/cli/rootless.h"
 #include "harness/base/netns.h"
 #include "harness/cli/options.h"
@@ -300,6 +301,9 @@ static int cmd_run(const struct options *opt, int argc, char **argv)
 		if (n == 0) {
 			printf("1..0 # SKIP no scenario falls in shard %u/%u\n", opt->shard_k, opt->shard_n);
 			ret = EXIT_PASS;
+		} else if (opt->nkernels) {
+			catch_signals();   /* the guests need no namespace here: QEMU runs them */
+			ret = kernels_run(opt, s, (unsigned)n);
 		} else {
 			ret = can_make_namespaces() ? run_all(opt, s, n) : EXIT_CANNOT_RUN;
 		}

@@ -31,6 +31,13 @@ void options_help(FILE *out)
 		     "                           every scenario under each, reporting stages whose verdicts differ\n"
 		     "      --iptables PATH      the iptables-nft program to use (a freshly built one, to gate it);\n"
 		     "      --iptables-legacy PATH  the same for iptables-legacy (ip6tables: same folder)\n"
+"      --kernel IMAGE       run the scenarios under this kernel (a bzImage or vmlinux) in a QEMU guest,\n"
+		     "                           all in one boot; may be given up to 8 times (a differential report\n"
+		     "                           then names the stages whose verdicts differ); docs/kernel-ci.md\n"
+		     "      --kernel-modules DIR the modules of the --kernel before (default /lib/modules/RELEASE)\n"
+		     "      --kernel-append ARGS more kernel command line for the --kernel before\n"
+		     "      --kernel-cache DIR   where extracted kernels and initramfs are kept\n"
+		     "      --kernel-timeout S   each boot's hard deadline (scaled; default 90 + 45 per scenario)\n"
 		     "  -q, --quiet              no summary on stderr\n"
 		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
@@ -40,7 +47,8 @@ void options_help(FILE *out)
 		     "      --host NS            the scenario's namespace that is this one (default: host)\n"
 		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
 		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
-		     "results so far were written), 5 all passed but the kernel became tainted during the run\n");
+		     "results so far were written), 5 all passed but the kernel became tainted during the run, 6 a guest kernel (--kernel)\n"
+		     "did not boot, panicked or hung: an infrastructure error\n");
 }
 
 /* A decimal count, all of the text.  0 or -1. */
@@ -104,6 +112,7 @@ static int set_scenario_timeout(const char *arg, struct options *opt)
 	if (parse_count(arg, &s) || s == 0 || s > 86400)
 		return refuse("scenario-timeout", "seconds from 1 to 86400", arg);
 	opt->run.waits.scenario_ms = (msec_t)s * 1000;
+	opt->scenario_timeout_s = s;
 	return 0;
 }
 
@@ -133,9 +142,36 @@ static int options_finish(struct options *opt)
 	return 0;
 }
 
+/* --kernel-modules and --kernel-append belong to the --kernel before them. */
+static int set_kernel(int c, const char *arg, struct options *opt)
+{
+	struct kernel_spec *k = opt->nkernels ? &opt->kernels[opt->nkernels - 1] : NULL;
+	unsigned s;
+
+	switch (c) {
+	case 'K':
+		if (opt->nkernels == MAX_KERNELS)
+			return refuse("kernel", "at most 8 images", arg);
+		opt->kernels[opt->nkernels++] = (struct kernel_spec){ .image = arg };
+		return 0;
+	case 'M':
+	case 'A':
+		if (!k)
+			return refuse(c == 'M' ? "kernel-modules" : "kernel-append", "a --kernel IMAGE before it", arg);
+		*(c == 'M' ? &k->modules : &k->append) = arg;
+		return 0;
+	case 'W':
+		if (parse_count(arg, &s) || s == 0 || s > 86400)
+			return refuse("kernel-timeout", "seconds from 1 to 86400", arg);
+		opt->kernel_timeout_s = s;
+		return 0;
+	}
+	return -1;
+}
+
 static bool is_checked(int c)
 {
-	return strchr("t4ajBDST", c) != NULL;
+	return strchr("t4ajBDSTKMAW", c) != NULL;
 }
 
 /* The options whose value is checked. */
@@ -165,7 +201,7 @@ static int apply_checked(int c, const char *arg, struct options *opt)
 	case 'T':
 		return set_timeout_scale(arg, opt);
 	}
-	return -1;
+	return set_kernel(c, arg, opt);
 }
 
 /* Flags, and values taken as they are. */
@@ -179,6 +215,7 @@ static int apply_plain(int c, const char *arg, struct options *opt)
 	case 'H': opt->host = arg; break;
 	case 'I': opt->iptables_path[BACKEND_IPTABLES_NFT] = arg; break;
 	case 'L': opt->iptables_path[BACKEND_IPTABLES_LEGACY] = arg; break;
+	case 'C': opt->kernel_cache = arg; break;
 	case 'q': opt->quiet = true; break;
 	case 'v': opt->run.verbose = true; break;
 	case 'h': opt->show_help = true; break;
@@ -205,6 +242,11 @@ int options_parse(int argc, char **argv, struct options *opt)
 		{ "iptables", required_argument, NULL, 'I' },
 		{ "iptables-legacy", required_argument, NULL, 'L' },
 		{ "shard", required_argument, NULL, 'S' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "kernel-modules", required_argument, NULL, 'M' },
+		{ "kernel-append", required_argument, NULL, 'A' },
+		{ "kernel-cache", required_argument, NULL, 'C' },
+		{ "kernel-timeout", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'T' },
