@@ -157,17 +157,32 @@ static void read_small(const char *path, char *out, size_t outlen)
 		close(fd);
 }
 
-/* The reason a boot did not finish: what happened, QEMU's own last word, and the console's last lines. */
+/* The console's panic line ("Kernel panic - not syncing: ..."), which a backtrace pushes out of the tail. */
+static void panic_line(const char *path, char *out, size_t outlen)
+{
+	FILE *f = fopen(path, "re");
+	char line[1024];
+
+	out[0] = '\0';
+	while (f && fgets(line, sizeof(line), f))
+		if (strstr(line, "Kernel panic - not syncing") && printable_line(line))
+			snprintf(out, outlen, "%.*s\n", (int)outlen - 2, line);
+	if (f)
+		fclose(f);
+}
+
+/* The reason a boot did not finish: what happened, QEMU's own last word, the panic, the console's last lines. */
 static void explain(const struct boot_request *req, struct boot_result *res, const char *what)
 {
-	char path[4096], qemu_said[512] = "", tail[1536];
+	char path[4096], qemu_said[512] = "", tail[1536], panic[256];
 	size_t used;
 
 	snprintf(path, sizeof(path), "%s/qemu.log", req->dir);
 	console_tail(path, 1, qemu_said, sizeof(qemu_said));
 	console_tail(req->console, 12, tail, sizeof(tail));
-	used = (size_t)snprintf(res->reason, sizeof(res->reason), "%s%s%.*s\n", what, qemu_said[0] ? "; qemu: " : "",
-				(int)strcspn(qemu_said, "\n"), qemu_said);
+	panic_line(req->console, panic, sizeof(panic));
+	used = (size_t)snprintf(res->reason, sizeof(res->reason), "%s%s%.*s\n%s", what, qemu_said[0] ? "; qemu: " : "",
+				(int)strcspn(qemu_said, "\n"), qemu_said, panic);
 	if (used < sizeof(res->reason))
 		snprintf(res->reason + used, sizeof(res->reason) - used, "%s",
 			 tail[0] ? tail : "(the console is empty)\n");
