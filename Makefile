@@ -134,7 +134,7 @@ endif
 # install: the stripped program, its man pages (the version written in from VERSION), the scenarios as
 # examples, the documents and a bash completion.  uninstall removes exactly these.
 SHARE_FILES := $(shell git ls-files scenarios 2>/dev/null || find scenarios -type f)
-DOC_FILES := README.md NEWS LICENSE docs/scenario.md docs/ci.md docs/hacking.md
+DOC_FILES := README.md NEWS LICENSE docs/scenario.md docs/ci.md docs/hacking.md docs/kernel-ci.md
 man_version = sed 's/"nsharness"/"nsharness $(VERSION)"/'
 
 install: nsharness

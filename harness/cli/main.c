@@ -3,6 +3,7 @@
 #include "harness/scenario/model.h"
 #include "harness/cli/backends.h"
 #include "harness/cli/jobs.h"
+#include "harness/cli/kernels.h"
 #include "harness/cli/rootless.h"
 #include "harness/cli/select.h"
 #include "harness/base/netns.h"
@@ -410,6 +411,8 @@ static int cmd_run(const struct options *opt, int argc, char **argv)
 		select_list(&sel, stdout), ret = EXIT_PASS;
 	else if (n == 0)
 		ret = run_nothing(opt, shard_empty);
+	else if (opt->nkernels)
+		catch_signals(), ret = kernels_run(opt, sel.s, (unsigned)n);   /* QEMU runs the guests: no namespace here */
 	else
 		ret = can_make_namespaces(opt) ? run_all(opt, sel.s, n) : EXIT_CANNOT_RUN;
 	selection_free(&sel);

@@ -43,6 +43,13 @@ void options_help(FILE *out)
 		     "                           every scenario under each, reporting stages whose verdicts differ\n"
 		     "      --iptables PATH      the iptables-nft program to use (a freshly built one, to gate it);\n"
 		     "      --iptables-legacy PATH  the same for iptables-legacy (ip6tables: same folder)\n"
+		     "      --kernel IMAGE       run the scenarios under this kernel (a bzImage or vmlinux) in a QEMU guest,\n"
+		     "                           all in one boot; may be given up to 8 times (a differential report\n"
+		     "                           then names the stages whose verdicts differ); docs/kernel-ci.md\n"
+		     "      --kernel-modules DIR the modules of the --kernel before (default /lib/modules/RELEASE)\n"
+		     "      --kernel-append ARGS more kernel command line for the --kernel before\n"
+		     "      --kernel-cache DIR   where extracted kernels and initramfs are kept\n"
+		     "      --kernel-timeout S   each boot's hard deadline (scaled; default 90 + 45 per scenario)\n"
 		     "  -q, --quiet              no human view on stderr\n"
 		     "  -v, --verbose            print each step as it is applied, with its scenario line (stderr)\n"
 		     "      --timeout-scale F    stretch every deadline by F (also NSHARNESS_TIMEOUT_SCALE)\n"
@@ -54,12 +61,13 @@ void options_help(FILE *out)
 		     "Options may come after the scenarios; -- ends them.\n"
 		     "\nexit status: 0 all passed, 1 a stage failed, 2 bad usage or scenario (nothing created),\n"
 		     "3 cannot run here (no privilege to create namespaces), 4 interrupted (SIGINT/SIGTERM; the\n"
-		     "results so far were written), 5 all passed but the kernel became tainted during the run;\n"
+		     "results so far were written), 5 all passed but the kernel became tainted during the run,\n"
+		     "6 a guest kernel (--kernel) did not boot, panicked or hung: an infrastructure error;\n"
 		     "with --kselftest: 0 pass, 1 fail, 4 skip\n");
 }
 
 /* Long options without a letter of their own. */
-enum { OPT_KSELFTEST = 256 };
+enum { OPT_KSELFTEST = 256, OPT_KTAP, OPT_COLOR };
 
 /* A decimal count, all of the text.  0 or -1. */
 static int parse_count(const char *text, unsigned *out)
@@ -122,6 +130,7 @@ static int set_scenario_timeout(const char *arg, struct options *opt)
 	if (parse_count(arg, &s) || s == 0 || s > 86400)
 		return refuse("scenario-timeout", "seconds from 1 to 86400", arg);
 	opt->run.waits.scenario_ms = (msec_t)s * 1000;
+	opt->scenario_timeout_s = s;
 	return 0;
 }
 
@@ -173,9 +182,36 @@ static int set_color(const char *arg, struct options *opt)
 	return refuse("color", "auto, always or never", arg);
 }
 
+/* --kernel-modules and --kernel-append belong to the --kernel before them. */
+static int set_kernel(int c, const char *arg, struct options *opt)
+{
+	struct kernel_spec *k = opt->nkernels ? &opt->kernels[opt->nkernels - 1] : NULL;
+	unsigned s;
+
+	switch (c) {
+	case 'K':
+		if (opt->nkernels == MAX_KERNELS)
+			return refuse("kernel", "at most 8 images", arg);
+		opt->kernels[opt->nkernels++] = (struct kernel_spec){ .image = arg };
+		return 0;
+	case 'M':
+	case 'A':
+		if (!k)
+			return refuse(c == 'M' ? "kernel-modules" : "kernel-append", "a --kernel IMAGE before it", arg);
+		*(c == 'M' ? &k->modules : &k->append) = arg;
+		return 0;
+	case 'W':
+		if (parse_count(arg, &s) || s == 0 || s > 86400)
+			return refuse("kernel-timeout", "seconds from 1 to 86400", arg);
+		opt->kernel_timeout_s = s;
+		return 0;
+	}
+	return -1;
+}
+
 static bool is_checked(int c)
 {
-	return c > 0 && c < 128 && strchr("t4ajBDSTFRC", c) != NULL;
+	return c == OPT_COLOR || (c > 0 && c < 128 && strchr("t4ajBDSTFRKMAW", c) != NULL);
 }
 
 /* The options whose value is checked. */
@@ -209,10 +245,10 @@ static int apply_checked(int c, const char *arg, struct options *opt)
 	case 'R':
 		return parse_count(arg, &opt->repeat) || opt->repeat == 0 || opt->repeat > 10000 ?
 			refuse("repeat", "a number from 1 to 10000", arg) : 0;
-	case 'C':
+	case OPT_COLOR:
 		return set_color(arg, opt);
 	}
-	return -1;
+	return set_kernel(c, arg, opt);
 }
 
 /* Flags, and values taken as they are. */
@@ -226,8 +262,9 @@ static int apply_plain(int c, const char *arg, struct options *opt)
 	case 'H': opt->host = arg; break;
 	case 'I': opt->iptables_path[BACKEND_IPTABLES_NFT] = arg; break;
 	case 'L': opt->iptables_path[BACKEND_IPTABLES_LEGACY] = arg; break;
+	case 'C': opt->kernel_cache = arg; break;
 	case 'q': opt->quiet = true; break;
-	case 'K': opt->ktap = true; break;
+	case OPT_KTAP: opt->ktap = true; break;
 	case OPT_KSELFTEST: opt->kselftest = opt->ktap = true; break;
 	case 'l': opt->list = true; break;
 	case 'v': opt->run.verbose = true; break;
@@ -255,17 +292,22 @@ int options_parse(int argc, char **argv, struct options *opt)
 		{ "iptables", required_argument, NULL, 'I' },
 		{ "iptables-legacy", required_argument, NULL, 'L' },
 		{ "shard", required_argument, NULL, 'S' },
+		{ "kernel", required_argument, NULL, 'K' },
+		{ "kernel-modules", required_argument, NULL, 'M' },
+		{ "kernel-append", required_argument, NULL, 'A' },
+		{ "kernel-cache", required_argument, NULL, 'C' },
+		{ "kernel-timeout", required_argument, NULL, 'W' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "timeout-scale", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
-		{ "ktap", no_argument, NULL, 'K' },
+		{ "ktap", no_argument, NULL, OPT_KTAP },
 		{ "kselftest", no_argument, NULL, OPT_KSELFTEST },
 		{ "list", no_argument, NULL, 'l' },
 		{ "filter", required_argument, NULL, 'F' },
 		{ "repeat", required_argument, NULL, 'R' },
-		{ "color", required_argument, NULL, 'C' },
+		{ "color", required_argument, NULL, OPT_COLOR },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;

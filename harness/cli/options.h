@@ -16,6 +16,14 @@ enum {
 	EXIT_CANNOT_RUN = 3,      /* the machine does not let nsharness run (no privilege for namespaces) */
 	EXIT_INTERRUPTED = 4,     /* SIGINT or SIGTERM: the results so far were written, the rest skipped */
 	EXIT_TAINTED = 5,         /* every stage passed, but the kernel became tainted during the run */
+	EXIT_INFRA = 6,           /* --kernel: a guest kernel did not boot, panicked or hung (an infrastructure
+				   * error, never a verdict) */
+};
+
+/* --kernel IMAGE, with the --kernel-modules and --kernel-append given after it. */
+#define MAX_KERNELS 8
+struct kernel_spec {
+	const char *image, *modules, *append;
 };
 
 #define MAX_TAP_OUTPUTS 2
@@ -45,6 +53,11 @@ struct options {
 	bool all_backends;        /* --backend all */
 	const char *iptables_path[BACKEND_COUNT];   /* --iptables, --iptables-legacy */
 	bool show_help, show_version;   /* -h, -V */
+	struct kernel_spec kernels[MAX_KERNELS];   /* --kernel: run in a guest per kernel (harness/vm) */
+	unsigned nkernels;
+	const char *kernel_cache;   /* --kernel-cache */
+	unsigned kernel_timeout_s;  /* --kernel-timeout; 0: by the number of scenarios */
+	unsigned scenario_timeout_s;   /* --scenario-timeout as given (0: not given), for the guest's run */
 	double timeout_scale;     /* --timeout-scale or NSHARNESS_TIMEOUT_SCALE (1 without), already applied to
 				   * run.waits by options_parse; kept to be told, never to scale again */
 };

@@ -8,7 +8,7 @@
 declare -A floor=(
 	[harness/base]=1 [harness/scenario]=2 [harness/verdict]=3 [probes]=4 [reports]=4
 	[harness/sandbox]=5 [harness/firewall]=6 [harness/world]=7 [harness/diagnose]=8 [harness/run]=9
-	[harness/cli]=10
+	[harness/vm]=10 [harness/cli]=11
 )
 sources=$(ls harness/*/*.[ch] probes/*.[ch] reports/*.[ch])
 
