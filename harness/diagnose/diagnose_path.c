@@ -3,12 +3,14 @@
 #include "harness/scenario/kinds.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_link.h"
+#include "harness/world/conntrack.h"
 #include "probes/fib.h"
 #include "probes/neigh.h"
 #include "reports/cause_text.h"
 
 #include <errno.h>
 #include <linux/fib_rules.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -225,6 +227,44 @@ static int find_router(const struct expect *e, const struct dg_path *p)
 	return (int)p->nh_owner->ns;
 }
 
+struct dnat_find {
+	const struct dg_path *p;
+	struct addr to;
+	bool found;
+};
+
+/* The probe's own entry (its source and destination in the original direction) with DST_NAT: the reply
+ * tuple's source is where the kernel sent it. */
+static int dnat_entry(const struct ct_entry *e, void *arg)
+{
+	struct dnat_find *f = arg;
+
+	if (!(e->status & IPS_DST_NAT) || !addr_equal(&e->orig.src, &f->p->src) || !addr_equal(&e->orig.dst, &f->p->dst))
+		return 0;
+	f->to = e->reply.src;
+	f->found = true;
+	return 1;
+}
+
+/* A destination that is the next hop's own address may be translated there (DNAT): then that namespace is the
+ * router and the path goes on to the translated destination, as conntrack says. */
+static void follow_dnat(struct dg *d, struct dg_path *p)
+{
+	struct dnat_find f = { p, { 0 }, false };
+
+	if (p->router >= 0 || !p->has_src || !p->nh_owner || !p->dst_owner || p->dst_owner->ns == p->client ||
+	    p->dst_owner->ns != p->nh_owner->ns)
+		return;
+	conntrack_dump(d->w->ns[p->dst_owner->ns].fd, dnat_entry, &f);
+	if (!f.found || addr_equal(&f.to, &p->dst))
+		return;
+	p->router = (int)p->dst_owner->ns;
+	p->dnat = true;
+	p->dnat_from = p->dst;
+	p->dst = f.to;
+	p->dst_owner = dg_addr_owner(&d->addrs, &p->dst, &p->ndst_owners);
+}
+
 void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -243,6 +283,7 @@ void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p)
 		p->nh_owner = NULL;   /* held in several places, none of them on the link: no one to name */
 	p->seen = p->src;
 	p->router = find_router(e, p);
+	follow_dnat(d, p);
 	if (p->router >= 0)
 		router_hop(d, p);
 }
@@ -299,6 +340,9 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
 
 	addr_str(&p->dst, a, sizeof(a));
+	if (p->dnat)
+		check_evidence(c, "%s conntrack: the probe to %s was translated to %s (DNAT)", r,
+			       addr_str(&p->dnat_from, t, sizeof(t)), a);
 	check_evidence(c, "%s (the router): %s = %s, %s = %s", r, dg_forwarding_key(p->dst.family), p->fwd,
 		       dg_forwarding_key(other), p->fwd_other);
 	if (p->fwd_in_key[0] || p->fwd_back_key[0])

@@ -57,6 +57,9 @@ struct dg_path {
 	struct nat_miss nat_why;       /* when nat is NULL and the router has rules of the family: why none does */
 	bool nat_rules;                /* the router has source NAT rules of dst's family */
 	struct addr seen;              /* the source the destination sees: translated, or the client's own */
+	bool dnat;                     /* the router's conntrack entry for the probe shows DNAT: dst is the
+					* translated destination, dnat_from the one the probe was sent to */
+	struct addr dnat_from;
 };
 
 /* Builds the path of expectation e (a ping, forwarded, tcp or udp expectation). */
