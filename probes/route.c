@@ -33,6 +33,13 @@ static int route_attr(const struct nlattr *a, void *data)
 		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			rr->r->oif = (int)mnl_attr_get_u32(a);
 		break;
+	case RTA_DST:
+		copy_addr(&rr->r->dst, rr->family, a);
+		break;
+	case RTA_TABLE:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			rr->r->table = mnl_attr_get_u32(a);
+		break;
 	case RTA_GATEWAY:
 		rr->r->has_gateway = true;
 		copy_addr(&rr->r->gateway, rr->family, a);
@@ -53,6 +60,8 @@ static int on_route(const struct nlmsghdr *nlh, void *data)
 	if (nlh->nlmsg_type != RTM_NEWROUTE)
 		return MNL_CB_OK;
 	rr->r->type = rtm->rtm_type;
+	rr->r->table = rtm->rtm_table;
+	rr->r->dst_len = rtm->rtm_dst_len;
 	return mnl_attr_parse(nlh, sizeof(*rtm), route_attr, rr);
 }
 
@@ -63,6 +72,16 @@ int route_lookup(struct nl *rtnl, const struct addr *dst, struct route_info *r, 
 
 	memset(r, 0, sizeof(*r));
 	return nl_talk(rtnl, rtnl_msg_route_get(buf, dst), on_route, &rr, msg, msglen);
+}
+
+int route_lookup_in(struct nl *rtnl, const struct addr *dst, const struct addr *src, int iif, uint32_t mark,
+		    bool fib_match, struct route_info *r, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct route_read rr = { r, dst->family };
+
+	memset(r, 0, sizeof(*r));
+	return nl_talk(rtnl, rtnl_msg_route_get_in(buf, dst, src, iif, mark, fib_match), on_route, &rr, msg, msglen);
 }
 
 static void describe_route(const struct route_info *r, const char *dev, struct check *c)
@@ -92,12 +111,52 @@ static void describe_expected(const struct route_probe *p, struct check *c)
 		check_expected(c, ", gateway answering %s", p->via->family == AF_INET6 ? "ND" : "ARP");
 }
 
+/* "default via 10.1.1.1 dev veth1", "10.9.0.0/16 via ...": a fib_match answer as `ip route` writes it. */
+static void route_entry_str(const struct route_info *r, const char *dev, char *buf, size_t len)
+{
+	char d[ADDR_STRLEN], g[ADDR_STRLEN];
+
+	if (r->dst_len)
+		snprintf(buf, len, "%s/%u via %s dev %s", addr_str(&r->dst, d, sizeof(d)), r->dst_len,
+			 addr_str(&r->gateway, g, sizeof(g)), dev);
+	else
+		snprintf(buf, len, "default via %s dev %s", addr_str(&r->gateway, g, sizeof(g)), dev);
+}
+
+/* A route "via" the namespace's own address is taken as on link: the resulting route shows no gateway, but
+ * the FIB entry that matched (RTM_F_FIB_MATCH) still has it.  Names that, when so. */
+static bool via_own_address(const struct route_probe *p, const char *dev, struct check *c)
+{
+	char msg[NL_MSG_LEN], a[ADDR_STRLEN], holder[IFNAMSIZ] = "?";
+	struct route_info entry, gw;
+	struct link_state st;
+	struct cause *k;
+
+	if (route_lookup_in(p->rtnl, &p->dst, NULL, 0, 0, true, &entry, msg, sizeof(msg)) || !entry.has_gateway ||
+	    route_lookup_in(p->rtnl, &entry.gateway, NULL, 0, 0, true, &gw, msg, sizeof(msg)) || gw.type != RTN_LOCAL)
+		return false;
+	if (gw.oif)   /* the local table's entry names the interface holding the address (the lookup says lo) */
+		link_state_read(p->rtnl, NULL, gw.oif, holder, &st);
+	k = check_cause(c, CAUSE_ROUTE_VIA_OWN_ADDRESS);
+	CAUSE_COPY(k->ns, p->ns_name);
+	k->addr = entry.gateway;
+	CAUSE_COPY(k->dev, holder);
+	k->addr2 = p->dst;
+	CAUSE_COPY(k->dev2, dev);
+	route_entry_str(&entry, dev, k->word, sizeof(k->word));
+	check_evidence(c, "%s: the FIB entry for %s is '%s': %s is an address of %s itself", p->ns_name,
+		       addr_str(&p->dst, msg, sizeof(msg)), k->word, addr_str(&entry.gateway, a, sizeof(a)), p->ns_name);
+	return true;
+}
+
 /* Compares the FIB's answer with each required part; names the first that differs as the cause. */
 static bool route_matches(const struct route_probe *p, const struct route_info *r, const char *dev, struct check *c)
 {
 	struct cause *k;
 
 	if (p->via && !r->has_gateway) {
+		if (via_own_address(p, dev, c))
+			return false;
 		k = check_cause(c, CAUSE_ROUTE_DIRECT);
 		CAUSE_COPY(k->ns, p->ns_name);
 		k->addr = p->dst;

@@ -26,11 +26,22 @@ enum check_status probe_route(const struct route_probe *p, struct check *c);
 struct route_info {
 	int type;                 /* RTN_UNICAST, RTN_LOCAL, RTN_UNREACHABLE, ... */
 	int oif;
+	unsigned dst_len;         /* the matched entry's prefix length (a fib_match answer), dst its prefix */
+	struct addr dst;
+	uint32_t table;           /* RTA_TABLE: the table the route was found in (0 when the kernel did not say) */
 	bool has_gateway, has_prefsrc;
 	struct addr gateway, prefsrc;
 };
 
 /* One FIB lookup.  0, or -errno (-ENETUNREACH: no route) with the kernel's words in msg. */
 int route_lookup(struct nl *rtnl, const struct addr *dst, struct route_info *r, char *msg, size_t msglen);
+
+/* The lookup a packet from src arriving on iif gets (a forwarded packet's: policy rules on iif and mark apply,
+ * and the incoming interface's forwarding).  fib_match returns the FIB entry that matched instead of the
+ * resulting route (a gateway that is a local address shows there, not in the resulting route).  0, or -errno:
+ * -ENETUNREACH no route, -EHOSTUNREACH an unreachable route (or IPv4 forwarding off on iif), -EACCES prohibit,
+ * -EINVAL blackhole. */
+int route_lookup_in(struct nl *rtnl, const struct addr *dst, const struct addr *src, int iif, uint32_t mark,
+		    bool fib_match, struct route_info *r, char *msg, size_t msglen);
 
 #endif

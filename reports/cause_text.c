@@ -3,6 +3,7 @@
 #include "harness/base/addr.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -483,6 +484,65 @@ static int gateway_own_address(const struct cause *k, const struct txt *t, char 
 	return snprintf(buf, len, "gateway %s is %s's own address (%s/%s)%s", t->a, k->ns, k->ns, k->dev, also);
 }
 
+/* ---- routes as the kernel chooses them, translations, per-interface sysctls ---- */
+
+static int route_via_own_address(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s's route '%s' goes via %s, %s's own address (%s/%s): the kernel takes it as on "
+			"link, so %s asks for %s directly on %s", k->ns, k->word, t->a, k->ns, k->ns, k->dev, k->ns, t->b,
+			k->dev2);
+}
+
+/* What a router does with a packet its route of this type takes (fib_props: the error each type gives). */
+static const char *route_type_effect(int type)
+{
+	switch (type) {
+	case RTN_BLACKHOLE: return "drops it silently";
+	case RTN_UNREACHABLE: return "drops it, answering ICMP host unreachable";
+	case RTN_PROHIBIT: return "drops it, answering ICMP administratively prohibited";
+	default: return "does not forward it";
+	}
+}
+
+static int router_route_drops(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 40] = "";
+
+	if (k->flag)
+		snprintf(rule, sizeof(rule), ", chosen by rule '%s'", k->text);
+	return snprintf(buf, len, "%s's route to %s is '%s' (table %s%s): %s %s", k->ns, t->a, k->word, k->word2, rule,
+			k->ns, route_type_effect(k->value));
+}
+
+static int router_rule_drops(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s's policy rule '%s' drops the packet to %s", k->ns, k->text, t->a);
+}
+
+static int router_other_oif(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 40] = "";
+
+	if (k->flag)
+		snprintf(rule, sizeof(rule), ", chosen by rule '%s'", k->text);
+	return snprintf(buf, len, "%s routes %s out of %s, not %s: route '%s' (table %s%s)", k->ns, t->a, k->dev,
+			k->dev2, k->word, k->word2, rule);
+}
+
+static int if_forwarding_off(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s does not forward %s arriving on %s%s (%s = %d), %s %s = %llu", k->ns,
+			family_name(k->family), k->dev, k->flag2 ? ", the way back" : "", k->key, k->value,
+			k->count ? "though" : "and", k->key2, k->count);
+}
+
+static int no_route_back_dnat(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s has no route back to %s: %s translated the destination to %s (DNAT), whose "
+			"namespace must route the answer back", k->ns, t->a, k->ns2, t->b);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -545,6 +605,12 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_RULE_LET_THROUGH] = rule_let_through,
 	[CAUSE_POLICY_LET_THROUGH] = policy_let_through,
 	[CAUSE_GATEWAY_OWN_ADDRESS] = gateway_own_address,
+	[CAUSE_ROUTE_VIA_OWN_ADDRESS] = route_via_own_address,
+	[CAUSE_ROUTER_ROUTE_DROPS] = router_route_drops,
+	[CAUSE_ROUTER_RULE_DROPS] = router_rule_drops,
+	[CAUSE_ROUTER_OTHER_OIF] = router_other_oif,
+	[CAUSE_IF_FORWARDING_OFF] = if_forwarding_off,
+	[CAUSE_NO_ROUTE_BACK_DNAT] = no_route_back_dnat,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

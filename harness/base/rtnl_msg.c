@@ -123,6 +123,44 @@ struct nlmsghdr *rtnl_msg_route_get(void *buf, const struct addr *dst)
 	return nlh;
 }
 
+struct nlmsghdr *rtnl_msg_route_get_in(void *buf, const struct addr *dst, const struct addr *src, int iif,
+				       uint32_t mark, bool fib_match)
+{
+	struct nlmsghdr *nlh = rtnl_msg_route_get(buf, dst);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	if (fib_match)
+		rtm->rtm_flags |= RTM_F_FIB_MATCH;
+	if (src && src->family == dst->family) {
+		rtm->rtm_src_len = addr_len(src->family) * 8;
+		mnl_attr_put(nlh, RTA_SRC, addr_len(src->family), src->bytes);
+	}
+	if (iif)
+		mnl_attr_put_u32(nlh, RTA_IIF, (uint32_t)iif);
+	if (mark)
+		mnl_attr_put_u32(nlh, RTA_MARK, mark);
+	return nlh;
+}
+
+static struct nlmsghdr *rt_dump(void *buf, uint16_t type, int family)
+{
+	struct nlmsghdr *nlh = start(buf, type, NLM_F_REQUEST | NLM_F_DUMP);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+
+	rtm->rtm_family = family;
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_rule_dump(void *buf, int family)
+{
+	return rt_dump(buf, RTM_GETRULE, family);
+}
+
+struct nlmsghdr *rtnl_msg_route_dump(void *buf, int family)
+{
+	return rt_dump(buf, RTM_GETROUTE, family);
+}
+
 static struct nlmsghdr *neigh_msg(void *buf, uint16_t type, uint16_t flags, int ifindex, const struct addr *a)
 {
 	struct nlmsghdr *nlh = start(buf, type, flags);

@@ -23,6 +23,15 @@ struct nlmsghdr *rtnl_msg_addr_add(void *buf, int ifindex, const struct prefix *
 struct nlmsghdr *rtnl_msg_route_add(void *buf, const struct prefix *dst, const struct addr *via, int oif);
 /* A FIB lookup for one destination (the route the kernel would use). */
 struct nlmsghdr *rtnl_msg_route_get(void *buf, const struct addr *dst);
+/* The FIB lookup a packet from src arriving on iif gets (RTA_IIF, RTA_SRC, RTA_MARK when mark is non-zero): the
+ * router's own decision for a forwarded packet, policy rules and the incoming interface's forwarding included.
+ * fib_match asks for the FIB entry that matched (RTM_F_FIB_MATCH: its type, table and gateway as configured). */
+struct nlmsghdr *rtnl_msg_route_get_in(void *buf, const struct addr *dst, const struct addr *src, int iif,
+				       uint32_t mark, bool fib_match);
+/* Dumps every policy rule of one family (RTM_GETRULE), as `ip rule show` reads them. */
+struct nlmsghdr *rtnl_msg_rule_dump(void *buf, int family);
+/* Dumps every route of one family in every table (RTM_GETROUTE), as `ip route show table all` reads them. */
+struct nlmsghdr *rtnl_msg_route_dump(void *buf, int family);
 /* Asks the kernel to resolve a neighbour now (NTF_USE), as `ip neigh replace ADDR dev DEV use` does. */
 struct nlmsghdr *rtnl_msg_neigh_use(void *buf, int ifindex, const struct addr *a);
 /* Dumps every neighbour entry of one family (AF_UNSPEC: both). */

@@ -95,12 +95,14 @@ static bool cause_neighbour(struct dg *d, const struct dg_path *p, struct check 
 
 /* ---- the router ---- */
 
+/* The global switch: IPv4's ip_forward; IPv6's conf.all.forwarding, unless the incoming interface's
+ * force_forwarding lets this packet through anyway. */
 static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
 	struct cause k = cause_of(CAUSE_FORWARDING_OFF);
 
-	if (p->router < 0 || strcmp(p->fwd, "0"))
+	if (p->router < 0 || strcmp(p->fwd, "0") || (p->dst.family == AF_INET6 && !strcmp(p->fwd_in, "1")))
 		return false;
 	k.family = p->dst.family;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
@@ -112,6 +114,45 @@ static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check
 	return true;
 }
 
+/* One interface's forwarding stops the packet although the global switch is on (IPv4: conf.IF.forwarding = 0
+ * on the interface it comes in by), or, for IPv6 with conf.all.forwarding = 0, the interface it comes in by
+ * has no force_forwarding.  back: the replies, coming in by the router's outgoing interface. */
+static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back, struct check *c)
+{
+	const char *dev = back ? p->roif : p->riif, *key = back ? p->fwd_back_key : p->fwd_in_key;
+	const char *value = back ? p->fwd_back : p->fwd_in;
+	struct cause k = cause_of(CAUSE_IF_FORWARDING_OFF);
+	bool v6 = p->dst.family == AF_INET6;
+
+	if (p->router < 0 || !dev[0] || !key[0])
+		return false;
+	if (v6 ? strcmp(p->fwd, "0") || strcmp(p->fwd_in, "1") || !strcmp(value, "1") || !back
+	       : strcmp(p->fwd, "1") || strcmp(value, "0"))
+		return false;
+	k.family = p->dst.family;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.dev, dev);
+	CAUSE_COPY(k.key, key);
+	k.value = atoi(value);
+	CAUSE_COPY(k.key2, dg_forwarding_key(p->dst.family));
+	k.count = (unsigned long long)atoi(p->fwd);
+	k.flag2 = back;
+	dg_cause(c, true, &k);
+	return true;
+}
+
+static bool cause_if_forwarding(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	return if_forwarding_stops(d, p, false, c);
+}
+
+/* The errno a route type gives a lookup (fib_props): the kernel's answer agrees with the replayed walk. */
+static bool lookup_says_type(int err, int type)
+{
+	return (type == RTN_BLACKHOLE && err == -EINVAL) || (type == RTN_UNREACHABLE && err == -EHOSTUNREACH) ||
+	       (type == RTN_PROHIBIT && err == -EACCES);
+}
+
 static bool cause_router_route(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	struct cause k = cause_of(CAUSE_ROUTER_NO_ROUTE);
@@ -120,6 +161,39 @@ static bool cause_router_route(struct dg *d, const struct dg_path *p, struct che
 		return false;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
 	k.addr = p->dst;
+	if (p->rrule_drops) {
+		k.kind = CAUSE_ROUTER_RULE_DROPS;
+		CAUSE_COPY(k.text, p->rrule);
+	} else if (lookup_says_type(p->rroute_err, p->rtype)) {
+		k.kind = CAUSE_ROUTER_ROUTE_DROPS;
+		k.value = p->rtype;
+		CAUSE_COPY(k.word, p->rroute);
+		CAUSE_COPY(k.word2, p->rtable);
+		k.flag = p->rrule_user;
+		if (k.flag)
+			CAUSE_COPY(k.text, p->rrule);
+	}
+	dg_cause(c, true, &k);
+	return true;
+}
+
+/* `expect forwarded ... out NS/IF`: the router's route sends it out of another interface. */
+static bool cause_other_oif(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_ROUTER_OTHER_OIF);
+
+	if (e->kind != EXPECT_FORWARDED || p->router < 0 || p->rroute_err || !p->roif[0] ||
+	    !strcmp(p->roif, e->u.forwarded.out.name))
+		return false;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	k.addr = p->dst;
+	CAUSE_COPY(k.dev, p->roif);
+	CAUSE_COPY(k.dev2, e->u.forwarded.out.name);
+	CAUSE_COPY(k.word, p->rroute);
+	CAUSE_COPY(k.word2, p->rtable);
+	k.flag = p->rrule_user;
+	if (k.flag)
+		CAUSE_COPY(k.text, p->rrule);
 	dg_cause(c, true, &k);
 	return true;
 }
@@ -160,7 +234,10 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 	dg_path_build(d, e, &p);
 	dg_path_evidence(d, &p, c);
 	if (cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) || cause_duplicate(d, &p, c) || cause_neighbour(d, &p, c) ||
-	    cause_forwarding(d, &p, c) || cause_router_route(d, &p, c))
+	    cause_forwarding(d, &p, c) || cause_if_forwarding(d, &p, c) || cause_router_route(d, &p, c) ||
+	    cause_other_oif(d, e, &p, c))
+		return;
+	if (e->kind != EXPECT_FORWARDED && if_forwarding_stops(d, &p, true, c))
 		return;
 	/* A forwarded probe needs no way back, but rp_filter may drop it on its way there. */
 	if (!dg_cause_rp_filter(d, &p, c) && e->kind != EXPECT_FORWARDED && !dg_cause_way_back(d, &p, c))

@@ -150,7 +150,11 @@ static void no_route_back(struct dg *d, const struct dg_path *p, const struct ba
 
 	CAUSE_COPY(k.ns, dg_ns(d, b->w));
 	k.addr = p->seen;
-	if (p->router >= 0 && !p->nat) {
+	if (p->dnat && !p->nat) {
+		k.kind = CAUSE_NO_ROUTE_BACK_DNAT;
+		CAUSE_COPY(k.ns2, dg_ns(d, (unsigned)p->router));
+		k.addr2 = p->dst;
+	} else if (p->router >= 0 && !p->nat) {
 		k.flag = true;
 		k.nat = p->nat_why;
 	} else if (p->router < 0)

@@ -3,10 +3,16 @@
 #include "harness/scenario/kinds.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_link.h"
+#include "harness/world/conntrack.h"
+#include "probes/fib.h"
 #include "probes/neigh.h"
 #include "reports/cause_text.h"
 
+#include <errno.h>
+#include <linux/fib_rules.h>
+#include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -112,14 +118,98 @@ static void sysctl_dotted(int nsfd, const char *dotted, char *value, size_t len)
 		snprintf(value, len, "?");
 }
 
+/* The interface's own forwarding key: IPv4 forwards by the incoming interface's conf.IN.forwarding (ip_forward
+ * only sets every interface's); IPv6 by conf.all.forwarding, or the incoming interface's force_forwarding
+ * (kernel 6.17 and later; "?" where it does not exist). */
+static void if_forwarding(int nsfd, int family, const char *ifname, char *key, size_t keylen, char *value, size_t len)
+{
+	snprintf(key, keylen, family == AF_INET6 ? "net.ipv6.conf.%s.force_forwarding" : "net.ipv4.conf.%s.forwarding",
+		 ifname);
+	sysctl_dotted(nsfd, key, value, len);
+}
+
+/* A rule is one of the kernel's defaults when it selects nothing and looks up local, main or default. */
+static bool rule_is_default(const struct fib_rule *r)
+{
+	return r->action == FR_ACT_TO_TBL && !r->src_len && !r->dst_len && !r->iif[0] && !r->oif[0] && !r->mask &&
+	       !r->invert && (r->table == RT_TABLE_LOCAL || r->table == RT_TABLE_MAIN || r->table == RT_TABLE_DEFAULT);
+}
+
+/* Which policy rule and which route the router's kernel took for the forwarded packet, replayed over its rules
+ * and routes as read back (fib.h): the account behind the lookup's answer. */
+static void router_fib(struct dg *d, struct dg_path *p)
+{
+	struct fib_packet pk = { p->src, p->dst, p->riif, "", 0 };
+	struct fib *f = malloc(sizeof(*f));
+	struct fib_choice ch;
+	char dev[IFNAMSIZ] = "";
+	struct link_state st;
+
+	if (!f || fib_read(&d->w->ns[p->router].rtnl, p->dst.family, f)) {
+		free(f);
+		return;
+	}
+	ch = fib_choose(f, &pk);
+	if (ch.rule >= 0) {
+		fib_rule_str(&f->rules[ch.rule], f->family, p->rrule, sizeof(p->rrule));
+		p->rrule_user = !rule_is_default(&f->rules[ch.rule]);
+		p->rrule_drops = ch.route < 0;
+	}
+	if (ch.route >= 0) {
+		const struct fib_route *r = &f->routes[ch.route];
+
+		if (r->oif)
+			link_state_read(&d->w->ns[p->router].rtnl, NULL, r->oif, dev, &st);
+		fib_route_str(r, dev, p->rroute, sizeof(p->rroute));
+		p->rtype = r->type;
+		snprintf(p->rtable, sizeof(p->rtable), "%s", r->table == RT_TABLE_MAIN ? "main" : "");
+		if (r->table != RT_TABLE_MAIN)
+			snprintf(p->rtable, sizeof(p->rtable), "%u", r->table);
+	}
+	free(f);
+}
+
+/* The router's lookup as the forwarded packet gets it: from the client's source, in on riif.  A refusal that
+ * is no route's (rp_filter's -EXDEV, a martian's or a down link's) is no answer about routes: then the plain
+ * lookup stands. */
+static void router_lookup(struct dg *d, struct dg_path *p)
+{
+	char msg[NL_MSG_LEN];
+	struct link_state st;
+	struct nl *rtnl = &d->w->ns[p->router].rtnl;
+	int ret;
+
+	p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
+	if (!p->riif[0] || !p->has_src || link_state_read(rtnl, p->riif, 0, NULL, &st))
+		return;
+	ret = route_lookup_in(rtnl, &p->dst, &p->src, st.ifindex, 0, false, &p->rr, msg, sizeof(msg));
+	if (ret && ret != -ENETUNREACH && ret != -EHOSTUNREACH && ret != -EACCES && ret != -EINVAL) {
+		p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
+		return;
+	}
+	p->rlookup_iif = true;
+	p->rroute_err = ret;
+	p->roif[0] = '\0';
+	if (ret == 0 && p->rr.oif && link_state_read(rtnl, NULL, p->rr.oif, p->roif, &st))
+		snprintf(p->roif, sizeof(p->roif), "if%d", p->rr.oif);
+}
+
 static void router_hop(struct dg *d, struct dg_path *p)
 {
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
+	int fd = d->w->ns[p->router].fd;
 
 	router_entry(p);
-	sysctl_dotted(d->w->ns[p->router].fd, dg_forwarding_key(p->dst.family), p->fwd, sizeof(p->fwd));
-	sysctl_dotted(d->w->ns[p->router].fd, dg_forwarding_key(other), p->fwd_other, sizeof(p->fwd_other));
-	p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
+	sysctl_dotted(fd, dg_forwarding_key(p->dst.family), p->fwd, sizeof(p->fwd));
+	sysctl_dotted(fd, dg_forwarding_key(other), p->fwd_other, sizeof(p->fwd_other));
+	if (p->riif[0])
+		if_forwarding(fd, p->dst.family, p->riif, p->fwd_in_key, sizeof(p->fwd_in_key), p->fwd_in,
+			      sizeof(p->fwd_in));
+	router_lookup(d, p);
+	router_fib(d, p);
+	if (p->roif[0])
+		if_forwarding(fd, p->dst.family, p->roif, p->fwd_back_key, sizeof(p->fwd_back_key), p->fwd_back,
+			      sizeof(p->fwd_back));
 	if (p->rroute_err == 0 && p->has_src)
 		router_nat(d, p);
 }
@@ -135,6 +225,44 @@ static int find_router(const struct expect *e, const struct dg_path *p)
 	if (p->dst_owner && p->dst_owner->ns == p->nh_owner->ns)
 		return -1;
 	return (int)p->nh_owner->ns;
+}
+
+struct dnat_find {
+	const struct dg_path *p;
+	struct addr to;
+	bool found;
+};
+
+/* The probe's own entry (its source and destination in the original direction) with DST_NAT: the reply
+ * tuple's source is where the kernel sent it. */
+static int dnat_entry(const struct ct_entry *e, void *arg)
+{
+	struct dnat_find *f = arg;
+
+	if (!(e->status & IPS_DST_NAT) || !addr_equal(&e->orig.src, &f->p->src) || !addr_equal(&e->orig.dst, &f->p->dst))
+		return 0;
+	f->to = e->reply.src;
+	f->found = true;
+	return 1;
+}
+
+/* A destination that is the next hop's own address may be translated there (DNAT): then that namespace is the
+ * router and the path goes on to the translated destination, as conntrack says. */
+static void follow_dnat(struct dg *d, struct dg_path *p)
+{
+	struct dnat_find f = { p, { 0 }, false };
+
+	if (p->router >= 0 || !p->has_src || !p->nh_owner || !p->dst_owner || p->dst_owner->ns == p->client ||
+	    p->dst_owner->ns != p->nh_owner->ns)
+		return;
+	conntrack_dump(d->w->ns[p->dst_owner->ns].fd, dnat_entry, &f);
+	if (!f.found || addr_equal(&f.to, &p->dst))
+		return;
+	p->router = (int)p->dst_owner->ns;
+	p->dnat = true;
+	p->dnat_from = p->dst;
+	p->dst = f.to;
+	p->dst_owner = dg_addr_owner(&d->addrs, &p->dst, &p->ndst_owners);
 }
 
 void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p)
@@ -155,6 +283,7 @@ void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p)
 		p->nh_owner = NULL;   /* held in several places, none of them on the link: no one to name */
 	p->seen = p->src;
 	p->router = find_router(e, p);
+	follow_dnat(d, p);
 	if (p->router >= 0)
 		router_hop(d, p);
 }
@@ -211,8 +340,18 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
 
 	addr_str(&p->dst, a, sizeof(a));
+	if (p->dnat)
+		check_evidence(c, "%s conntrack: the probe to %s was translated to %s (DNAT)", r,
+			       addr_str(&p->dnat_from, t, sizeof(t)), a);
 	check_evidence(c, "%s (the router): %s = %s, %s = %s", r, dg_forwarding_key(p->dst.family), p->fwd,
 		       dg_forwarding_key(other), p->fwd_other);
+	if (p->fwd_in_key[0] || p->fwd_back_key[0])
+		check_evidence(c, "%s: %s = %s, %s = %s", r, p->fwd_in_key[0] ? p->fwd_in_key : "(in)", p->fwd_in,
+			       p->fwd_back_key[0] ? p->fwd_back_key : "(out)", p->fwd_back);
+	if (p->rrule[0] || p->rroute[0])
+		check_evidence(c, "%s: the packet %s%s%s takes rule '%s' and route '%s' (table %s)", r,
+			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", p->rlookup_iif ? "" : "",
+			       p->rrule[0] ? p->rrule : "?", p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
 	if (p->rroute_err) {
 		check_evidence(c, "%s: no route to %s (%s)", r, a, strerror(-p->rroute_err));
 		return;

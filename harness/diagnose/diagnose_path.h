@@ -43,10 +43,23 @@ struct dg_path {
 	struct route_info rr;
 	char roif[IFNAMSIZ];           /* where it leaves the router */
 	char fwd[16], fwd_other[16];   /* the router's forwarding sysctl, for dst's family and the other one */
+	char fwd_in_key[64], fwd_in[16];     /* the incoming interface's: conf.IN.forwarding (IPv4, which decides),
+					      * conf.IN.force_forwarding (IPv6); "?" when it does not exist */
+	char fwd_back_key[64], fwd_back[16]; /* the same for roif, where the replies come in */
+	bool rlookup_iif;              /* the router's lookup was made as the forwarded packet gets it (iif, src) */
+	char rroute[CAUSE_WORD];       /* the router's FIB entry for the packet, as ip writes it ("" unknown) */
+	char rtable[16];               /* its table */
+	int rtype;                     /* its RTN_* type (0 unknown) */
+	char rrule[CAUSE_TEXT];        /* the policy rule that chose the table, as ip writes it */
+	bool rrule_user;               /* that rule is not one of the kernel's defaults (local, main, default) */
+	bool rrule_drops;              /* the rule's own action (blackhole, unreachable, prohibit) ended the walk */
 	const struct step *nat;        /* the router's source NAT rule that translates the probe, or NULL */
 	struct nat_miss nat_why;       /* when nat is NULL and the router has rules of the family: why none does */
 	bool nat_rules;                /* the router has source NAT rules of dst's family */
 	struct addr seen;              /* the source the destination sees: translated, or the client's own */
+	bool dnat;                     /* the router's conntrack entry for the probe shows DNAT: dst is the
+					* translated destination, dnat_from the one the probe was sent to */
+	struct addr dnat_from;
 };
 
 /* Builds the path of expectation e (a ping, forwarded, tcp or udp expectation). */

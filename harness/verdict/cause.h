@@ -103,6 +103,20 @@ enum cause_kind {
 	CAUSE_POLICY_LET_THROUGH,     /* ns (the router) */
 	CAUSE_GATEWAY_OWN_ADDRESS,    /* addr (the gateway), ns/dev (who holds it); flag: ns2/dev2 holds it too */
 
+	/* ---- routes as the kernel chooses them, translations, per-interface sysctls (issue 12) ---- */
+	CAUSE_ROUTE_VIA_OWN_ADDRESS,  /* ns, addr (the route's gateway), dev (where ns holds it), addr2 (the
+				       * destination), word (the route as ip writes it), dev2 (where it goes out) */
+	CAUSE_ROUTER_ROUTE_DROPS,     /* ns (the router), addr (dst), value (RTN_* type), word (the route as ip
+				       * writes it), word2 (its table), flag: a rule of the user's chose the table,
+				       * text (that rule as ip writes it) */
+	CAUSE_ROUTER_RULE_DROPS,      /* ns, addr, text (the rule whose own action drops, as ip writes it) */
+	CAUSE_ROUTER_OTHER_OIF,       /* ns, addr, dev (where the route sends it), dev2 (where it was expected),
+				       * word (the route), word2 (its table), flag/text (the user's rule that chose it) */
+	CAUSE_IF_FORWARDING_OFF,      /* family, ns, dev (the incoming interface), key (the sysctl that stops it,
+				       * value), key2 (the global one), value2 in count; flag2: on the way back */
+	CAUSE_NO_ROUTE_BACK_DNAT,     /* ns (the new destination), addr (the source it saw), ns2 (who translated),
+				       * addr2 (the destination after DNAT) */
+
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

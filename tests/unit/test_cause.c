@@ -6,6 +6,7 @@
 #include "tests/unit/unit.h"
 
 #include <errno.h>
+#include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -124,6 +125,15 @@ static const struct {
 	{ CAUSE_POLICY_LET_THROUGH,
 	  "host's forward path lets it through: no forward rule drops it and the policy is accept" },
 	{ CAUSE_GATEWAY_OWN_ADDRESS, "gateway 10.1.1.1 is host's own address (host/veth0)" },
+	{ CAUSE_ROUTE_VIA_OWN_ADDRESS, "host's route 'FAILED' goes via 10.1.1.1, host's own address (host/veth0): the "
+				       "kernel takes it as on link, so host asks for 198.51.100.2 directly on ens160" },
+	{ CAUSE_ROUTER_ROUTE_DROPS, "host's route to 10.1.1.1 is 'FAILED' (table connected): host does not forward it" },
+	{ CAUSE_ROUTER_RULE_DROPS, "host's policy rule 'expect ping blue 198.51.100.2' drops the packet to 10.1.1.1" },
+	{ CAUSE_ROUTER_OTHER_OIF, "host routes 10.1.1.1 out of veth0, not ens160: route 'FAILED' (table connected)" },
+	{ CAUSE_IF_FORWARDING_OFF, "host does not forward IPv4 arriving on veth0 (net.ipv4.ip_forward = 1), though "
+				   "net.ipv6.conf.all.forwarding = 3" },
+	{ CAUSE_NO_ROUTE_BACK_DNAT, "host has no route back to 10.1.1.1: blue translated the destination to "
+				    "198.51.100.2 (DNAT), whose namespace must route the answer back" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -170,6 +180,28 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "IPv4 forwarding is off in host (net.ipv4.ip_forward = 0), though IPv6's is on "
 				     "(net.ipv6.conf.all.forwarding = 1)");
+
+	c = sample(CAUSE_ROUTER_ROUTE_DROPS);
+	c.value = RTN_UNREACHABLE;
+	c.flag = true;
+	CAUSE_COPY(c.word, "unreachable default");
+	CAUSE_COPY(c.word2, "100");
+	CAUSE_COPY(c.text, "32765: from all iif veth0 lookup 100");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host's route to 10.1.1.1 is 'unreachable default' (table 100, chosen by rule "
+				     "'32765: from all iif veth0 lookup 100'): host drops it, answering ICMP host "
+				     "unreachable");
+
+	c = sample(CAUSE_IF_FORWARDING_OFF);
+	c.flag2 = true;
+	c.value = 0;
+	c.count = 1;
+	CAUSE_COPY(c.dev, "ens160");
+	CAUSE_COPY(c.key, "net.ipv4.conf.ens160.forwarding");
+	CAUSE_COPY(c.key2, "net.ipv4.ip_forward");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
+				     "(net.ipv4.conf.ens160.forwarding = 0), though net.ipv4.ip_forward = 1");
 
 	c = sample(CAUSE_CONN_LOCAL_ERROR);
 	c.err = EPIPE;

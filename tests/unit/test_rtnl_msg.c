@@ -124,6 +124,21 @@ static void test_route_get(void)
 	assert_bytes(rtnl_msg_route_get(buf, &dst), want, sizeof(want));
 }
 
+/* ip route get 198.51.100.2 from 10.1.1.1 iif <index 3> (iproute2 writes the same attributes) */
+static void test_route_get_in(void)
+{
+	static const unsigned char want[] = {
+		0x34, 0, 0, 0, 0x1a, 0, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0,    /* RTM_GETROUTE, REQUEST|ACK */
+		2, 32, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0,                       /* dst_len 32, src_len 32 */
+		8, 0, 1, 0, 198, 51, 100, 2,                                /* RTA_DST */
+		8, 0, 2, 0, 10, 1, 1, 1,                                    /* RTA_SRC */
+		8, 0, 3, 0, 3, 0, 0, 0,                                     /* RTA_IIF */
+	};
+	struct addr dst = v4("198.51.100.2"), src = v4("10.1.1.1");
+
+	assert_bytes(rtnl_msg_route_get_in(buf, &dst, &src, 3, 0, false), want, sizeof(want));
+}
+
 /* ip neigh replace 10.1.1.2 dev <index 2> use */
 static void test_neigh_use(void)
 {
@@ -164,5 +179,6 @@ UNIT_SUITE(rtnl_msg,
 	   { "default route via a gateway", test_route_default_via },
 	   { "prefix route on a device", test_route_prefix_dev },
 	   { "FIB lookup", test_route_get },
+	   { "FIB lookup of a forwarded packet", test_route_get_in },
 	   { "neighbour solicitation (NTF_USE)", test_neigh_use },
 	   { "veth with its peer in another namespace", test_veth_peer_in_namespace })
