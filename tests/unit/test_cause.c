@@ -124,6 +124,12 @@ static const struct {
 	{ CAUSE_POLICY_LET_THROUGH,
 	  "host's forward path lets it through: no forward rule drops it and the policy is accept" },
 	{ CAUSE_GATEWAY_OWN_ADDRESS, "gateway 10.1.1.1 is host's own address (host/veth0)" },
+	{ CAUSE_TRACE_RULE_DROP, "host's rule 'expect ping blue 198.51.100.2' (line 12) in net.ipv4.ip_forward chain "
+	  "net.ipv6.conf.all.forwarding dropped the probe (nftrace, no counter); the probe got back FAILED" },
+	{ CAUSE_TRACE_POLICY_DROP, "host's chain net.ipv6.conf.all.forwarding in net.ipv4.ip_forward (policy drop) "
+	  "dropped 3 packets of the probe (nftrace): no rule there accepted it" },
+	{ CAUSE_TRACE_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) in "
+	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding matched nothing of the probe, no counter" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
