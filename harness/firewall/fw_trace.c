@@ -225,7 +225,7 @@ static void drain(struct fw_trace *t)
 
 int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t errlen)
 {
-	char *buf = malloc(TRACE_BATCH);
+	char *buf = calloc(1, TRACE_BATCH);   /* padding bytes go to the kernel too */
 	struct mnl_nlmsg_batch *b = buf ? mnl_nlmsg_batch_start(buf, TRACE_BATCH) : NULL;
 	uint32_t seq = t->query.seq;
 	unsigned acks = 0;
@@ -376,7 +376,7 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 int fw_trace_chain_rules(struct fw_trace *t, int nfproto, const char *table, const char *chain,
 			 struct fw_chain_rule *out, unsigned max, unsigned *count)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE], msg[NL_MSG_LEN];
+	char buf[8192] = { 0 }, msg[NL_MSG_LEN];   /* padding bytes go to the kernel too */
 	struct nftnl_rule *r = nftnl_rule_alloc();
 	struct rules_read rr = { out, max, 0 };
 	struct nlmsghdr *nlh;
