@@ -459,6 +459,55 @@ static int way_back_unanswered(const struct cause *k, const struct txt *t, char 
 			k->ns, t->a, t->b, k->ns, k->dev, k->word);
 }
 
+/* ---- diagnosis: the kernel's trace of the probe ---- */
+
+/* "'-A FORWARD -j REJECT' (line 31)" or "'-A FORWARD -j REJECT'": a rule as its author wrote it. */
+static void rule_named(const struct cause *k, char *buf, size_t len)
+{
+	if (k->line)
+		snprintf(buf, len, "'%s' (line %u)", k->text, k->line);
+	else
+		snprintf(buf, len, "'%s'", k->text);
+}
+
+static void rule_counter(const struct cause *k, char *buf, size_t len)
+{
+	if (k->flag2)
+		snprintf(buf, len, ", counter %llu packet%s", k->count, PLURAL(k->count));
+	else
+		snprintf(buf, len, ", no counter");
+}
+
+static int trace_rule_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24], counter[48];
+
+	(void)t;
+	rule_named(k, rule, sizeof(rule));
+	rule_counter(k, counter, sizeof(counter));
+	return snprintf(buf, len, "%s's rule %s in %s chain %s %s the probe (nftrace%s)%s%s", k->ns, rule, k->key,
+			k->key2, k->flag ? "rejected" : "dropped", counter, k->word[0] ? "; the probe got back " : "",
+			k->word);
+}
+
+static int trace_policy_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's chain %s in %s (policy drop) dropped %llu packet%s of the probe (nftrace): no "
+			"rule there accepted it", k->ns, k->key2, k->key, k->count, PLURAL(k->count));
+}
+
+static int trace_nat_unmatched(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24], counter[48];
+
+	(void)t;
+	rule_named(k, rule, sizeof(rule));
+	rule_counter(k, counter, sizeof(counter));
+	return snprintf(buf, len, "%s's %s NAT rule %s in %s chain %s matched nothing of the probe%s", k->ns, k->word,
+			rule, k->key, k->key2, counter);
+}
+
 /* ---- diagnosis: what let a must-fail probe through; a gateway ---- */
 
 static int rule_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -611,6 +660,9 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_ROUTER_OTHER_OIF] = router_other_oif,
 	[CAUSE_IF_FORWARDING_OFF] = if_forwarding_off,
 	[CAUSE_NO_ROUTE_BACK_DNAT] = no_route_back_dnat,
+	[CAUSE_TRACE_RULE_DROP] = trace_rule_drop,
+	[CAUSE_TRACE_POLICY_DROP] = trace_policy_drop,
+	[CAUSE_TRACE_NAT_UNMATCHED] = trace_nat_unmatched,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

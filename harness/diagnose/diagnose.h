@@ -29,6 +29,15 @@ void diagnose_end(struct dg *d);
  *
  * diagnose_capture: for a capture that saw an inside source, why no masquerade or snat rule translated it.
  * diagnose_route: for a route whose gateway is the client's own address, that. */
+/* The kernel's trace of a traffic probe (diagnose_trace.c), around the probe itself.  diagnose_trace_arm, just
+ * before it: every namespace of a world nsharness built traces the packets to and from e's destination (verify
+ * mode: nothing, a live host gets no table).  diagnose_trace, just after it failed: the first rule or chain
+ * policy whose verdict dropped the probe's packets becomes the cause (nsharness's own forward policy, already
+ * measured by its counters, keeps its words), else a translation rule in a NAT chain the probe's first packet
+ * went through without matching; each rule named as its author wrote it, with its counter. */
+void diagnose_trace_arm(struct world *w, const struct expect *e);
+void diagnose_trace(struct world *w, struct check *c);
+
 void diagnose_traffic(struct dg *d, const struct expect *e, struct check *c);
 void diagnose_capture(struct dg *d, const struct expect *e, struct check *c);
 void diagnose_route(struct dg *d, const struct expect *e, struct check *c);

@@ -3,7 +3,8 @@
 
 bool dg_cause_measured(enum cause_kind k)
 {
-	return k == CAUSE_FW_POLICY_DROP;
+	return k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP || k == CAUSE_TRACE_POLICY_DROP ||
+	       k == CAUSE_TRACE_NAT_UNMATCHED;
 }
 
 void dg_cause(struct check *c, bool over_firewall, const struct cause *k)

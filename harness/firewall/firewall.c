@@ -60,11 +60,20 @@ char *firewall_describe(struct firewall *fw, unsigned ns)
 	return fw->state[ns] ? fw->ops->describe(fw->state[ns]) : NULL;
 }
 
+int firewall_trace_arm(struct firewall *fw, unsigned ns, int nsfd, const struct addr *dst, char *err, size_t errlen)
+{
+	if (!fw->trace[ns])
+		fw->trace[ns] = fw_trace_open(nsfd, err, errlen);
+	return fw->trace[ns] ? fw_trace_arm(fw->trace[ns], dst, err, errlen) : -EIO;
+}
+
 void firewall_release(struct firewall *fw)
 {
 	if (!fw)
 		return;
 	for (unsigned i = 0; i < MAX_NETNS; i++) {
+		fw_trace_close(fw->trace[i]);
+		fw->trace[i] = NULL;
 		if (fw->state[i])
 			fw->ops->release(fw->state[i]);
 		fw->state[i] = NULL;

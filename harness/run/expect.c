@@ -213,8 +213,10 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		check_got(c, "skipped: peer-seen needs nsharness's own server (a listen step), and verify creates nothing");
 		return check_set(c, CHECK_SKIP);
 	}
-	if (traffic)
+	if (traffic) {
 		fw_counts_read(&w->fw, &before);
+		diagnose_trace_arm(w, e);
+	}
 	dispatch(w, e, c);
 	if (traffic && c->status == CHECK_FAIL && resolution_pending(w)) {
 		/* The kernel was still resolving a neighbour: the probe may never have left.  Once more, fresh. */
@@ -226,8 +228,10 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 			       first);
 		dispatch(w, e, c);
 	}
-	if (traffic && c->status == CHECK_FAIL)
+	if (traffic && c->status == CHECK_FAIL) {
 		fw_explain(&w->fw, &before, c);
+		diagnose_trace(w, c);
+	}
 	return finish(e, c);
 }
 

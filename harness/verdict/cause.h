@@ -116,6 +116,15 @@ enum cause_kind {
 				       * value), key2 (the global one), value2 in count; flag2: on the way back */
 	CAUSE_NO_ROUTE_BACK_DNAT,     /* ns (the new destination), addr (the source it saw), ns2 (who translated),
 				       * addr2 (the destination after DNAT) */
+	/* ---- harness/diagnose/diagnose_trace.c: the kernel's own account (nftrace), whoever installed the rule.
+	 * key: the table as nft names it ("ip filter", "inet nsharness"), key2: the chain; text: the rule as its
+	 * author wrote it (iptables-save's line for an iptables-nft rule, nft's for an nft rule, the scenario's
+	 * statement, with line, when nsharness installed it: line 0 otherwise); flag2: the rule has a counter,
+	 * count its packets ---- */
+	CAUSE_TRACE_RULE_DROP,        /* ns, key, key2, text, line, flag2/count; flag: it rejects (word: the ICMP
+				       * error the probe got back, "" none) */
+	CAUSE_TRACE_POLICY_DROP,      /* ns, key, key2; count: the probe's packets it dropped */
+	CAUSE_TRACE_NAT_UNMATCHED,    /* ns, key, key2, text, line, flag2/count; word: "source" or "destination" */
 
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };

@@ -134,6 +134,12 @@ static const struct {
 				   "net.ipv6.conf.all.forwarding = 3" },
 	{ CAUSE_NO_ROUTE_BACK_DNAT, "host has no route back to 10.1.1.1: blue translated the destination to "
 				    "198.51.100.2 (DNAT), whose namespace must route the answer back" },
+	{ CAUSE_TRACE_RULE_DROP, "host's rule 'expect ping blue 198.51.100.2' (line 12) in net.ipv4.ip_forward chain "
+	  "net.ipv6.conf.all.forwarding dropped the probe (nftrace, no counter); the probe got back FAILED" },
+	{ CAUSE_TRACE_POLICY_DROP, "host's chain net.ipv6.conf.all.forwarding in net.ipv4.ip_forward (policy drop) "
+	  "dropped 3 packets of the probe (nftrace): no rule there accepted it" },
+	{ CAUSE_TRACE_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) in "
+	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding matched nothing of the probe, no counter" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -292,7 +298,8 @@ static void test_ranking(void)
 
 	CU_ASSERT(dg_cause_measured(CAUSE_FW_POLICY_DROP));
 	for (int k = CAUSE_NONE; k < CAUSE_KINDS; k++)
-		CU_ASSERT(dg_cause_measured(k) == (k == CAUSE_FW_POLICY_DROP));
+		CU_ASSERT(dg_cause_measured(k) == (k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP ||
+						   k == CAUSE_TRACE_POLICY_DROP || k == CAUSE_TRACE_NAT_UNMATCHED));
 
 	check_init(&c);
 	check_cause(&c, CAUSE_PING_SILENT_DROP);

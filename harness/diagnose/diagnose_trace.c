@@ -1,0 +1,222 @@
+/* diagnose_trace.c — causes from the kernel's own trace of a probe (fw_trace.h): the rule or chain policy that
+ * dropped it, or the translation rule it passed without matching, named as its author wrote it. */
+#define _GNU_SOURCE
+#include "harness/diagnose/diagnose.h"
+#include "harness/diagnose/diagnose_cause.h"
+#include "harness/firewall/fw_trace.h"
+#include "harness/sandbox/sandbox.h"
+#include "harness/scenario/kinds.h"
+#include "harness/world/statedump.h"
+
+#include <inttypes.h>
+#include <linux/netfilter.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TRACE_EVENTS 512
+#define CHAIN_RULES 256
+
+void diagnose_trace_arm(struct world *w, const struct expect *e)
+{
+	struct expect_flow f;
+	char err[256];
+
+	if (w->attached || !expect_flow_of(e, &f))
+		return;   /* verify adds nothing to a live host */
+	for (unsigned i = 0; i < w->nns; i++)
+		if (w->ns[i].fd >= 0)
+			firewall_trace_arm(&w->fw, i, w->ns[i].fd, f.dst, err, sizeof(err));
+}
+
+/* The Nth "-A CHAIN" line of iptables-nft-save's table, without its counter; false when that table or rule
+ * is not iptables-nft's (then nft words it). */
+static bool iptables_text(const struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned pos,
+			  char *text, size_t len)
+{
+	char table[FW_TRACE_NAME], tool[32], msg[256], want[FW_TRACE_NAME + 8];
+	char *const argv[] = { tool, "-t", table, NULL };
+	struct sandbox_run run = { .nsfd = w->ns[ns].fd, .argv = argv, .timeout_ms = (unsigned)w->waits.program_ms };
+	struct sandbox_result r;
+	bool found = false;
+	unsigned k = 0;
+
+	if (ev->nfproto != NFPROTO_IPV4 && ev->nfproto != NFPROTO_IPV6)
+		return false;
+	snprintf(table, sizeof(table), "%s", ev->table);
+	snprintf(tool, sizeof(tool), "%s", ev->nfproto == NFPROTO_IPV6 ? "ip6tables-nft-save" : "iptables-nft-save");
+	snprintf(want, sizeof(want), "-A %s ", ev->chain);
+	if (sandbox_exec(&run, &r, msg, sizeof(msg)))
+		return false;
+	for (char *line = r.status == 0 ? r.output : NULL, *next; line && *line && !found; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		if (k++ == pos) {
+			snprintf(text, len, "%s", line);
+			found = true;
+		}
+	}
+	sandbox_result_free(&r);
+	return found;
+}
+
+/* The Nth rule line of `nft list chain`, as nft writes it. */
+static bool nft_text(const struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned pos, char *text,
+		     size_t len)
+{
+	char cmd[200], *out = NULL;
+	bool found = false;
+	unsigned k = 0;
+
+	snprintf(cmd, sizeof(cmd), "list chain %s %s %s", fw_trace_family(ev->nfproto), ev->table, ev->chain);
+	if (nft_cmd_in_ns(w->ns[ns].fd, cmd, &out)) {
+		free(out);
+		return false;
+	}
+	for (char *line = out, *next; line && *line && !found; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (strncmp(line, "\t\t", 2) || !strncmp(line + 2, "type ", 5) || !strncmp(line + 2, "comment ", 8) ||
+		    !line[2])
+			continue;
+		if (k++ == pos) {
+			snprintf(text, len, "%s", line + 2);
+			found = true;
+		}
+	}
+	free(out);
+	return found;
+}
+
+/* "ip filter", "inet nsharness": a table as nft names it (long names are cut). */
+static void table_name(const struct fw_trace_event *ev, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s %.*s", fw_trace_family(ev->nfproto), 48, ev->table);
+}
+
+/* Fills k's rule fields (key, key2, text, counter) for rule r of ev's chain. */
+static void name_rule(const struct world *w, unsigned ns, const struct fw_trace_event *ev,
+		      const struct fw_chain_rule *r, struct cause *k)
+{
+	table_name(ev, k->key, sizeof(k->key));
+	CAUSE_COPY(k->key2, ev->chain);
+	CAUSE_COPY(k->ns, w->sc->netns[ns].name);
+	if (!iptables_text(w, ns, ev, r->pos, k->text, sizeof(k->text)) &&
+	    !nft_text(w, ns, ev, r->pos, k->text, sizeof(k->text)))
+		snprintf(k->text, sizeof(k->text), "rule handle %" PRIu64, r->handle);
+	k->flag2 = r->has_counter;
+	k->count = r->packets;
+}
+
+/* The rule of ev's chain with ev's handle, or with action act when ev is NULL-handled (0): false if none. */
+static bool chain_rule(struct world *w, unsigned ns, const struct fw_trace_event *ev, uint64_t handle,
+		       struct fw_chain_rule *out)
+{
+	struct fw_chain_rule *rules = calloc(CHAIN_RULES, sizeof(*rules));
+	unsigned n = 0;
+	bool found = false;
+
+	if (rules && fw_trace_chain_rules(w->fw.trace[ns], ev->nfproto, ev->table, ev->chain, rules, CHAIN_RULES,
+					  &n) == 0)
+		for (unsigned i = 0; i < n && i < CHAIN_RULES && !found; i++)
+			if (handle ? rules[i].handle == handle :
+			    rules[i].action == FW_ACT_SNAT || rules[i].action == FW_ACT_MASQUERADE ||
+			    rules[i].action == FW_ACT_DNAT) {
+				*out = rules[i];
+				found = true;
+			}
+	free(rules);
+	return found;
+}
+
+/* The ICMP error the probe itself got back, in the probe's words, for a rejecting rule. */
+static void icmp_got(const struct check *c, struct cause *k)
+{
+	if (c->cause.kind == CAUSE_PING_UNDELIVERABLE || c->cause.kind == CAUSE_CONN_ICMP_ERROR)
+		CAUSE_COPY(k->word, c->cause.word);
+	else if (c->cause.kind == CAUSE_CONN_PORT_UNREACHABLE)
+		CAUSE_COPY(k->word, "port unreachable");
+	else if (c->cause.kind == CAUSE_CONN_TCP_RESET)
+		CAUSE_COPY(k->word, "a TCP reset");
+}
+
+static void name_drop(struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned ndrops,
+		      struct check *c)
+{
+	struct cause k = cause_of(ev->type == FW_TRACE_POLICY ? CAUSE_TRACE_POLICY_DROP : CAUSE_TRACE_RULE_DROP);
+	struct fw_chain_rule r;
+
+	if (ev->type == FW_TRACE_POLICY) {
+		/* nsharness's own forward policy, already measured by its counters, keeps its words */
+		if (c->cause.kind == CAUSE_FW_POLICY_DROP && !strcmp(c->cause.ns, w->sc->netns[ns].name))
+			return;
+		CAUSE_COPY(k.ns, w->sc->netns[ns].name);
+		table_name(ev, k.key, sizeof(k.key));
+		CAUSE_COPY(k.key2, ev->chain);
+		k.count = ndrops;
+	} else {
+		if (!chain_rule(w, ns, ev, ev->handle, &r))
+			r = (struct fw_chain_rule){ .handle = ev->handle };
+		name_rule(w, ns, ev, &r, &k);
+		k.flag = r.action == FW_ACT_REJECT;
+		if (k.flag)
+			icmp_got(c, &k);
+	}
+	dg_cause(c, true, &k);
+}
+
+/* A NAT chain whose end (policy) the probe's first packet reached: its first translation rule matched nothing. */
+static bool name_unmatched_nat(struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned n,
+			       struct check *c)
+{
+	for (unsigned i = 0; i < n; i++) {
+		struct cause k = cause_of(CAUSE_TRACE_NAT_UNMATCHED);
+		struct fw_chain_rule r;
+
+		if (ev[i].type != FW_TRACE_POLICY || ev[i].verdict != NF_ACCEPT || !chain_rule(w, ns, &ev[i], 0, &r))
+			continue;
+		name_rule(w, ns, &ev[i], &r, &k);
+		CAUSE_COPY(k.word, r.action == FW_ACT_DNAT ? "destination" : "source");
+		dg_cause(c, true, &k);
+		return true;
+	}
+	return false;
+}
+
+/* Drops of the same table and chain as ev in one namespace's events. */
+static unsigned count_drops(const struct fw_trace_event *ev, unsigned n, const struct fw_trace_event *like)
+{
+	unsigned count = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		count += ev[i].verdict == NF_DROP && ev[i].type == like->type && !strcmp(ev[i].table, like->table) &&
+			 !strcmp(ev[i].chain, like->chain) && ev[i].handle == like->handle;
+	return count;
+}
+
+void diagnose_trace(struct world *w, struct check *c)
+{
+	struct fw_trace_event *ev[MAX_NETNS] = { 0 };
+	unsigned n[MAX_NETNS] = { 0 };
+	bool named = false;
+
+	for (unsigned i = 0; i < w->nns; i++)
+		if (w->fw.trace[i] && (ev[i] = malloc(TRACE_EVENTS * sizeof(*ev[i]))))
+			n[i] = fw_trace_take(w->fw.trace[i], ev[i], TRACE_EVENTS);
+	for (unsigned i = 0; i < w->nns && !named; i++) {
+		const struct fw_trace_event *drop = ev[i] ? fw_trace_first_drop(ev[i], n[i]) : NULL;
+
+		if (drop) {
+			name_drop(w, i, drop, count_drops(ev[i], n[i], drop), c);
+			named = true;
+		}
+	}
+	for (unsigned i = 0; i < w->nns && !named; i++)
+		named = ev[i] && name_unmatched_nat(w, i, ev[i], n[i], c);
+	for (unsigned i = 0; i < w->nns; i++)
+		free(ev[i]);
+}

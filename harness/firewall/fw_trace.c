@@ -1,0 +1,395 @@
+/* fw_trace.c — nftrace for a probe's packets: the trace table, its socket, and the rules a trace names. */
+#include "harness/firewall/fw_trace.h"
+#include "harness/base/clock.h"
+#include "harness/base/nl.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/expr.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <libnftnl/trace.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <linux/netfilter/nfnetlink.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define TRACE_BATCH 8192
+#define TRACE_RCVBUF (1 << 20)    /* a probe's few packets meet a few dozen rules: far below this */
+#define TRACE_ACK_MS 5000         /* the kernel's answer to a batch: not a scaled wait, as NL_TIMEOUT_MS */
+#define TRACE_COMMENT "nsharness: marks its probes' packets for nftrace; no verdicts"
+
+struct fw_trace {
+	struct nl query;          /* batches and dumps */
+	struct nl trace;          /* NFNLGRP_NFTRACE */
+	bool made;                /* the table and its chains exist */
+};
+
+static const struct {
+	const char *name;
+	unsigned hook;
+} trace_chains[] = { { "prerouting", NF_INET_PRE_ROUTING }, { "output", NF_INET_LOCAL_OUT } };
+
+const char *fw_trace_family(int nfproto)
+{
+	return nfproto == NFPROTO_INET ? "inet" : nfproto == NFPROTO_IPV4 ? "ip" : nfproto == NFPROTO_IPV6 ? "ip6" :
+	       nfproto == NFPROTO_BRIDGE ? "bridge" : nfproto == NFPROTO_ARP ? "arp" : "?";
+}
+
+struct fw_trace *fw_trace_open(int nsfd, char *err, size_t errlen)
+{
+	struct fw_trace *t = calloc(1, sizeof(*t));
+	int ret = t ? nl_open(&t->query, nsfd, NETLINK_NETFILTER, 0) : -ENOMEM;
+	int size = TRACE_RCVBUF;
+
+	if (!ret)
+		ret = nl_open(&t->trace, nsfd, NETLINK_NETFILTER, 1u << (NFNLGRP_NFTRACE - 1));
+	if (ret) {
+		snprintf(err, errlen, "nftrace: netfilter netlink socket: %s", strerror(-ret));
+		if (t)
+			nl_close(&t->query);
+		free(t);
+		return NULL;
+	}
+	setsockopt(mnl_socket_get_fd(t->trace.sock), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	fcntl(mnl_socket_get_fd(t->trace.sock), F_SETFL, O_NONBLOCK);
+	return t;
+}
+
+void fw_trace_close(struct fw_trace *t)
+{
+	if (!t)
+		return;
+	nl_close(&t->query);
+	nl_close(&t->trace);
+	free(t);
+}
+
+/* ---- the batch that arms the trace ---- */
+
+static struct nlmsghdr *next_msg(struct mnl_nlmsg_batch *b)
+{
+	mnl_nlmsg_batch_next(b);
+	return mnl_nlmsg_batch_current(b);
+}
+
+static void put_table(struct mnl_nlmsg_batch *b, uint32_t seq)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFTNL_UDATA_COMMENT_MAXLEN + 8);
+	struct nlmsghdr *nlh;
+
+	nftnl_table_set_str(t, NFTNL_TABLE_NAME, FW_TRACE_TABLE);
+	nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_INET);
+	if (ud && nftnl_udata_put_strz(ud, NFTNL_UDATA_TABLE_COMMENT, TRACE_COMMENT))
+		nftnl_table_set_data(t, NFTNL_TABLE_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
+	nlh = nftnl_table_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWTABLE, NFPROTO_INET,
+					  NLM_F_CREATE | NLM_F_ACK, seq);
+	nftnl_table_nlmsg_build_payload(nlh, t);
+	nftnl_udata_buf_free(ud);
+	nftnl_table_free(t);
+	next_msg(b);
+}
+
+static void put_chain(struct mnl_nlmsg_batch *b, uint32_t seq, unsigned i)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TABLE, FW_TRACE_TABLE);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, trace_chains[i].name);
+	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, trace_chains[i].hook);
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -300);
+	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
+	nlh = nftnl_chain_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWCHAIN, NFPROTO_INET,
+					  NLM_F_CREATE | NLM_F_ACK, seq);
+	nftnl_chain_nlmsg_build_payload(nlh, c);
+	nftnl_chain_free(c);
+	next_msg(b);
+}
+
+/* Every rule of the table goes: the last probe's destination is traced no more. */
+static void put_flush(struct mnl_nlmsg_batch *b, uint32_t seq)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TRACE_TABLE);
+	nlh = nftnl_rule_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_DELRULE, NFPROTO_INET, NLM_F_ACK, seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	next_msg(b);
+}
+
+static void add_expr(struct nftnl_rule *r, struct nftnl_expr *e)
+{
+	nftnl_rule_add_expr(r, e);
+}
+
+/* meta nfproto FAMILY @nh,OFFSET,LEN == ADDR meta nftrace set 1 */
+static void put_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *chain, const struct addr *a, bool dst)
+{
+	bool v6 = a->family == AF_INET6;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr *e;
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TRACE_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	e = nftnl_expr_alloc("meta");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFPROTO);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	add_expr(r, e);
+	e = nftnl_expr_alloc("cmp");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_CMP_DATA, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	add_expr(r, e);
+	e = nftnl_expr_alloc("payload");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, v6 ? (dst ? 24 : 8) : (dst ? 16 : 12));
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, v6 ? 16 : 4);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	add_expr(r, e);
+	e = nftnl_expr_alloc("cmp");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, a->bytes, v6 ? 16 : 4);
+	add_expr(r, e);
+	e = nftnl_expr_alloc("immediate");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_IMM_DATA, 1);
+	add_expr(r, e);
+	e = nftnl_expr_alloc("meta");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFTRACE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+	add_expr(r, e);
+	nlh = nftnl_rule_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWRULE, NFPROTO_INET,
+					 NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	next_msg(b);
+}
+
+/* Sends the batch and reads an answer for each of its acked messages; the first refusal is returned. */
+static int batch_talk(struct nl *nl, const void *buf, size_t len, unsigned acks, char *err, size_t errlen)
+{
+	char rbuf[MNL_SOCKET_BUFFER_SIZE], msg[NL_MSG_LEN];
+	msec_t deadline = deadline_after(TRACE_ACK_MS);
+	int fd = mnl_socket_get_fd(nl->sock), first = 0;
+
+	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
+		return -errno;
+	while (acks) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int n = poll(&pfd, 1, deadline_left(deadline));
+		const struct nlmsghdr *h;
+
+		if (n == 0)
+			return -ETIMEDOUT;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || (n = (int)mnl_socket_recvfrom(nl->sock, rbuf, sizeof(rbuf))) < 0)
+			return -errno;
+		for (h = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
+			int ret;
+
+			if (h->nlmsg_type != NLMSG_ERROR)
+				continue;
+			acks--;
+			ret = nl_parse_error(h, msg, sizeof(msg));
+			if (ret && !first) {
+				first = ret;
+				snprintf(err, errlen, "nftrace table: %s", msg[0] ? msg : strerror(-ret));
+			}
+		}
+	}
+	return first;
+}
+
+static void drain(struct fw_trace *t)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	while (mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf)) > 0)
+		;
+}
+
+int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t errlen)
+{
+	char *buf = calloc(1, TRACE_BATCH);   /* padding bytes go to the kernel too */
+	struct mnl_nlmsg_batch *b = buf ? mnl_nlmsg_batch_start(buf, TRACE_BATCH) : NULL;
+	uint32_t seq = t->query.seq;
+	unsigned acks = 0;
+	int ret;
+
+	if (!b) {
+		free(buf);
+		return -ENOMEM;
+	}
+	nftnl_batch_begin(mnl_nlmsg_batch_current(b), seq++);
+	next_msg(b);
+	if (!t->made) {
+		put_table(b, seq++);
+		acks++;
+		for (unsigned i = 0; i < 2; i++, acks++)
+			put_chain(b, seq++, i);
+	} else {
+		put_flush(b, seq++);
+		acks++;
+	}
+	for (unsigned i = 0; i < 2; i++, acks += 2) {
+		put_rule(b, seq++, trace_chains[i].name, dst, true);
+		put_rule(b, seq++, trace_chains[i].name, dst, false);
+	}
+	nftnl_batch_end(mnl_nlmsg_batch_current(b), seq++);
+	next_msg(b);
+	t->query.seq = seq;
+	ret = batch_talk(&t->query, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), acks, err, errlen);
+	mnl_nlmsg_batch_stop(b);
+	free(buf);
+	if (!ret)
+		t->made = true;
+	drain(t);
+	return ret;
+}
+
+/* ---- reading the events ---- */
+
+int fw_trace_parse(const void *msg, struct fw_trace_event *ev)
+{
+	const struct nlmsghdr *nlh = msg;
+	struct nftnl_trace *tr;
+	int ret = -EINVAL;
+
+	if (NFNL_SUBSYS_ID(nlh->nlmsg_type) != NFNL_SUBSYS_NFTABLES || NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_TRACE)
+		return -EINVAL;
+	tr = nftnl_trace_alloc();
+	if (!tr)
+		return -ENOMEM;
+	if (nftnl_trace_nlmsg_parse(nlh, tr) == 0 && nftnl_trace_is_set(tr, NFTNL_TRACE_TABLE) &&
+	    nftnl_trace_is_set(tr, NFTNL_TRACE_CHAIN)) {
+		memset(ev, 0, sizeof(*ev));
+		ev->id = nftnl_trace_get_u32(tr, NFTNL_TRACE_ID);
+		ev->nfproto = (int)nftnl_trace_get_u32(tr, NFTNL_TRACE_FAMILY);
+		snprintf(ev->table, sizeof(ev->table), "%s", nftnl_trace_get_str(tr, NFTNL_TRACE_TABLE));
+		snprintf(ev->chain, sizeof(ev->chain), "%s", nftnl_trace_get_str(tr, NFTNL_TRACE_CHAIN));
+		ev->type = (enum fw_trace_type)nftnl_trace_get_u32(tr, NFTNL_TRACE_TYPE);
+		if (nftnl_trace_is_set(tr, NFTNL_TRACE_RULE_HANDLE))
+			ev->handle = nftnl_trace_get_u64(tr, NFTNL_TRACE_RULE_HANDLE);
+		ev->verdict = ev->type == FW_TRACE_POLICY ? (int)nftnl_trace_get_u32(tr, NFTNL_TRACE_POLICY) :
+			      nftnl_trace_is_set(tr, NFTNL_TRACE_VERDICT) ?
+			      (int)nftnl_trace_get_u32(tr, NFTNL_TRACE_VERDICT) : NFT_CONTINUE;
+		ret = 0;
+	}
+	nftnl_trace_free(tr);
+	return ret;
+}
+
+unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned max)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	unsigned n = 0;
+	int len;
+
+	while ((len = (int)mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf))) > 0) {
+		const struct nlmsghdr *h;
+
+		for (h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
+			struct fw_trace_event ev;
+
+			if (n < max && fw_trace_parse(h, &ev) == 0 && strcmp(ev.table, FW_TRACE_TABLE))
+				out[n++] = ev;
+		}
+	}
+	return n;
+}
+
+const struct fw_trace_event *fw_trace_first_drop(const struct fw_trace_event *ev, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if ((ev[i].type == FW_TRACE_RULE || ev[i].type == FW_TRACE_POLICY) && ev[i].verdict == NF_DROP)
+			return &ev[i];
+	return NULL;
+}
+
+/* ---- the rules of a chain ---- */
+
+struct rules_read {
+	struct fw_chain_rule *out;
+	unsigned max, count;
+};
+
+/* What the rule's expressions do to a packet: the last action-like expression decides. */
+static int expr_action(struct nftnl_expr *e, void *data)
+{
+	struct fw_chain_rule *r = data;
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
+
+	if (!strcmp(name, "counter")) {
+		r->has_counter = true;
+		r->packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
+	} else if (!strcmp(name, "reject"))
+		r->action = FW_ACT_REJECT;
+	else if (!strcmp(name, "masq"))
+		r->action = FW_ACT_MASQUERADE;
+	else if (!strcmp(name, "nat"))
+		r->action = nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) == NFT_NAT_DNAT ? FW_ACT_DNAT : FW_ACT_SNAT;
+	else if (!strcmp(name, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
+		 (int)nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == NF_DROP)
+		r->action = FW_ACT_DROP;
+	else if (!strcmp(name, "target")) {   /* iptables-nft's compat targets */
+		const char *tg = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+
+		r->action = !strcmp(tg, "REJECT") ? FW_ACT_REJECT : !strcmp(tg, "MASQUERADE") ? FW_ACT_MASQUERADE :
+			    !strcmp(tg, "SNAT") ? FW_ACT_SNAT : !strcmp(tg, "DNAT") ? FW_ACT_DNAT : FW_ACT_OTHER;
+	}
+	return 0;
+}
+
+static int on_rule(const struct nlmsghdr *nlh, void *data)
+{
+	struct rules_read *rr = data;
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct fw_chain_rule one = { 0 };
+
+	if (r && nftnl_rule_nlmsg_parse(nlh, r) == 0) {
+		one.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+		one.pos = rr->count;
+		nftnl_expr_foreach(r, expr_action, &one);
+		if (rr->count < rr->max)
+			rr->out[rr->count] = one;
+		rr->count++;
+	}
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+int fw_trace_chain_rules(struct fw_trace *t, int nfproto, const char *table, const char *chain,
+			 struct fw_chain_rule *out, unsigned max, unsigned *count)
+{
+	char buf[8192] = { 0 }, msg[NL_MSG_LEN];   /* padding bytes go to the kernel too */
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct rules_read rr = { out, max, 0 };
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	nlh = nftnl_rule_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, (uint16_t)nfproto, NLM_F_DUMP, 0);
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, table);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	ret = nl_talk(&t->query, nlh, on_rule, &rr, msg, sizeof(msg));
+	*count = rr.count;
+	return ret;
+}
