@@ -157,22 +157,60 @@ static void absolute_path(const char *path, char *buf, size_t len)
 		snprintf(buf, len, "/");
 }
 
-static void attachments(FILE *out, const struct reporter *r, const struct stage_result *st)
+/* The artifact that shows the failure best, which GitLab (keeping only a failure's first attachment) must get:
+ * the capture on the interface the failing check names — a capture's, or a forwarded probe's uplink — else the
+ * first capture, else the first artifact. */
+static unsigned telling_artifact(const struct scenario *sc, const struct stage_result *st)
+{
+	const struct expect *e = st->reason_expect && st->reason_expect <= st->nexpects ?
+		st->expects[st->reason_expect - 1].expect : NULL;
+	const struct ifref *where = NULL;
+	char want[NAME_MAX_LEN + IFNAMSIZ + 8] = "";
+	unsigned first_pcap = st->nartifacts;
+
+	if (e && e->kind == EXPECT_CAPTURE)
+		where = &e->u.capture.where;
+	else if (e && e->kind == EXPECT_FORWARDED)
+		where = &e->u.forwarded.out;
+	if (where)
+		snprintf(want, sizeof(want), "/%s-%s.pcap", sc->netns[where->ns].name, where->name);
+	for (unsigned i = 0; i < st->nartifacts; i++) {
+		size_t n = strlen(st->artifacts[i]);
+
+		if (want[0] && n >= strlen(want) && !strcmp(st->artifacts[i] + n - strlen(want), want))
+			return i;
+		if (first_pcap == st->nartifacts && n > 5 && !strcmp(st->artifacts[i] + n - 5, ".pcap"))
+			first_pcap = i;
+	}
+	return first_pcap < st->nartifacts ? first_pcap : 0;
+}
+
+static void attachment(FILE *out, const struct reporter *r, const char *artifact)
 {
 	char path[PATH_MAX];
 
+	if (r->flags & REPORT_RELATIVE_PATHS)
+		snprintf(path, sizeof(path), "%s", artifact);
+	else
+		absolute_path(artifact, path, sizeof(path));
+	fputs("[[ATTACHMENT|", out);
+	xml_text(out, path);
+	fputs("]]\n", out);
+}
+
+/* The most telling artifact first, then the others in their order. */
+static void attachments(FILE *out, const struct reporter *r, const struct scenario *sc, const struct stage_result *st)
+{
+	unsigned first;
+
 	if (!st->nartifacts)
 		return;
+	first = telling_artifact(sc, st);
 	fputs("      <system-out>", out);
-	for (unsigned i = 0; i < st->nartifacts; i++) {
-		if (r->flags & REPORT_RELATIVE_PATHS)
-			snprintf(path, sizeof(path), "%s", st->artifacts[i]);
-		else
-			absolute_path(st->artifacts[i], path, sizeof(path));
-		fputs("[[ATTACHMENT|", out);
-		xml_text(out, path);
-		fputs("]]\n", out);
-	}
+	attachment(out, r, st->artifacts[first]);
+	for (unsigned i = 0; i < st->nartifacts; i++)
+		if (i != first)
+			attachment(out, r, st->artifacts[i]);
 	fputs("</system-out>\n", out);
 }
 
@@ -201,11 +239,11 @@ static void testcase(FILE *out, const struct reporter *r, const struct scenario 
 		break;
 	case V_FAILURE:
 		problem(out, "failure", "STAGE-FAILED", st);
-		attachments(out, r, st);
+		attachments(out, r, sc, st);
 		break;
 	case V_ERROR:
 		problem(out, "error", "STAGE-ERROR", st);
-		attachments(out, r, st);
+		attachments(out, r, sc, st);
 		break;
 	}
 	fputs("    </testcase>\n", out);

@@ -35,6 +35,11 @@ static void explain(int err, char *msg, size_t len)
 	else if (proc_read_long("/proc/sys/user/max_user_namespaces") == 0)
 		snprintf(msg, len, "user namespaces are disabled (user.max_user_namespaces = 0); allow them with: "
 			 "sysctl user.max_user_namespaces=15000, or run as root");
+	else if (err == -ENOSPC || err == -EUSERS)
+		/* unshare(2) says "No space left on device" when a user-namespace count limit is reached. */
+		snprintf(msg, len, "the limit on user namespaces is reached (user.max_user_namespaces = %ld, or the "
+			 "nesting depth of 32); raise it with: sysctl user.max_user_namespaces=15000, or run as root",
+			 proc_read_long("/proc/sys/user/max_user_namespaces"));
 	else
 		snprintf(msg, len, "cannot create a user namespace: %s; run as root", strerror(-err));
 }
