@@ -483,6 +483,18 @@ static int gateway_own_address(const struct cause *k, const struct txt *t, char 
 	return snprintf(buf, len, "gateway %s is %s's own address (%s/%s)%s", t->a, k->ns, k->ns, k->dev, also);
 }
 
+/* ---- a capture with nothing to judge ---- */
+
+static int capture_empty(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	if (k->flag)
+		return snprintf(buf, len, "the stage sends no probe traffic, so the capture on %s/%s has nothing to "
+				"judge (add an expect ping, tcp, udp or forwarded to the stage)", k->ns, k->dev);
+	return snprintf(buf, len, "no packet of the stage's probes crossed %s/%s: the capture has nothing to judge",
+			k->ns, k->dev);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -545,6 +557,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_RULE_LET_THROUGH] = rule_let_through,
 	[CAUSE_POLICY_LET_THROUGH] = policy_let_through,
 	[CAUSE_GATEWAY_OWN_ADDRESS] = gateway_own_address,
+	[CAUSE_CAPTURE_EMPTY] = capture_empty,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -103,6 +103,9 @@ enum cause_kind {
 	CAUSE_POLICY_LET_THROUGH,     /* ns (the router) */
 	CAUSE_GATEWAY_OWN_ADDRESS,    /* addr (the gateway), ns/dev (who holds it); flag: ns2/dev2 holds it too */
 
+	/* ---- harness/run/capture_expect.c: a capture with nothing to judge ---- */
+	CAUSE_CAPTURE_EMPTY,          /* ns, dev (where the capture ran); flag: the stage sends no probe traffic */
+
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -124,6 +124,7 @@ static const struct {
 	{ CAUSE_POLICY_LET_THROUGH,
 	  "host's forward path lets it through: no forward rule drops it and the policy is accept" },
 	{ CAUSE_GATEWAY_OWN_ADDRESS, "gateway 10.1.1.1 is host's own address (host/veth0)" },
+	{ CAUSE_CAPTURE_EMPTY, "no packet of the stage's probes crossed host/veth0: the capture has nothing to judge" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -214,6 +215,12 @@ static void test_variants(void)
 	c.nat.family = AF_INET;
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule");
+
+	c = sample(CAUSE_CAPTURE_EMPTY);
+	c.flag = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "the stage sends no probe traffic, so the capture on host/veth0 has nothing to "
+				     "judge (add an expect ping, tcp, udp or forwarded to the stage)");
 }
 
 /* A cause longer than a line's room is cut, never overrun. */
