@@ -495,6 +495,18 @@ static int capture_empty(const struct cause *k, const struct txt *t, char *buf, 
 			k->ns, k->dev);
 }
 
+/* ---- a link on the way that is down ---- */
+
+static int path_link_down(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char port[CAUSE_PLACE + 16] = "";
+
+	if (k->where2[0])
+		snprintf(port, sizeof(port), ", master of %s", k->where2);
+	return snprintf(buf, len, "%s%s%s (on the way to %s%s) %s", k->word, k->word[0] ? " " : "", k->where, t->a,
+			port, k->flag ? "is administratively down" : "is up but has no carrier");
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -558,6 +570,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_POLICY_LET_THROUGH] = policy_let_through,
 	[CAUSE_GATEWAY_OWN_ADDRESS] = gateway_own_address,
 	[CAUSE_CAPTURE_EMPTY] = capture_empty,
+	[CAUSE_PATH_LINK_DOWN] = path_link_down,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -106,6 +106,11 @@ enum cause_kind {
 	/* ---- harness/run/capture_expect.c: a capture with nothing to judge ---- */
 	CAUSE_CAPTURE_EMPTY,          /* ns, dev (where the capture ran); flag: the stage sends no probe traffic */
 
+	/* ---- harness/diagnose/diagnose.c: a link on the probe's first hop that is down ---- */
+	CAUSE_PATH_LINK_DOWN,         /* where (the link), word (its kind: "bridge", "veth", "" unknown), where2
+				       * (the port it is the master of, "" when none), addr (the destination), flag:
+				       * administratively down (else: up without carrier) */
+
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

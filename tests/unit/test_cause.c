@@ -125,6 +125,8 @@ static const struct {
 	  "host's forward path lets it through: no forward rule drops it and the policy is accept" },
 	{ CAUSE_GATEWAY_OWN_ADDRESS, "gateway 10.1.1.1 is host's own address (host/veth0)" },
 	{ CAUSE_CAPTURE_EMPTY, "no packet of the stage's probes crossed host/veth0: the capture has nothing to judge" },
+	{ CAUSE_PATH_LINK_DOWN, "FAILED blue/veth1 (on the way to 10.1.1.1, master of host/veth0) is up but has no "
+				"carrier" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -215,6 +217,17 @@ static void test_variants(void)
 	c.nat.family = AF_INET;
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule");
+
+	c = sample(CAUSE_PATH_LINK_DOWN);
+	CAUSE_COPY(c.word, "bridge");
+	CAUSE_COPY(c.where, "sw/br0");
+	CAUSE_COPY(c.where2, "sw/p1");
+	c.flag = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "bridge sw/br0 (on the way to 10.1.1.1, master of sw/p1) is administratively down");
+	c.where2[0] = c.word[0] = '\0';
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "sw/br0 (on the way to 10.1.1.1) is administratively down");
 
 	c = sample(CAUSE_CAPTURE_EMPTY);
 	c.flag = true;
