@@ -125,12 +125,18 @@ void stage_captures_write(struct world *w, struct stage_captures *sc, const char
 	}
 }
 
-static bool seen_src(struct capture *cap, const struct addr *a)
+/* The first packet from a the capture kept, or NULL. */
+static const struct packet_info *first_from(struct capture *cap, const struct addr *a)
 {
 	for (unsigned i = 0; i < capture_count(cap); i++)
 		if (addr_equal(&capture_packet(cap, i)->src, a))
-			return true;
-	return false;
+			return capture_packet(cap, i);
+	return NULL;
+}
+
+static bool seen_src(struct capture *cap, const struct addr *a)
+{
+	return first_from(cap, a) != NULL;
 }
 
 static bool seen_dst(struct capture *cap, const struct addr *a)
@@ -232,7 +238,11 @@ static void judge(const struct scenario *sc, const struct expect *e, struct capt
 
 	for (unsigned i = 0; i < e->u.capture.nnever && c->status == CHECK_PASS; i++)
 		if (seen_src(cap, &e->u.capture.never_src[i])) {
+			const struct packet_info *pk = first_from(cap, &e->u.capture.never_src[i]);
+
 			capture_cause(c, CAUSE_CAPTURE_UNTRANSLATED, &e->u.capture.never_src[i], ns, where->name);
+			c->cause.value = pk->proto;   /* the flow it left in: diagnosis names that flow's entry */
+			c->cause.port = pk->sport;
 			check_set(c, CHECK_FAIL);
 		}
 	for (unsigned i = 0; i < e->u.capture.nsrc && c->status == CHECK_PASS; i++)

@@ -70,7 +70,8 @@ enum cause_kind {
 	CAUSE_NETNS_MISSING,          /* text: why verify mode could not open the namespace */
 
 	/* ---- harness/run/capture_expect.c: addr, ns/dev (where the capture ran) ---- */
-	CAUSE_CAPTURE_UNTRANSLATED,   /* addr, ns, dev; nat (diagnosis: why no rule translated it) */
+	CAUSE_CAPTURE_UNTRANSLATED,   /* addr, ns, dev; nat (diagnosis: why no rule translated it); value, port:
+				       * the IP protocol and source port of the first such packet (not worded) */
 	CAUSE_CAPTURE_SRC_UNSEEN,     /* addr, ns, dev */
 	CAUSE_CAPTURE_NO_PACKETS,     /* ns, dev, addr (the source wanted) */
 	CAUSE_CAPTURE_DST_UNSEEN,     /* addr, ns, dev */
