@@ -592,6 +592,30 @@ static int no_route_back_dnat(const struct cause *k, const struct txt *t, char *
 			"namespace must route the answer back", k->ns, t->a, k->ns2, t->b);
 }
 
+/* ---- a capture with nothing to judge ---- */
+
+static int capture_empty(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	if (k->flag)
+		return snprintf(buf, len, "the stage sends no probe traffic, so the capture on %s/%s has nothing to "
+				"judge (add an expect ping, tcp, udp or forwarded to the stage)", k->ns, k->dev);
+	return snprintf(buf, len, "no packet of the stage's probes crossed %s/%s: the capture has nothing to judge",
+			k->ns, k->dev);
+}
+
+/* ---- a link on the way that is down ---- */
+
+static int path_link_down(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char port[CAUSE_PLACE + 16] = "";
+
+	if (k->where2[0])
+		snprintf(port, sizeof(port), ", master of %s", k->where2);
+	return snprintf(buf, len, "%s%s%s (on the way to %s%s) %s", k->word, k->word[0] ? " " : "", k->where, t->a,
+			port, k->flag ? "is administratively down" : "is up but has no carrier");
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -663,6 +687,8 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_TRACE_RULE_DROP] = trace_rule_drop,
 	[CAUSE_TRACE_POLICY_DROP] = trace_policy_drop,
 	[CAUSE_TRACE_NAT_UNMATCHED] = trace_nat_unmatched,
+	[CAUSE_CAPTURE_EMPTY] = capture_empty,
+	[CAUSE_PATH_LINK_DOWN] = path_link_down,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

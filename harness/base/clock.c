@@ -11,7 +11,7 @@ static volatile sig_atomic_t interrupted;
 struct waits waits_default(void)
 {
 	return (struct waits){
-		.link_ms = 2000, .neigh_ms = 1000, .ping_ms = 1000, .connect_ms = 1000, .capture_ms = 1000,
+		.link_ms = 2000, .neigh_ms = 2500, .ping_ms = 2500, .connect_ms = 2500, .capture_ms = 2500,
 		.drain_ms = 200, .program_ms = 30000, .script_ms = 60000, .scenario_ms = 300000,
 	};
 }
@@ -40,12 +40,20 @@ static msec_t scale_one(msec_t ms, double scale)
 	return ms && scaled < 1 ? 1 : scaled;
 }
 
+/* A traffic wait: scaled, and never shorter than a lost ARP/ND request's retransmission and its answer. */
+static msec_t scale_traffic(msec_t ms, double scale)
+{
+	msec_t scaled = scale_one(ms, scale);
+
+	return scaled < TRAFFIC_WAIT_FLOOR_MS ? TRAFFIC_WAIT_FLOOR_MS : scaled;
+}
+
 struct waits waits_scaled(const struct waits *w, double scale)
 {
 	return (struct waits){
-		.link_ms = scale_one(w->link_ms, scale), .neigh_ms = scale_one(w->neigh_ms, scale),
-		.ping_ms = scale_one(w->ping_ms, scale), .connect_ms = scale_one(w->connect_ms, scale),
-		.capture_ms = scale_one(w->capture_ms, scale), .drain_ms = scale_one(w->drain_ms, scale),
+		.link_ms = scale_one(w->link_ms, scale), .neigh_ms = scale_traffic(w->neigh_ms, scale),
+		.ping_ms = scale_traffic(w->ping_ms, scale), .connect_ms = scale_traffic(w->connect_ms, scale),
+		.capture_ms = scale_traffic(w->capture_ms, scale), .drain_ms = scale_one(w->drain_ms, scale),
 		.program_ms = scale_one(w->program_ms, scale), .script_ms = scale_one(w->script_ms, scale),
 		.scenario_ms = scale_one(w->scenario_ms, scale),
 	};

@@ -26,7 +26,17 @@ struct waits {
 	msec_t scenario_ms;       /* a scenario's whole run (--scenario-timeout); 0 for none */
 };
 
-/* The waits before scaling: generous against a busy CI machine, short against a black hole. */
+/* The kernel's default ARP/ND retransmit time (net.ipv4.neigh.DEV.retrans_time_ms, and IPv6's): a first
+ * request lost (a bridge port that has just started forwarding drops it) is asked again only this late. */
+#define NEIGH_RETRANS_MS 1000
+
+/* The least a probe that sends traffic waits (ping, connect, capture, neigh), scaled or not: a first lost
+ * ARP/ND request, its retransmission and the answer's way back.  Only failing probes pay it; a probe that
+ * is answered returns at once. */
+#define TRAFFIC_WAIT_FLOOR_MS (NEIGH_RETRANS_MS * 3 / 2)
+
+/* The waits before scaling: generous against a busy CI machine (a traffic wait outlasts two lost ARP/ND
+ * requests), short against a black hole. */
 struct waits waits_default(void);
 
 /* The largest --timeout-scale: beyond it the waits stop meaning anything. */
@@ -37,7 +47,8 @@ struct waits waits_default(void);
 int timeout_scale_parse(const char *text, double *scale);
 
 /* Every wait of w times scale (a valid scale: timeout_scale_parse), rounded down, and at least 1 ms where
- * it was not 0. */
+ * it was not 0; the traffic waits (neigh, ping, connect, capture) at least TRAFFIC_WAIT_FLOOR_MS, for the
+ * kernel retransmits ARP/ND on its own clock whatever the scale. */
 struct waits waits_scaled(const struct waits *w, double scale);
 
 msec_t clock_now_ms(void);           /* monotonic milliseconds */

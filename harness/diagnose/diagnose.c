@@ -8,6 +8,7 @@
 #include "probes/neigh.h"
 
 #include <errno.h>
+#include <linux/if.h>       /* after net/if.h (rtnl_link.h): only what glibc lacks, IFF_LOWER_UP */
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -68,6 +69,68 @@ static bool cause_duplicate(struct dg *d, const struct dg_path *p, struct check 
 	CAUSE_COPY(k.dev2, p->src_dup->ifname);
 	dg_cause(c, true, &k);
 	return true;
+}
+
+/* One link of the first hop, read back: down when not administratively up, or up without carrier. */
+static bool link_down(struct dg *d, unsigned ns, const char *name, int ifindex, char *namebuf, struct link_state *st)
+{
+	return link_state_read(&d->w->ns[ns].rtnl, name, ifindex, namebuf, st) == 0 &&
+	       (!(st->flags & IFF_UP) || !(st->flags & IFF_LOWER_UP));
+}
+
+static void name_link_down(struct dg *d, const struct dg_path *p, unsigned ns, const char *name,
+			   const struct link_state *st, const char *port, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_PATH_LINK_DOWN);
+
+	snprintf(k.where, sizeof(k.where), "%s/%s", dg_ns(d, ns), name);
+	if (port)
+		snprintf(k.where2, sizeof(k.where2), "%s/%s", dg_ns(d, ns), port);
+	CAUSE_COPY(k.word, st->kind);
+	k.addr = p->dst;
+	k.flag = !(st->flags & IFF_UP);
+	dg_cause(c, true, &k);
+}
+
+/* One end of the probe's first hop, from the device dev in namespace ns: dev itself, the other end of its veth,
+ * and the bridge that other end is a port of.  An end that is administratively down is named before the one
+ * whose carrier it takes away.  True when one is named. */
+static bool hop_end_down(struct dg *d, const struct dg_path *p, unsigned ns, const char *dev, struct check *c)
+{
+	char master[IFNAMSIZ];
+	struct link_state own, peer, st;
+	struct ifref other;
+	bool has_peer = scenario_veth_peer(d->w->sc, ns, dev, &other);
+	bool own_down = link_down(d, ns, dev, 0, NULL, &own);
+
+	if (own_down && !(own.flags & IFF_UP)) {
+		name_link_down(d, p, ns, dev, &own, NULL, c);
+		return true;
+	}
+	if (has_peer && link_down(d, other.ns, other.name, 0, NULL, &peer)) {
+		name_link_down(d, p, other.ns, other.name, &peer, NULL, c);
+		return true;
+	}
+	if (own_down) {
+		name_link_down(d, p, ns, dev, &own, NULL, c);
+		return true;
+	}
+	if (has_peer && peer.master && link_down(d, other.ns, NULL, peer.master, master, &st)) {
+		name_link_down(d, p, other.ns, master, &st, other.name, c);
+		return true;
+	}
+	return false;
+}
+
+/* A link on the probe's first hop that is down, as the kernel holds it (whoever made it: a step, an exec, a
+ * script): from the client's side, then from the side of the next hop's holder.  Frames stop there, so the
+ * neighbour that does not answer is only its consequence. */
+static bool cause_link_down(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	if (p->route_err || !p->cdev[0] || p->cr.type == RTN_LOCAL)
+		return false;
+	return hop_end_down(d, p, p->client, p->cdev, c) ||
+	       (p->nh_owner && p->nh_owner->ns != p->client && hop_end_down(d, p, p->nh_owner->ns, p->nh_owner->ifname, c));
 }
 
 /* An unanswered solicitation names the next hop; when the other end of the link holds that address, the
@@ -233,9 +296,9 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 
 	dg_path_build(d, e, &p);
 	dg_path_evidence(d, &p, c);
-	if (cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) || cause_duplicate(d, &p, c) || cause_neighbour(d, &p, c) ||
-	    cause_forwarding(d, &p, c) || cause_if_forwarding(d, &p, c) || cause_router_route(d, &p, c) ||
-	    cause_other_oif(d, e, &p, c))
+	if (cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) || cause_duplicate(d, &p, c) ||
+	    cause_link_down(d, &p, c) || cause_neighbour(d, &p, c) || cause_forwarding(d, &p, c) ||
+	    cause_if_forwarding(d, &p, c) || cause_router_route(d, &p, c) || cause_other_oif(d, e, &p, c))
 		return;
 	if (e->kind != EXPECT_FORWARDED && if_forwarding_stops(d, &p, true, c))
 		return;

@@ -67,9 +67,26 @@ void dg_explain_allowed(struct dg *d, const struct expect *e, const struct dg_pa
 struct ct_collect {
 	const struct addr *a;
 	bool by_src;              /* untranslated flows from a; else every flow to a */
+	int proto;                /* with by_src: the flow the capture saw (IP protocol, 0: any), */
+	uint16_t sport;           /* and its source port (0: any) */
 	char lines[CT_LINES][200];
 	unsigned n;
+	int pick;                 /* the line of the first entry of that flow, -1 when none */
 };
+
+/* The entry a cause names: the capture's own flow's, else the first line in text order (the dump's order is
+ * the hash table's, which differs from run to run). */
+static const char *ct_chosen(const struct ct_collect *cc)
+{
+	unsigned best = 0;
+
+	if (cc->pick >= 0)
+		return cc->lines[cc->pick];
+	for (unsigned i = 1; i < cc->n && i < CT_LINES; i++)
+		if (strcmp(cc->lines[i], cc->lines[best]) < 0)
+			best = i;
+	return cc->lines[best];
+}
 
 static int ct_one(const struct ct_entry *e, void *arg)
 {
@@ -79,8 +96,11 @@ static int ct_one(const struct ct_entry *e, void *arg)
 
 	if (!match)
 		return 0;
-	if (cc->n < CT_LINES)
+	if (cc->n < CT_LINES) {
 		ct_entry_str(e, cc->lines[cc->n], sizeof(cc->lines[cc->n]));
+		if (cc->pick < 0 && cc->proto && e->orig.proto == cc->proto && (!cc->sport || e->orig.sport == cc->sport))
+			cc->pick = (int)cc->n;
+	}
 	cc->n++;
 	return 0;
 }
@@ -102,7 +122,7 @@ static void conntrack_lines(struct dg *d, unsigned ns, struct ct_collect *cc, co
 
 void dg_conntrack_evidence(struct dg *d, const struct dg_path *p, struct check *c)
 {
-	struct ct_collect cc = { .a = &p->dst };
+	struct ct_collect cc = { .a = &p->dst, .pick = -1 };
 
 	if (p->router >= 0)
 		conntrack_lines(d, (unsigned)p->router, &cc, "to that destination", c);
@@ -133,7 +153,8 @@ void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 		nat = dg_nat_for(d->w, where->ns, &pk, &any, &why);
 		if (nat) {
 			/* Only a flow older than the rule keeps its untranslated entry: NAT binds on the first packet. */
-			struct ct_collect cc = { .a = a, .by_src = true };
+			struct ct_collect cc = { .a = a, .by_src = true, .proto = c->cause.value, .sport = c->cause.port,
+						 .pick = -1 };
 
 			check_evidence(c, "'%s' (line %u) matches that source leaving %s, yet it left untranslated; "
 				       "untranslated flows from it that conntrack holds:", nat->text, nat->loc.line,
@@ -142,8 +163,10 @@ void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 			if (cc.n) {   /* the entry's original direction only: "udp 10.1.1.1:4000 > 198.51.100.2:5353" */
 				c->cause.nat.kind = NAT_MISS_OLD_FLOW;
 				c->cause.nat.line = nat->loc.line;
+				const char *line = ct_chosen(&cc);
+
 				snprintf(c->cause.nat.flow, sizeof(c->cause.nat.flow), "%.*s",
-					 (int)strcspn(cc.lines[0], "|") - 1, cc.lines[0]);
+					 (int)strcspn(line, "|") - 1, line);
 			}
 		} else
 			c->cause.nat = why;

@@ -17,9 +17,11 @@
  * sent its packets long before.  What may still be in flight is a flow's teardown after the probe ended. */
 #define JUDGE_QUIET_MS 0
 
-/* The probe flows of a stage, each as pcap filter text, or'ed together. */
-static void stage_filter(const struct scenario *sc, const struct stage *stage, char *buf, size_t len)
+/* The probe flows of a stage, each as pcap filter text, or'ed together.  Returns how many flows there are;
+ * with none, the filter takes every IP packet (the evidence files still show what crossed). */
+static unsigned stage_filter(const struct scenario *sc, const struct stage *stage, char *buf, size_t len)
 {
+	unsigned nflows = 0;
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -30,11 +32,13 @@ static void stage_filter(const struct scenario *sc, const struct stage *stage, c
 		if (!expect_flow_of(&sc->expects[stage->first_expect + i], &f) ||
 		    capture_filter_for(one, sizeof(one), f.dst, f.proto, f.port))
 			continue;
+		nflows++;
 		if (used + strlen(one) + 8 < len)
 			used += snprintf(buf + used, len - used, "%s(%s)", used ? " or " : "", one);
 	}
 	if (!used)
 		snprintf(buf, len, "ip or ip6");
+	return nflows;
 }
 
 static int tap_find(const struct stage_captures *sc, const struct ifref *where)
@@ -81,7 +85,7 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 		stage_captures_close(sc);
 		return -ENOMEM;
 	}
-	stage_filter(s, stage, filter, sizeof(filter));
+	sc->nflows = stage_filter(s, stage, filter, sizeof(filter));
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		const struct expect *e = &s->expects[stage->first_expect + i];
 
@@ -121,12 +125,18 @@ void stage_captures_write(struct world *w, struct stage_captures *sc, const char
 	}
 }
 
-static bool seen_src(struct capture *cap, const struct addr *a)
+/* The first packet from a the capture kept, or NULL. */
+static const struct packet_info *first_from(struct capture *cap, const struct addr *a)
 {
 	for (unsigned i = 0; i < capture_count(cap); i++)
 		if (addr_equal(&capture_packet(cap, i)->src, a))
-			return true;
-	return false;
+			return capture_packet(cap, i);
+	return NULL;
+}
+
+static bool seen_src(struct capture *cap, const struct addr *a)
+{
+	return first_from(cap, a) != NULL;
 }
 
 static bool seen_dst(struct capture *cap, const struct addr *a)
@@ -135,6 +145,16 @@ static bool seen_dst(struct capture *cap, const struct addr *a)
 		if (addr_equal(&capture_packet(cap, i)->dst, a))
 			return true;
 	return false;
+}
+
+/* The IP packets the capture kept: with the stage's filter, its probes' packets (ARP frames do not count). */
+static unsigned ip_packets(struct capture *cap)
+{
+	unsigned ip = 0;
+
+	for (unsigned i = 0; i < capture_count(cap); i++)
+		ip += capture_packet(cap, i)->family != AF_UNSPEC;
+	return ip;
 }
 
 /* What the capture saw, in a few lines: each distinct packet description once. */
@@ -179,6 +199,37 @@ static void capture_cause(struct check *c, enum cause_kind kind, const struct ad
 	CAUSE_COPY(k->dev, dev);
 }
 
+/* A capture that holds none of the stage's probe traffic proves nothing: "never-src" holds on an empty wire,
+ * "src" and "dst" fail on it whatever the world does.  It fails, saying so; the cause's kind tells "fails"
+ * (expect.c) not to turn it into the failure it wants (capture_saw_nothing).  A capture that dropped frames
+ * (capture_missed) is not empty.  Returns true when it was empty. */
+static bool judge_empty(const struct stage_captures *caps, const struct scenario *sc, const struct expect *e,
+			struct capture *cap, struct check *c)
+{
+	const struct ifref *where = &e->u.capture.where;
+	const char *ns = sc->netns[where->ns].name;
+	struct cause *k;
+
+	if (caps->nflows && (ip_packets(cap) || capture_missed(cap)))
+		return false;
+	if (caps->nflows && e->u.capture.nsrc) {
+		capture_cause(c, CAUSE_CAPTURE_NO_PACKETS, &e->u.capture.src[0], ns, where->name);
+	} else {
+		k = check_cause(c, CAUSE_CAPTURE_EMPTY);
+		CAUSE_COPY(k->ns, ns);
+		CAUSE_COPY(k->dev, where->name);
+		k->flag = !caps->nflows;
+	}
+	check_set(c, CHECK_FAIL);
+	return true;
+}
+
+bool capture_saw_nothing(const struct check *c)
+{
+	return c->status == CHECK_FAIL &&
+	       (c->cause.kind == CAUSE_CAPTURE_NO_PACKETS || c->cause.kind == CAUSE_CAPTURE_EMPTY);
+}
+
 /* The first assertion that does not hold becomes the cause. */
 static void judge(const struct scenario *sc, const struct expect *e, struct capture *cap, struct check *c)
 {
@@ -187,7 +238,11 @@ static void judge(const struct scenario *sc, const struct expect *e, struct capt
 
 	for (unsigned i = 0; i < e->u.capture.nnever && c->status == CHECK_PASS; i++)
 		if (seen_src(cap, &e->u.capture.never_src[i])) {
+			const struct packet_info *pk = first_from(cap, &e->u.capture.never_src[i]);
+
 			capture_cause(c, CAUSE_CAPTURE_UNTRANSLATED, &e->u.capture.never_src[i], ns, where->name);
+			c->cause.value = pk->proto;   /* the flow it left in: diagnosis names that flow's entry */
+			c->cause.port = pk->sport;
 			check_set(c, CHECK_FAIL);
 		}
 	for (unsigned i = 0; i < e->u.capture.nsrc && c->status == CHECK_PASS; i++)
@@ -223,5 +278,6 @@ void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i,
 	describe_seen(cap, c);
 	if (capture_missed(cap))
 		check_evidence(c, "%u frames seen but not kept (memory bound or kernel ring full)\n", capture_missed(cap));
-	judge(w->sc, e, cap, c);
+	if (!judge_empty(sc, w->sc, e, cap, c))
+		judge(w->sc, e, cap, c);
 }

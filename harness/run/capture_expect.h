@@ -22,6 +22,7 @@ struct stage_captures {
 	struct tap *taps;
 	unsigned ntaps;
 	int *tap_of;              /* per expectation of the stage: its tap, or -1 */
+	unsigned nflows;          /* the stage's probe flows (expectations that send traffic) */
 };
 
 /* Opens the captures the stage's expectations ask for, and with all_links every veth end's too.
@@ -31,6 +32,10 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 /* Drains the capture of the stage's expectation i (an "expect capture") and judges it into c. */
 void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i, const struct expect *e,
 			 struct check *c);
+
+/* True when c is a capture check that failed for want of any of the stage's probe traffic on its
+ * interface: no evidence either way, so "expect capture ... fails" must not count it as the failure it wants. */
+bool capture_saw_nothing(const struct check *c);
 
 /* Drains every capture and writes each as DIR/NS-IF.pcap, adding the paths to st's artifacts. */
 void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st);

@@ -33,14 +33,16 @@ static void log_steps(const struct scenario *sc, unsigned first, unsigned n)
 }
 
 /* The stage's one-line reason: the first failed capture's cause, for what the wire showed is the most direct
- * evidence there is; else the first failed expectation's cause (or, lacking one, what it got).  The runner
- * chooses the expectation; the reporters write the words. */
+ * evidence there is; else the first failed expectation's cause (or, lacking one, what it got).  A capture
+ * that saw nothing showed nothing: it comes after the probes whose failure emptied it.  The runner chooses
+ * the expectation; the reporters write the words. */
 static void choose_reason(struct stage_result *st)
 {
 	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
 		const struct expect_result *x = &st->expects[pass % st->nexpects];
+		bool wire = is_capture(x->expect) && !capture_saw_nothing(&x->check);
 
-		if (!check_failed(x->check.status) || (pass < st->nexpects && !is_capture(x->expect)))
+		if (!check_failed(x->check.status) || (pass < st->nexpects && !wire))
 			continue;
 		st->reason_expect = pass % st->nexpects + 1;
 		return;

@@ -70,7 +70,8 @@ enum cause_kind {
 	CAUSE_NETNS_MISSING,          /* text: why verify mode could not open the namespace */
 
 	/* ---- harness/run/capture_expect.c: addr, ns/dev (where the capture ran) ---- */
-	CAUSE_CAPTURE_UNTRANSLATED,   /* addr, ns, dev; nat (diagnosis: why no rule translated it) */
+	CAUSE_CAPTURE_UNTRANSLATED,   /* addr, ns, dev; nat (diagnosis: why no rule translated it); value, port:
+				       * the IP protocol and source port of the first such packet (not worded) */
 	CAUSE_CAPTURE_SRC_UNSEEN,     /* addr, ns, dev */
 	CAUSE_CAPTURE_NO_PACKETS,     /* ns, dev, addr (the source wanted) */
 	CAUSE_CAPTURE_DST_UNSEEN,     /* addr, ns, dev */
@@ -125,6 +126,13 @@ enum cause_kind {
 				       * error the probe got back, "" none) */
 	CAUSE_TRACE_POLICY_DROP,      /* ns, key, key2; count: the probe's packets it dropped */
 	CAUSE_TRACE_NAT_UNMATCHED,    /* ns, key, key2, text, line, flag2/count; word: "source" or "destination" */
+	/* ---- harness/run/capture_expect.c: a capture with nothing to judge ---- */
+	CAUSE_CAPTURE_EMPTY,          /* ns, dev (where the capture ran); flag: the stage sends no probe traffic */
+
+	/* ---- harness/diagnose/diagnose.c: a link on the probe's first hop that is down ---- */
+	CAUSE_PATH_LINK_DOWN,         /* where (the link), word (its kind: "bridge", "veth", "" unknown), where2
+				       * (the port it is the master of, "" when none), addr (the destination), flag:
+				       * administratively down (else: up without carrier) */
 
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };

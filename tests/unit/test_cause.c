@@ -140,6 +140,9 @@ static const struct {
 	  "dropped 3 packets of the probe (nftrace): no rule there accepted it" },
 	{ CAUSE_TRACE_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) in "
 	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding matched nothing of the probe, no counter" },
+	{ CAUSE_CAPTURE_EMPTY, "no packet of the stage's probes crossed host/veth0: the capture has nothing to judge" },
+	{ CAUSE_PATH_LINK_DOWN, "FAILED blue/veth1 (on the way to 10.1.1.1, master of host/veth0) is up but has no "
+				"carrier" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -252,6 +255,23 @@ static void test_variants(void)
 	c.nat.family = AF_INET;
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule");
+
+	c = sample(CAUSE_PATH_LINK_DOWN);
+	CAUSE_COPY(c.word, "bridge");
+	CAUSE_COPY(c.where, "sw/br0");
+	CAUSE_COPY(c.where2, "sw/p1");
+	c.flag = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "bridge sw/br0 (on the way to 10.1.1.1, master of sw/p1) is administratively down");
+	c.where2[0] = c.word[0] = '\0';
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "sw/br0 (on the way to 10.1.1.1) is administratively down");
+
+	c = sample(CAUSE_CAPTURE_EMPTY);
+	c.flag = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "the stage sends no probe traffic, so the capture on host/veth0 has nothing to "
+				     "judge (add an expect ping, tcp, udp or forwarded to the stage)");
 }
 
 /* A cause longer than a line's room is cut, never overrun. */

@@ -24,11 +24,15 @@ static void test_waits_scaled(void)
 	struct waits d = waits_default(), two = waits_scaled(&d, 2), tiny = waits_scaled(&d, 0.00001),
 		     huge = waits_scaled(&d, TIMEOUT_SCALE_MAX);
 
-	CU_ASSERT(d.link_ms == 2000 && d.neigh_ms == 1000 && d.capture_ms == 1000 && d.scenario_ms == 300000);
-	CU_ASSERT(two.link_ms == 4000 && two.neigh_ms == 2000 && two.ping_ms == 2000 && two.connect_ms == 2000);
-	CU_ASSERT(two.capture_ms == 2000 && two.drain_ms == 400 && two.program_ms == 60000 && two.script_ms == 120000);
+	CU_ASSERT(d.link_ms == 2000 && d.neigh_ms == 2500 && d.capture_ms == 2500 && d.scenario_ms == 300000);
+	CU_ASSERT(two.link_ms == 4000 && two.neigh_ms == 5000 && two.ping_ms == 5000 && two.connect_ms == 5000);
+	CU_ASSERT(two.capture_ms == 5000 && two.drain_ms == 400 && two.program_ms == 60000 && two.script_ms == 120000);
 	CU_ASSERT_EQUAL(two.scenario_ms, 600000);
 	CU_ASSERT(tiny.link_ms == 1 && tiny.drain_ms == 1);   /* never scaled down to no wait at all */
+	/* A traffic wait outlasts the kernel's ARP/ND retransmission whatever the scale. */
+	CU_ASSERT(tiny.neigh_ms == TRAFFIC_WAIT_FLOOR_MS && tiny.ping_ms == TRAFFIC_WAIT_FLOOR_MS);
+	CU_ASSERT(tiny.connect_ms == TRAFFIC_WAIT_FLOOR_MS && tiny.capture_ms == TRAFFIC_WAIT_FLOOR_MS);
+	CU_ASSERT(TRAFFIC_WAIT_FLOOR_MS > NEIGH_RETRANS_MS && d.ping_ms > 2 * NEIGH_RETRANS_MS);
 	CU_ASSERT_EQUAL(huge.scenario_ms, (msec_t)300000 * 1000);   /* wider than 32 bits, not wrapped */
 	d.scenario_ms = 0;
 	CU_ASSERT_EQUAL(waits_scaled(&d, 3).scenario_ms, 0);   /* none stays none */
