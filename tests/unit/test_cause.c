@@ -319,7 +319,7 @@ static void test_ranking(void)
 	CU_ASSERT(dg_cause_measured(CAUSE_FW_POLICY_DROP));
 	for (int k = CAUSE_NONE; k < CAUSE_KINDS; k++)
 		CU_ASSERT(dg_cause_measured(k) == (k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP ||
-						   k == CAUSE_TRACE_POLICY_DROP || k == CAUSE_TRACE_NAT_UNMATCHED));
+						   k == CAUSE_TRACE_POLICY_DROP));
 
 	check_init(&c);
 	check_cause(&c, CAUSE_PING_SILENT_DROP);
