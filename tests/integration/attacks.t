@@ -96,7 +96,7 @@ until=$((SECONDS + 4))
 while [ "$SECONDS" -lt "$until" ]; do
 	pgrep -x sleep >/dev/null && pgrep -a sleep | grep -q 4747 && echo "sleep 4747 started" >>"$tmp/window.started"
 done
-survivors "$tmp/window.pids" >"$tmp/window.survivors"
+survivors_within 5 "$tmp/window.pids" >"$tmp/window.survivors"
 echo "watched $(wc -l <"$tmp/window.pids")" >"$tmp/window.status"
 SH
 : >"$tmp/window.started"

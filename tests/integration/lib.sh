@@ -48,6 +48,19 @@ survivors() {
 
 
 # mounted FILE: whether a mount holds one of the network namespaces whose inode numbers FILE lists.
+# survivors_within SECONDS FILE: survivors, after giving the run's processes up to SECONDS to finish dying.
+# A process killed with its parent (PR_SET_PDEATHSIG), or by its PID namespace's end, exits a moment after
+# the run does, later still on a busy machine; one that is still there at the deadline is a survivor.
+survivors_within() {
+	local until=$((SECONDS + $1)) pause
+	exec {pause}<> <(:)
+	while survivors "$2" >/dev/null && [ "$SECONDS" -lt "$until" ]; do
+		read -r -t 0.02 -u "$pause" || :
+	done
+	exec {pause}<&-
+	survivors "$2"
+}
+
 mounted() {
 	local ino
 	for ino in $(cat "$1"); do
