@@ -37,19 +37,26 @@ enum step_kind {
 	STEP_ROUTE,               /* route NS default|PREFIX [via GW] [dev IF] */
 	STEP_SYSCTL,              /* sysctl NS key=value */
 	STEP_FORWARD_POLICY,      /* forward NS policy accept|drop */
-	STEP_FORWARD_RULE,        /* forward NS accept|drop [iif IF] [oif IF] [from P] [to P] [ct established,related] */
+	STEP_FORWARD_RULE,        /* forward NS accept|drop|reject [iif IF] [oif IF] [from P] [to P] [ct STATES]
+				   * [tcp|udp [dport P[-P]] [sport P]] [icmp|icmpv6] */
 	STEP_MASQUERADE,          /* masquerade NS [from P] [oif IF] */
 	STEP_SNAT,                /* snat NS [from P] [oif IF] to ADDR */
-	STEP_DNAT,                /* dnat NS [iif IF] tcp|udp PORT to ADDR[:PORT] */
+	STEP_DNAT,                /* dnat NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]] */
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
 	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
 	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
+	STEP_REDIRECT,            /* redirect NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT] */
 	STEP_KIND_COUNT
 };
 
 #define EXEC_MAX_ARGS 64
 
-enum verdict_word { VERDICT_ACCEPT, VERDICT_DROP };
+/* reject: an ICMP "administratively prohibited" (ICMPv6 "administratively prohibited"), or a TCP reset for
+ * a rule that matches tcp. */
+enum verdict_word { VERDICT_ACCEPT, VERDICT_DROP, VERDICT_REJECT };
+
+/* An inclusive port range; lo == hi for one port, 0/0 for none. */
+struct port_range { uint16_t lo, hi; };
 
 enum ct_bits { CT_ESTABLISHED = 1, CT_RELATED = 2, CT_NEW = 4 };
 
@@ -77,6 +84,8 @@ struct step {
 			bool has_from, has_to;
 			struct prefix from, to;
 			unsigned ct;                 /* enum ct_bits, 0 = no ct match */
+			int proto;                   /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6; 0 = any */
+			struct port_range dport, sport;   /* tcp and udp only; 0/0 = any */
 		} rule;
 		struct {                         /* masquerade, snat */
 			int family;
@@ -85,12 +94,16 @@ struct step {
 			char oif[IFNAMSIZ];
 			struct addr to;              /* snat only */
 		} nat;
-		struct {
+		struct {                         /* dnat, redirect */
 			int proto;                   /* IPPROTO_TCP or IPPROTO_UDP */
 			char iif[IFNAMSIZ];
-			uint16_t port;
-			struct addr to;
-			uint16_t to_port;            /* 0 = same port */
+			bool has_dst;                /* dst ADDR: the original destination must be this address */
+			struct addr dst;
+			uint16_t port;               /* the first port matched, */
+			uint16_t port_hi;            /* and the last (== port for one) */
+			struct addr to;              /* dnat only */
+			uint16_t to_port;            /* 0 = same port (dnat); redirect's always set */
+			uint16_t to_port_hi;         /* the last port of a range (== to_port for one) */
 		} dnat;
 		struct { int proto; uint16_t port; } listen;
 		struct {

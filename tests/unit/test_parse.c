@@ -304,7 +304,7 @@ static void test_arity(void)
 	CHECK_ERRORS(HEAD "snat host from 10.0.0.0/8\n" STAGE,
 		     "t.scn:4:26: 'snat' takes NS [from PREFIX] [oif IF] to ADDR: missing 'to ADDR'\n");
 	CHECK_ERRORS(HEAD "dnat host tcp 80 udp 81 to 10.0.0.1\n" STAGE,
-		     "t.scn:4:18: 'dnat' takes NS [iif IF] tcp|udp PORT to ADDR[:PORT]: 'udp' conflicts with 'tcp'\n");
+		     "t.scn:4:18: 'dnat' takes NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]]: 'udp' conflicts with 'tcp'\n");
 	CHECK_ERRORS(HEAD "stage s\n  expect capture blue/veth1 fails\n",
 		     "t.scn:5:28: 'expect capture' takes NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...: "
 		     "missing src, never-src or dst ADDR\n");
