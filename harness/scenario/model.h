@@ -50,6 +50,7 @@ enum step_kind {
 };
 
 #define EXEC_MAX_ARGS 64
+#define PING_MAX_SIZE 9000     /* expect ping ... size N: bytes of ICMP payload at most */
 
 /* reject: an ICMP "administratively prohibited" (ICMPv6 "administratively prohibited"), or a TCP reset for
  * a rule that matches tcp. */
@@ -119,7 +120,7 @@ struct step {
 
 enum expect_kind {
 	EXPECT_LINK,              /* expect link NS/IF up|down */
-	EXPECT_PING,              /* expect ping NS ADDR */
+	EXPECT_PING,              /* expect ping NS ADDR [size N] [df] */
 	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] */
 	EXPECT_FORWARDED,         /* expect forwarded NS ADDR out NS/IF */
 	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] */
@@ -141,7 +142,11 @@ struct expect {
 	unsigned ns;              /* the namespace the probe runs from (for link and capture: the interface's) */
 	union {
 		struct { struct ifref link; bool up; } link;
-		struct { struct addr dst; } ping;
+		struct {
+			struct addr dst;
+			unsigned size;               /* ICMP payload bytes; 0 = the probe's own 16 */
+			bool df;                     /* don't fragment: a hop with a smaller MTU must say so */
+		} ping;
 		struct {
 			struct addr dst;
 			bool has_via, has_dev, has_src;

@@ -232,7 +232,23 @@ static void test_errors(void)
 		     "policy, accept, drop or reject, found 'rejet'; did you mean 'reject'?\n");
 }
 
+static void test_ping_size(void)
+{
+	struct scenario *sc = parse_ok(NAT_HEAD "stage s\n  expect ping blue 10.1.1.2 size 1400 df\n"
+				       "  expect ping blue 10.1.1.2 size 1400 fails\n", __LINE__);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
+	CU_ASSERT(sc->expects[0].u.ping.size == 1400 && sc->expects[0].u.ping.df);
+	CU_ASSERT(sc->expects[1].u.ping.size == 1400 && !sc->expects[1].u.ping.df && sc->expects[1].fails);
+	scenario_free(sc);
+	CHECK_ERRORS(NAT_HEAD "stage s\n  expect ping blue 10.1.1.2 size 0\n",
+		     "t.scn:5:34: bad size '0': expected a number of bytes from 1 to 9000\n");
+	CHECK_ERRORS(NAT_HEAD "stage s\n  expect ping blue 10.1.1.2 df df\n",
+		     "t.scn:5:32: 'expect ping' takes NS ADDR [size N] [df]: 'df' given twice\n");
+}
+
 UNIT_SUITE(natrules,
+	   { "expect ping size N df", test_ping_size },
 	   { "dnat dst ADDR, port ranges", test_dnat_dst_range },
 	   { "redirect", test_redirect },
 	   { "forward proto, ports, reject", test_forward_ports_reject },

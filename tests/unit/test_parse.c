@@ -288,11 +288,11 @@ static void test_duplicates(void)
 
 static void test_arity(void)
 {
-	CHECK_ERRORS(HEAD STAGE "  expect ping blue\n", "t.scn:6:19: 'expect ping' takes NS ADDR: missing ADDR\n");
+	CHECK_ERRORS(HEAD STAGE "  expect ping blue\n", "t.scn:6:19: 'expect ping' takes NS ADDR [size N] [df]: missing ADDR\n");
 	CHECK_ERRORS(HEAD STAGE "  expect ping blue 10.1.1.2 foo\n",
-		     "t.scn:6:29: 'expect ping' takes NS ADDR: unexpected 'foo' after '10.1.1.2'\n");
+		     "t.scn:6:29: 'expect ping' takes NS ADDR [size N] [df]: unexpected 'foo' after '10.1.1.2'\n");
 	CHECK_ERRORS(HEAD STAGE "  expect ping blue 10.1.1.2 fials\n",
-		     "t.scn:6:29: 'expect ping' takes NS ADDR: unexpected 'fials' after '10.1.1.2'; "
+		     "t.scn:6:29: 'expect ping' takes NS ADDR [size N] [df]: unexpected 'fials' after '10.1.1.2'; "
 		     "did you mean 'fails'?\n");
 	CHECK_ERRORS(HEAD "veth host/veth2\n" STAGE, "t.scn:4:16: 'veth' takes NS/IF NS/IF: missing NS/IF\n");
 	CHECK_ERRORS(HEAD "up\n" STAGE, "t.scn:4:3: 'up' takes NS/IF...: missing NS/IF\n");
