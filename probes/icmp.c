@@ -18,7 +18,7 @@
 #include <linux/icmp.h>
 
 #define PLURAL(n) ((n) == 1 ? "" : "s")
-#define PING_BUF 2048             /* errors quote at most 576 (v4) / 1280 (v6) bytes; longer is not ours */
+#define PING_BUF (PING_MAX_SIZE + 128)   /* a reply to our largest request; errors quote at most 1280 bytes */
 
 /* Marks our packets in captures; 16 bytes, as the unit tests' captured requests carry. */
 static const char payload[] = "nsharness probe!";
@@ -29,6 +29,8 @@ struct ping {
 	char dst_str[INET6_ADDRSTRLEN];
 	int fd;
 	uint16_t id;
+	unsigned size;                  /* payload bytes */
+	bool df;
 	unsigned sent;                  /* echo requests sent; their sequence numbers are 1..sent */
 	double sent_at[PING_COUNT];     /* clock_now_s() just before each sendto */
 	unsigned ignored;               /* ICMP packets seen that were not about our echo requests */
@@ -43,6 +45,7 @@ static const struct {
 } send_errors[] = {
 	{ ENETUNREACH, "ENETUNREACH" }, { EHOSTUNREACH, "EHOSTUNREACH" }, { EACCES, "EACCES" }, { EINVAL, "EINVAL" },
 	{ EPERM, "EPERM" }, { ENETDOWN, "ENETDOWN" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+	{ EMSGSIZE, "EMSGSIZE" },   /* a df request larger than the namespace's own link */
 };
 
 static const char *addr_text(const struct addr *a, char *buf, size_t len)
@@ -79,6 +82,17 @@ static int ping_filter(int fd, int family)
 	return ret ? -errno : 0;
 }
 
+/* df: IP_PMTUDISC_PROBE (DF set, the link's MTU, the cached path MTU ignored, so every request meets the
+ * small hop afresh); a sized request without df: IP_PMTUDISC_DONT (fragmented where needed). */
+static int ping_pmtu(int fd, int family, bool df)
+{
+	int v4 = df ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT, v6 = df ? IPV6_PMTUDISC_PROBE : IPV6_PMTUDISC_DONT;
+	int ret = family == AF_INET ? setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &v4, sizeof(v4)) :
+				      setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &v6, sizeof(v6));
+
+	return ret ? -errno : 0;
+}
+
 static enum check_status ping_open(struct ping *p, int nsfd)
 {
 	int family = p->dst->family, ret;
@@ -90,6 +104,8 @@ static enum check_status ping_open(struct ping *p, int nsfd)
 		return check_set(p->c, CHECK_ERROR);
 	}
 	ret = ping_filter(p->fd, family);
+	if (!ret && (p->df || p->size))
+		ret = ping_pmtu(p->fd, family, p->df);
 	if (ret) {
 		check_got(p->c, "could not set the ICMP filter: %s", strerror(-ret));
 		return check_set(p->c, CHECK_ERROR);
@@ -99,11 +115,17 @@ static enum check_status ping_open(struct ping *p, int nsfd)
 
 static int ping_send(struct ping *p)
 {
-	uint8_t buf[ICMP_ECHO_HDR_LEN + sizeof(payload)];
+	static char data[PING_MAX_SIZE];   /* the marker, repeated: the same for every probe, written once */
+	uint8_t buf[ICMP_ECHO_HDR_LEN + PING_MAX_SIZE];
 	struct sockaddr_storage ss = { .ss_family = p->dst->family };
 	socklen_t sslen;
-	ssize_t len = icmp_echo_build(p->dst->family, buf, sizeof(buf), p->id, (uint16_t)(p->sent + 1),
-				      payload, sizeof(payload) - 1);
+	ssize_t len;
+
+	if (!data[0])
+		for (size_t i = 0; i < sizeof(data); i++)
+			data[i] = payload[i % (sizeof(payload) - 1)];
+	len = icmp_echo_build(p->dst->family, buf, sizeof(buf), p->id, (uint16_t)(p->sent + 1), data,
+			      p->size ? p->size : sizeof(payload) - 1);
 
 	if (len < 0)
 		return (int)len;
@@ -275,11 +297,19 @@ static enum check_status ping_run(struct ping *p, unsigned timeout_ms)
 
 enum check_status probe_ping(int nsfd, const struct addr *dst, unsigned timeout_ms, struct check *c)
 {
-	struct ping p = { .c = c, .dst = dst, .fd = -1, .id = flow_icmp_id() };
+	return probe_ping_sized(nsfd, dst, 0, false, timeout_ms, c);
+}
+
+enum check_status probe_ping_sized(int nsfd, const struct addr *dst, unsigned size, bool df, unsigned timeout_ms,
+				   struct check *c)
+{
+	struct ping p = { .c = c, .dst = dst, .fd = -1, .id = flow_icmp_id(), .size = size, .df = df };
 	enum check_status st;
 
 	addr_text(dst, p.dst_str, sizeof(p.dst_str));
 	check_expected(c, "echo reply from %s", p.dst_str);
+	if (size)
+		check_expected(c, " to %u bytes%s", size, df ? ", don't fragment" : "");
 	if (dst->family != AF_INET && dst->family != AF_INET6) {
 		check_got(c, "cannot ping address family %d", dst->family);
 		return check_set(c, CHECK_ERROR);

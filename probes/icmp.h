@@ -21,4 +21,12 @@
  * (other probes' ids, other hosts' traffic) are ignored: every raw ICMP socket sees every ICMP packet. */
 enum check_status probe_ping(int nsfd, const struct addr *dst, unsigned timeout_ms, struct check *c);
 
+/* The same with size bytes of payload (0: the probe's own 16), and df: the requests carry "don't fragment"
+ * (IP_PMTUDISC_PROBE: sent at the link's MTU whatever the cached path MTU, so a smaller hop answers each one
+ * with "fragmentation needed", which fails the check naming that hop).  Without df a sized request may be
+ * fragmented anywhere (IP_PMTUDISC_DONT).  A request larger than the namespace's own link is refused by
+ * the kernel (EMSGSIZE): a send refused. */
+enum check_status probe_ping_sized(int nsfd, const struct addr *dst, unsigned size, bool df, unsigned timeout_ms,
+				   struct check *c);
+
 #endif

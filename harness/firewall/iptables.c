@@ -68,6 +68,81 @@ static void add_ct(struct ipt_cmd *c, unsigned *argc, size_t *used, unsigned ct)
 	    ct & CT_RELATED ? "RELATED" : "");
 }
 
+/* "LO" or "LO:HI", iptables' way of writing a port range; hi below lo (never set) means lo alone. */
+static void add_ports(struct ipt_cmd *c, unsigned *argc, size_t *used, const char *flag, uint16_t lo, uint16_t hi)
+{
+	if (!lo)
+		return;
+	add(c, argc, used, "%s", flag);
+	if (hi > lo)
+		add(c, argc, used, "%u:%u", lo, hi);
+	else
+		add(c, argc, used, "%u", lo);
+}
+
+/* -p PROTO; ICMP in IPv6's table is "ipv6-icmp". */
+static void add_proto(struct ipt_cmd *c, unsigned *argc, size_t *used, int proto)
+{
+	static const struct { int proto; const char *name; } names[] = {
+		{ IPPROTO_TCP, "tcp" }, { IPPROTO_UDP, "udp" }, { IPPROTO_ICMP, "icmp" }, { IPPROTO_ICMPV6, "ipv6-icmp" },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].proto == proto)
+			add(c, argc, used, "-p"), add(c, argc, used, "%s", names[i].name);
+}
+
+/* -j ACCEPT|DROP, or REJECT with a TCP reset (a tcp rule) or ICMP(v6) "administratively prohibited". */
+static void add_verdict(struct ipt_cmd *c, unsigned *argc, size_t *used, const struct step *st, int family)
+{
+	add(c, argc, used, "-j");
+	if (st->u.rule.verdict != VERDICT_REJECT) {
+		add(c, argc, used, st->u.rule.verdict == VERDICT_DROP ? "DROP" : "ACCEPT");
+		return;
+	}
+	add(c, argc, used, "REJECT");
+	add(c, argc, used, "--reject-with");
+	if (st->u.rule.proto == IPPROTO_TCP)
+		add(c, argc, used, "tcp-reset");
+	else
+		add(c, argc, used, family == AF_INET6 ? "icmp6-adm-prohibited" : "icmp-admin-prohibited");
+}
+
+/* The DNAT or REDIRECT rule's matches: [-i IF] [-d ADDR] -p PROTO --dport PORT[:PORT]. */
+static void add_dnat_match(struct ipt_cmd *c, unsigned *argc, size_t *used, const struct step *st)
+{
+	char a[ADDR_STRLEN];
+
+	add(c, argc, used, "-t"), add(c, argc, used, "nat");
+	add(c, argc, used, "-A"), add(c, argc, used, "PREROUTING");
+	if (st->u.dnat.iif[0])
+		add(c, argc, used, "-i"), add(c, argc, used, "%s", st->u.dnat.iif);
+	if (st->u.dnat.has_dst)
+		add(c, argc, used, "-d"), add(c, argc, used, "%s/%u", addr_str(&st->u.dnat.dst, a, sizeof(a)),
+		    st->u.dnat.dst.family == AF_INET6 ? 128 : 32);
+	add_proto(c, argc, used, st->u.dnat.proto);
+	add_ports(c, argc, used, "--dport", st->u.dnat.port, st->u.dnat.port_hi);
+}
+
+/* --to-destination ADDR[:PORT[-PORT]] ([ADDR]:PORT for IPv6). */
+static void add_dnat_target(struct ipt_cmd *c, unsigned *argc, size_t *used, const struct step *st, int family)
+{
+	const typeof(st->u.dnat) *d = &st->u.dnat;
+	char a[ADDR_STRLEN], ports[16] = "";
+
+	add(c, argc, used, "-j"), add(c, argc, used, "DNAT");
+	add(c, argc, used, "--to-destination");
+	addr_str(&d->to, a, sizeof(a));
+	if (d->to_port_hi > d->to_port)
+		snprintf(ports, sizeof(ports), "-%u", d->to_port_hi);
+	if (!d->to_port)
+		add(c, argc, used, "%s", a);
+	else if (family == AF_INET6)
+		add(c, argc, used, "[%s]:%u%s", a, d->to_port, ports);
+	else
+		add(c, argc, used, "%s:%u%s", a, d->to_port, ports);
+}
+
 /* One command for one family. */
 static void build(const struct step *st, const char *tool, int family, struct ipt_cmd *c)
 {
@@ -97,8 +172,10 @@ static void build(const struct step *st, const char *tool, int family, struct ip
 			add_prefix(c, &argc, &used, "-d", &st->u.rule.to);
 		if (st->u.rule.ct)
 			add_ct(c, &argc, &used, st->u.rule.ct);
-		add(c, &argc, &used, "-j");
-		add(c, &argc, &used, st->u.rule.verdict == VERDICT_DROP ? "DROP" : "ACCEPT");
+		add_proto(c, &argc, &used, st->u.rule.proto);
+		add_ports(c, &argc, &used, "--dport", st->u.rule.dport.lo, st->u.rule.dport.hi);
+		add_ports(c, &argc, &used, "--sport", st->u.rule.sport.lo, st->u.rule.sport.hi);
+		add_verdict(c, &argc, &used, st, family);
 		break;
 	case STEP_MASQUERADE:
 	case STEP_SNAT:
@@ -118,21 +195,17 @@ static void build(const struct step *st, const char *tool, int family, struct ip
 		}
 		break;
 	case STEP_DNAT:
-		add(c, &argc, &used, "-t"), add(c, &argc, &used, "nat");
-		add(c, &argc, &used, "-A"), add(c, &argc, &used, "PREROUTING");
-		if (st->u.dnat.iif[0])
-			add(c, &argc, &used, "-i"), add(c, &argc, &used, "%s", st->u.dnat.iif);
-		add(c, &argc, &used, "-p"), add(c, &argc, &used, st->u.dnat.proto == IPPROTO_UDP ? "udp" : "tcp");
-		add(c, &argc, &used, "--dport"), add(c, &argc, &used, "%u", st->u.dnat.port);
-		add(c, &argc, &used, "-j"), add(c, &argc, &used, "DNAT");
-		add(c, &argc, &used, "--to-destination");
-		addr_str(&st->u.dnat.to, a, sizeof(a));
-		if (!st->u.dnat.to_port)
-			add(c, &argc, &used, "%s", a);
-		else if (family == AF_INET6)
-			add(c, &argc, &used, "[%s]:%u", a, st->u.dnat.to_port);
+		add_dnat_match(c, &argc, &used, st);
+		add_dnat_target(c, &argc, &used, st, family);
+		break;
+	case STEP_REDIRECT:
+		add_dnat_match(c, &argc, &used, st);
+		add(c, &argc, &used, "-j"), add(c, &argc, &used, "REDIRECT");
+		add(c, &argc, &used, "--to-ports");
+		if (st->u.dnat.to_port_hi > st->u.dnat.to_port)
+			add(c, &argc, &used, "%u-%u", st->u.dnat.to_port, st->u.dnat.to_port_hi);
 		else
-			add(c, &argc, &used, "%s:%u", a, st->u.dnat.to_port);
+			add(c, &argc, &used, "%u", st->u.dnat.to_port);
 		break;
 	default:
 		break;   /* not a firewall step: iptables_commands never builds one (firewall_step_family) */

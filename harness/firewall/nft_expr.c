@@ -13,6 +13,7 @@
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ int nft_step_chain(const struct step *s)
 	case STEP_SNAT:
 		return NFT_POSTROUTING;
 	case STEP_DNAT:
+	case STEP_REDIRECT:
 		return NFT_PREROUTING;
 	default:
 		return -1;   /* a firewall kind (kinds.h) this backend does not know yet */
@@ -126,6 +128,23 @@ static void put_load(struct rb *b, uint32_t reg, const void *data, uint32_t len)
 	nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
 }
 
+/* reject: a TCP reset for a rule matching tcp (its l4proto match came first), else ICMP or ICMPv6
+ * "administratively prohibited" (nft's icmpx, which speaks the packet's family). */
+static void put_reject(struct rb *b, int proto)
+{
+	struct nftnl_expr *e = expr(b, "reject");
+
+	if (!e)
+		return;
+	if (proto == IPPROTO_TCP) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_TCP_RST);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, 0);
+	} else {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_REJECT_TYPE, NFT_REJECT_ICMPX_UNREACH);
+		nftnl_expr_set_u8(e, NFTNL_EXPR_REJECT_CODE, NFT_REJECT_ICMPX_ADMIN_PROHIBITED);
+	}
+}
+
 static void put_verdict(struct rb *b, enum verdict_word v)
 {
 	struct nftnl_expr *e = expr(b, "immediate");
@@ -210,27 +229,54 @@ static void match_ct(struct rb *b, unsigned bits)
 	put_cmp(b, NFT_CMP_NEQ, &zero, sizeof(zero));
 }
 
-/* tcp|udp dport PORT */
-static void match_dport(struct rb *b, int proto, uint16_t port)
+/* meta l4proto PROTO; nothing for 0 (any). */
+static void match_l4proto(struct rb *b, int proto)
 {
 	uint8_t p = (uint8_t)proto;
-	uint16_t be = htons(port);
 
+	if (!proto)
+		return;
 	put_meta(b, NFT_META_L4PROTO);
 	put_cmp(b, NFT_CMP_EQ, &p, 1);
-	put_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2);   /* dport: same offset in tcp and udp */
-	put_cmp(b, NFT_CMP_EQ, &be, 2);
 }
 
-/* snat|dnat ip|ip6 to ADDR[:PORT]: the address in reg 1, the port in reg 2. */
-static void put_nat(struct rb *b, enum nft_nat_types type, const struct addr *to, uint16_t port)
+/* tcp|udp sport|dport LO[-HI] (offset 0 sport, 2 dport, the same in tcp and udp): one port is cmp eq, a range
+ * cmp gte and cmp lte, as nft writes them.  hi below lo (a step that never set it) means lo alone; nothing
+ * for lo 0 (any). */
+static void match_ports(struct rb *b, uint32_t offset, uint16_t lo, uint16_t hi)
 {
-	uint16_t be = htons(port);
+	uint16_t be_lo = htons(lo), be_hi = htons(hi);
+
+	if (!lo)
+		return;
+	put_payload(b, NFT_PAYLOAD_TRANSPORT_HEADER, offset, 2);
+	if (hi <= lo) {
+		put_cmp(b, NFT_CMP_EQ, &be_lo, 2);
+		return;
+	}
+	put_cmp(b, NFT_CMP_GTE, &be_lo, 2);
+	put_cmp(b, NFT_CMP_LTE, &be_hi, 2);
+}
+
+/* ip|ip6 daddr ADDR */
+static void match_daddr(struct rb *b, const struct addr *a)
+{
+	struct prefix p = { *a, a->family == AF_INET6 ? 128 : 32 };
+
+	match_prefix(b, &p, 1);
+}
+
+/* snat|dnat ip|ip6 to ADDR[:PORT[-PORT]]: the address in reg 1, the port in reg 2, a range's last in reg 3. */
+static void put_nat(struct rb *b, enum nft_nat_types type, const struct addr *to, uint16_t port, uint16_t port_hi)
+{
+	uint16_t be = htons(port), be_hi = htons(port_hi);
 	struct nftnl_expr *e;
 
 	put_load(b, NFT_REG_1, to->bytes, to->family == AF_INET6 ? 16 : 4);
 	if (port)
 		put_load(b, NFT_REG_2, &be, 2);
+	if (port && port_hi > port)
+		put_load(b, NFT_REG_3, &be_hi, 2);
 	e = expr(b, "nat");
 	if (!e)
 		return;
@@ -239,6 +285,27 @@ static void put_nat(struct rb *b, enum nft_nat_types type, const struct addr *to
 	nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
 	if (port)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
+	if (port && port_hi > port)
+		nftnl_expr_set_u32(e, NFTNL_EXPR_NAT_REG_PROTO_MAX, NFT_REG_3);
+}
+
+/* redirect to :PORT[-PORT]: the router's own address of the incoming interface; nft's own form (proto_max
+ * always, flags "proto specified"). */
+static void put_redirect(struct rb *b, uint16_t port, uint16_t port_hi)
+{
+	uint16_t be = htons(port), be_hi = htons(port_hi);
+	int range = port_hi > port;
+	struct nftnl_expr *e;
+
+	put_load(b, NFT_REG_1, &be, 2);
+	if (range)
+		put_load(b, NFT_REG_2, &be_hi, 2);
+	e = expr(b, "redir");
+	if (!e)
+		return;
+	nftnl_expr_set_u32(e, NFTNL_EXPR_REDIR_REG_PROTO_MIN, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_REDIR_REG_PROTO_MAX, range ? NFT_REG_2 : NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_REDIR_FLAGS, NF_NAT_RANGE_PROTO_SPECIFIED);
 }
 
 static void build_forward(struct rb *b, const struct step *s)
@@ -251,8 +318,14 @@ static void build_forward(struct rb *b, const struct step *s)
 	match_ifname(b, NFT_META_IIFNAME, s->u.rule.iif);
 	match_ifname(b, NFT_META_OIFNAME, s->u.rule.oif);
 	match_ct(b, s->u.rule.ct);
+	match_l4proto(b, s->u.rule.proto);
+	match_ports(b, 2, s->u.rule.dport.lo, s->u.rule.dport.hi);
+	match_ports(b, 0, s->u.rule.sport.lo, s->u.rule.sport.hi);
 	expr(b, "counter");
-	put_verdict(b, s->u.rule.verdict);
+	if (s->u.rule.verdict == VERDICT_REJECT)
+		put_reject(b, s->u.rule.proto);
+	else
+		put_verdict(b, s->u.rule.verdict);
 }
 
 /* masquerade: the from prefix's family, else IPv4 (a masquerade without a family would also rewrite IPv6,
@@ -270,16 +343,25 @@ static void build_source_nat(struct rb *b, const struct step *s)
 	if (masq)
 		expr(b, "masq");
 	else
-		put_nat(b, NFT_NAT_SNAT, &s->u.nat.to, 0);
+		put_nat(b, NFT_NAT_SNAT, &s->u.nat.to, 0, 0);
 }
 
+/* dnat and redirect: [iif] [dst ADDR] proto dport, then the translation. */
 static void build_dnat(struct rb *b, const struct step *s)
 {
+	const typeof(s->u.dnat) *d = &s->u.dnat;
+
 	match_family(b, firewall_step_family(s));
-	match_ifname(b, NFT_META_IIFNAME, s->u.dnat.iif);
-	match_dport(b, s->u.dnat.proto, s->u.dnat.port);
+	match_ifname(b, NFT_META_IIFNAME, d->iif);
+	if (d->has_dst)
+		match_daddr(b, &d->dst);
+	match_l4proto(b, d->proto);
+	match_ports(b, 2, d->port, d->port_hi);
 	expr(b, "counter");
-	put_nat(b, NFT_NAT_DNAT, &s->u.dnat.to, s->u.dnat.to_port);
+	if (s->kind == STEP_REDIRECT)
+		put_redirect(b, d->to_port, d->to_port_hi);
+	else
+		put_nat(b, NFT_NAT_DNAT, &d->to, d->to_port, d->to_port_hi);
 }
 
 static struct nftnl_rule *rule_new(enum nft_chain chain)
@@ -317,7 +399,7 @@ struct nftnl_rule *nft_rule_from_step(const struct step *s)
 		return NULL;
 	if (s->kind == STEP_FORWARD_RULE)
 		build_forward(&b, s);
-	else if (s->kind == STEP_DNAT)
+	else if (s->kind == STEP_DNAT || s->kind == STEP_REDIRECT)
 		build_dnat(&b, s);
 	else
 		build_source_nat(&b, s);

@@ -44,7 +44,8 @@ static enum check_status run_link(struct world *w, const struct expect *e, struc
 
 static enum check_status run_ping(struct world *w, const struct expect *e, struct check *c)
 {
-	return probe_ping(w->ns[e->ns].fd, &e->u.ping.dst, wait_within(w->waits.ping_ms, w->deadline), c);
+	return probe_ping_sized(w->ns[e->ns].fd, &e->u.ping.dst, e->u.ping.size, e->u.ping.df,
+				wait_within(w->waits.ping_ms, w->deadline), c);
 }
 
 static enum check_status run_route(struct world *w, const struct expect *e, struct check *c)

@@ -37,19 +37,27 @@ enum step_kind {
 	STEP_ROUTE,               /* route NS default|PREFIX [via GW] [dev IF] */
 	STEP_SYSCTL,              /* sysctl NS key=value */
 	STEP_FORWARD_POLICY,      /* forward NS policy accept|drop */
-	STEP_FORWARD_RULE,        /* forward NS accept|drop [iif IF] [oif IF] [from P] [to P] [ct established,related] */
+	STEP_FORWARD_RULE,        /* forward NS accept|drop|reject [iif IF] [oif IF] [from P] [to P] [ct STATES]
+				   * [tcp|udp [dport P[-P]] [sport P]] [icmp|icmpv6] */
 	STEP_MASQUERADE,          /* masquerade NS [from P] [oif IF] */
 	STEP_SNAT,                /* snat NS [from P] [oif IF] to ADDR */
-	STEP_DNAT,                /* dnat NS [iif IF] tcp|udp PORT to ADDR[:PORT] */
+	STEP_DNAT,                /* dnat NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]] */
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
 	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
 	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
+	STEP_REDIRECT,            /* redirect NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT] */
 	STEP_KIND_COUNT
 };
 
 #define EXEC_MAX_ARGS 64
+#define PING_MAX_SIZE 9000     /* expect ping ... size N: bytes of ICMP payload at most */
 
-enum verdict_word { VERDICT_ACCEPT, VERDICT_DROP };
+/* reject: an ICMP "administratively prohibited" (ICMPv6 "administratively prohibited"), or a TCP reset for
+ * a rule that matches tcp. */
+enum verdict_word { VERDICT_ACCEPT, VERDICT_DROP, VERDICT_REJECT };
+
+/* An inclusive port range; lo == hi for one port, 0/0 for none. */
+struct port_range { uint16_t lo, hi; };
 
 enum ct_bits { CT_ESTABLISHED = 1, CT_RELATED = 2, CT_NEW = 4 };
 
@@ -77,6 +85,8 @@ struct step {
 			bool has_from, has_to;
 			struct prefix from, to;
 			unsigned ct;                 /* enum ct_bits, 0 = no ct match */
+			int proto;                   /* IPPROTO_TCP, _UDP, _ICMP, _ICMPV6; 0 = any */
+			struct port_range dport, sport;   /* tcp and udp only; 0/0 = any */
 		} rule;
 		struct {                         /* masquerade, snat */
 			int family;
@@ -85,12 +95,16 @@ struct step {
 			char oif[IFNAMSIZ];
 			struct addr to;              /* snat only */
 		} nat;
-		struct {
+		struct {                         /* dnat, redirect */
 			int proto;                   /* IPPROTO_TCP or IPPROTO_UDP */
 			char iif[IFNAMSIZ];
-			uint16_t port;
-			struct addr to;
-			uint16_t to_port;            /* 0 = same port */
+			bool has_dst;                /* dst ADDR: the original destination must be this address */
+			struct addr dst;
+			uint16_t port;               /* the first port matched, */
+			uint16_t port_hi;            /* and the last (== port for one) */
+			struct addr to;              /* dnat only */
+			uint16_t to_port;            /* 0 = same port (dnat); redirect's always set */
+			uint16_t to_port_hi;         /* the last port of a range (== to_port for one) */
 		} dnat;
 		struct { int proto; uint16_t port; } listen;
 		struct {
@@ -106,7 +120,7 @@ struct step {
 
 enum expect_kind {
 	EXPECT_LINK,              /* expect link NS/IF up|down */
-	EXPECT_PING,              /* expect ping NS ADDR */
+	EXPECT_PING,              /* expect ping NS ADDR [size N] [df] */
 	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] */
 	EXPECT_FORWARDED,         /* expect forwarded NS ADDR out NS/IF */
 	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] */
@@ -128,7 +142,11 @@ struct expect {
 	unsigned ns;              /* the namespace the probe runs from (for link and capture: the interface's) */
 	union {
 		struct { struct ifref link; bool up; } link;
-		struct { struct addr dst; } ping;
+		struct {
+			struct addr dst;
+			unsigned size;               /* ICMP payload bytes; 0 = the probe's own 16 */
+			bool df;                     /* don't fragment: a hop with a smaller MTU must say so */
+		} ping;
 		struct {
 			struct addr dst;
 			bool has_via, has_dev, has_src;

@@ -95,6 +95,7 @@ int addr_arg(struct stmt *st, const struct token *t, struct addr *a);
 int want_addr(struct stmt *st, const char *what, struct addr *a);
 int prefix_arg(struct stmt *st, const struct token *t, struct prefix *pf);
 int port_arg(struct stmt *st, const struct token *t, uint16_t *port);
+int port_range_arg(struct stmt *st, const struct token *t, struct port_range *r);
 int addr_port_arg(struct stmt *st, const struct token *t, struct addr *a, uint16_t *port, bool need_port);
 int family_pair(struct stmt *st, const struct token *a, int fa, const struct token *b, int fb);
 int ifaces_init(struct parser *p);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_OPTS 8
+#define MAX_OPTS 16
 #define IF_SLOTS 16384u           /* a power of two; ifaces never fill more than half of it */
 #define MAX_IFACES (IF_SLOTS / 2)
 
@@ -352,6 +352,35 @@ int port_arg(struct stmt *st, const struct token *t, uint16_t *port)
 	if (port_parse(t->s, port) == ADDR_OK)
 		return 0;
 	return serr(st, t->col, "bad port '%s': expected a number from 1 to 65535", t->s);
+}
+
+/* P or P-P, the second not below the first; each reported at its own column. */
+int port_range_arg(struct stmt *st, const struct token *t, struct port_range *r)
+{
+	const char *dash = strchr(t->s, '-');
+	char lo[8];
+	size_t n = dash ? (size_t)(dash - t->s) : strlen(t->s);
+
+	if (!dash) {
+		if (port_arg(st, t, &r->lo))
+			return -1;
+		r->hi = r->lo;
+		return 0;
+	}
+	if (n >= sizeof(lo))
+		return serr(st, t->col, "bad port '%.*s' in '%s': expected a number from 1 to 65535 or a range such "
+			    "as 8000-8010", (int)n, t->s, t->s);
+	memcpy(lo, t->s, n);
+	lo[n] = '\0';
+	if (port_parse(lo, &r->lo) != ADDR_OK)
+		return serr(st, t->col, "bad port '%s' in '%s': expected a number from 1 to 65535 or a range such "
+			    "as 8000-8010", lo, t->s);
+	if (port_parse(dash + 1, &r->hi) != ADDR_OK)
+		return serr(st, t->col + (unsigned)n + 1, "bad port '%s' in '%s': expected a number from 1 to 65535",
+			    dash + 1, t->s);
+	if (r->hi < r->lo)
+		return serr(st, t->col + (unsigned)n + 1, "port range '%s' ends below its start", t->s);
+	return 0;
 }
 
 int addr_port_arg(struct stmt *st, const struct token *t, struct addr *a, uint16_t *port, bool need_port)

@@ -6,6 +6,7 @@
 
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <string.h>
 
@@ -21,9 +22,34 @@ static int ex_link(struct stmt *st, struct expect *e)
 	return 0;
 }
 
+static const struct optdef ping_opts[] = { OPT("size", "N"), OPT("df", NULL), OPT_END };
+
+/* size N: the ICMP payload, 1 to PING_MAX_SIZE bytes (a jumbo frame's worth). */
+static int size_arg(struct stmt *st, const struct token *t, unsigned *size)
+{
+	char *end;
+	unsigned long n = strtoul(t->s, &end, 10);
+
+	if (t->s[0] < '0' || t->s[0] > '9' || *end || n < 1 || n > PING_MAX_SIZE)
+		return serr(st, t->col, "bad size '%s': expected a number of bytes from 1 to %u", t->s, PING_MAX_SIZE);
+	*size = (unsigned)n;
+	return 0;
+}
+
 static int ex_ping(struct stmt *st, struct expect *e)
 {
-	return want_ns(st, &e->ns) || want_addr(st, "ADDR", &e->u.ping.dst) || done(st) ? -1 : 0;
+	const struct token *arg;
+	int k;
+
+	if (want_ns(st, &e->ns) || want_addr(st, "ADDR", &e->u.ping.dst))
+		return -1;
+	while ((k = next_opt(st, ping_opts, &arg)) >= 0) {
+		if (k == 1)
+			e->u.ping.df = true;
+		else if (size_arg(st, arg, &e->u.ping.size))
+			return -1;
+	}
+	return k == -2 ? -1 : 0;
 }
 
 static const struct optdef route_opts[] = {
@@ -154,7 +180,7 @@ static void conn_flow(const struct expect *e, struct expect_flow *f)
 
 const struct expect_kind_desc expect_kinds[EXPECT_KIND_COUNT] = {
 	[EXPECT_LINK] = { "link", "expect link", "NS/IF up|down", ex_link, 0, NULL },
-	[EXPECT_PING] = { "ping", "expect ping", "NS ADDR", ex_ping, EXPECT_F_TRAFFIC, ping_flow },
+	[EXPECT_PING] = { "ping", "expect ping", "NS ADDR [size N] [df]", ex_ping, EXPECT_F_TRAFFIC, ping_flow },
 	[EXPECT_ROUTE] = { "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR]", ex_route, 0, NULL },
 	[EXPECT_FORWARDED] = { "forwarded", "expect forwarded", "NS ADDR out NS/IF", ex_forwarded, EXPECT_F_TRAFFIC,
 			       forwarded_flow },

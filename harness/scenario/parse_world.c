@@ -209,9 +209,15 @@ static int forward_policy(struct stmt *st, unsigned ns)
 	return add_whole_step(st, &step);
 }
 
+/* The protocol words are in one group, in proto_words order. */
 static const struct optdef rule_opts[] = {
-	OPT("iif", "IF"), OPT("oif", "IF"), OPT("from", "PREFIX"), OPT("to", "PREFIX"), OPT("ct", "STATES"), OPT_END
+	OPT("iif", "IF"), OPT("oif", "IF"), OPT("from", "PREFIX"), OPT("to", "PREFIX"), OPT("ct", "STATES"),
+	OPT_ONE_OF("tcp", NULL, 1), OPT_ONE_OF("udp", NULL, 1), OPT_ONE_OF("icmp", NULL, 1),
+	OPT_ONE_OF("icmpv6", NULL, 1), OPT("dport", "PORT[-PORT]"), OPT("sport", "PORT[-PORT]"), OPT_END
 };
+enum { RULE_OPT_FROM = 2, RULE_OPT_TO = 3, RULE_OPT_TCP = 5, RULE_OPT_DPORT = 9, RULE_OPT_SPORT = 10 };
+
+static const int rule_protos[] = { IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6 };
 
 static int rule_opt(struct stmt *st, unsigned ns, int k, const struct token *arg, struct step *step)
 {
@@ -222,49 +228,79 @@ static int rule_opt(struct stmt *st, unsigned ns, int k, const struct token *arg
 		return dev_arg(st, ns, arg, r->iif);
 	case 1:
 		return dev_arg(st, ns, arg, r->oif);
-	case 2:
+	case RULE_OPT_FROM:
 		return prefix_arg(st, arg, &r->from);
-	case 3:
+	case RULE_OPT_TO:
 		return prefix_arg(st, arg, &r->to);
+	case 4:
+		return ct_arg(st, arg, &r->ct);
+	case RULE_OPT_DPORT:
+		return port_range_arg(st, arg, &r->dport);
+	case RULE_OPT_SPORT:
+		return port_range_arg(st, arg, &r->sport);
 	}
-	return ct_arg(st, arg, &r->ct);
+	r->proto = rule_protos[k - RULE_OPT_TCP];
+	return 0;
+}
+
+/* Ports need tcp or udp; icmp is IPv4's and icmpv6 IPv6's, so a prefix of the other family cannot match. */
+static int rule_checks(struct stmt *st, const struct step *step, const struct token *from, const struct token *to,
+		       const struct token *port)
+{
+	const typeof(step->u.rule) *r = &step->u.rule;
+	int fam = r->proto == IPPROTO_ICMP ? AF_INET : r->proto == IPPROTO_ICMPV6 ? AF_INET6 : 0;
+	const struct token *pf = from ? from : to;
+
+	if (port && r->proto != IPPROTO_TCP && r->proto != IPPROTO_UDP)
+		return serr(st, (port - 1)->col, "'%s' needs 'tcp' or 'udp' before it", (port - 1)->s);
+	if (fam && pf && (from ? r->from.addr.family : r->to.addr.family) != fam)
+		return serr(st, pf->col, "'%s' is %s, but %s matches only %s packets", pf->s,
+			    family_name(from ? r->from.addr.family : r->to.addr.family),
+			    r->proto == IPPROTO_ICMP ? "icmp" : "icmpv6", family_name(fam));
+	return 0;
 }
 
 static int forward_rule(struct stmt *st, unsigned ns, enum verdict_word verdict)
 {
 	struct step step = { .kind = STEP_FORWARD_RULE, .ns = ns, .u.rule.verdict = verdict };
 	typeof(step.u.rule) *r = &step.u.rule;
-	const struct token *arg, *from = NULL, *to = NULL;
+	const struct token *arg, *from = NULL, *to = NULL, *port = NULL;
 	int k;
 
-	st->usage = "NS accept|drop [iif IF] [oif IF] [from PREFIX] [to PREFIX] [ct STATES]";
+	st->usage = "NS accept|drop|reject [iif IF] [oif IF] [from PREFIX] [to PREFIX] [ct STATES] "
+		    "[tcp|udp [dport PORT[-PORT]] [sport PORT[-PORT]]] [icmp|icmpv6]";
 	while ((k = next_opt(st, rule_opts, &arg)) >= 0) {
 		if (rule_opt(st, ns, k, arg, &step))
 			return -1;
-		if (k == 2)
+		if (k == RULE_OPT_FROM)
 			from = arg;
-		if (k == 3)
+		if (k == RULE_OPT_TO)
 			to = arg;
+		if (k == RULE_OPT_DPORT || k == RULE_OPT_SPORT)
+			port = arg;
 	}
-	if (k == -2 || (from && to && family_pair(st, from, r->from.addr.family, to, r->to.addr.family)))
+	if (k == -2 || (from && to && family_pair(st, from, r->from.addr.family, to, r->to.addr.family)) ||
+	    rule_checks(st, &step, from, to, port))
 		return -1;
 	r->has_from = from != NULL;
 	r->has_to = to != NULL;
-	r->family = from ? r->from.addr.family : to ? r->to.addr.family : 0;
+	r->family = from ? r->from.addr.family : to ? r->to.addr.family : r->proto == IPPROTO_ICMP ? AF_INET :
+		    r->proto == IPPROTO_ICMPV6 ? AF_INET6 : 0;
 	return add_whole_step(st, &step);
 }
 
 static int st_forward(struct stmt *st)
 {
-	static const char *const words[] = { "policy", "accept", "drop", NULL };
+	static const char *const words[] = { "policy", "accept", "drop", "reject", NULL };
+	static const enum verdict_word verdicts[] = { VERDICT_ACCEPT, VERDICT_ACCEPT, VERDICT_DROP, VERDICT_REJECT };
 	unsigned ns;
 	int w;
 
-	if (want_ns(st, &ns) || (w = want_word(st, "policy, accept or drop", words)) < 0)
+	if (want_ns(st, &ns) || (w = want_word(st, "policy, accept, drop or reject", words)) < 0)
 		return -1;
 	if (w == 0)
 		return forward_policy(st, ns);
-	return forward_rule(st, ns, w == 1 ? VERDICT_ACCEPT : VERDICT_DROP);
+	return forward_rule(st, ns, verdicts[w]);
 }
 
 static const struct optdef masq_opts[] = { OPT("from", "PREFIX"), OPT("oif", "IF"), OPT_END };
@@ -304,37 +340,100 @@ static int st_nat(struct stmt *st)
 	return add_whole_step(st, &step);
 }
 
+/* dnat and redirect share their matches; the words before "to" are in this order in both tables. */
 static const struct optdef dnat_opts[] = {
-	OPT("iif", "IF"), OPT_ONE_OF("tcp", "PORT", 1), OPT_ONE_OF("udp", "PORT", 1), OPT("to", "ADDR[:PORT]"), OPT_END
+	OPT("iif", "IF"), OPT("dst", "ADDR"), OPT_ONE_OF("tcp", "PORT[-PORT]", 1), OPT_ONE_OF("udp", "PORT[-PORT]", 1),
+	OPT("to", "ADDR[:PORT[-PORT]]"), OPT_END
+};
+static const struct optdef redirect_opts[] = {
+	OPT("iif", "IF"), OPT("dst", "ADDR"), OPT_ONE_OF("tcp", "PORT[-PORT]", 1), OPT_ONE_OF("udp", "PORT[-PORT]", 1),
+	OPT("to", "PORT[-PORT]"), OPT_END
 };
 
+/* ADDR[:PORT[-PORT]]: a '-' is never part of an address, so the range's end is split off first. */
+static int dnat_to_arg(struct stmt *st, const struct token *t, typeof(((struct step *)0)->u.dnat) *d)
+{
+	const char *dash = strrchr(t->s, '-');
+	char head[LEX_MAX_LINE + 2];
+	struct token h = *t;
+	size_t n = dash ? (size_t)(dash - t->s) : strlen(t->s);
+
+	memcpy(head, t->s, n);
+	head[n] = '\0';
+	h.s = head;
+	if (addr_port_arg(st, &h, &d->to, &d->to_port, false))
+		return -1;
+	d->to_port_hi = d->to_port;
+	if (!dash)
+		return 0;
+	if (!d->to_port)
+		return serr(st, t->col + (unsigned)n, "a port range in '%s' needs its first port: ADDR:PORT-PORT",
+			    t->s);
+	if (port_parse(dash + 1, &d->to_port_hi) != ADDR_OK)
+		return serr(st, t->col + (unsigned)n + 1, "bad port '%s' in '%s': expected a number from 1 to 65535",
+			    dash + 1, t->s);
+	if (d->to_port_hi < d->to_port)
+		return serr(st, t->col + (unsigned)n + 1, "port range in '%s' ends below its start", t->s);
+	return 0;
+}
+
+static int dnat_opt(struct stmt *st, unsigned ns, int k, const struct token *arg, struct step *step)
+{
+	typeof(step->u.dnat) *d = &step->u.dnat;
+	struct port_range r;
+
+	switch (k) {
+	case 0:
+		return dev_arg(st, ns, arg, d->iif);
+	case 1:
+		d->has_dst = true;
+		return addr_arg(st, arg, &d->dst);
+	case 2:
+	case 3:
+		d->proto = proto_of(k - 2);
+		if (port_range_arg(st, arg, &r))
+			return -1;
+		d->port = r.lo;
+		d->port_hi = r.hi;
+		return 0;
+	}
+	if (step->kind == STEP_DNAT)
+		return dnat_to_arg(st, arg, d);
+	if (port_range_arg(st, arg, &r))
+		return -1;
+	d->to_port = r.lo;
+	d->to_port_hi = r.hi;
+	return 0;
+}
+
+/* dnat NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]], and redirect: the same, "to PORT[-PORT]"
+ * (to the router itself). */
 static int st_dnat(struct stmt *st)
 {
-	struct step step = { .kind = STEP_DNAT };
+	bool redirect = !strcmp(st->name, "redirect");
+	struct step step = { .kind = redirect ? STEP_REDIRECT : STEP_DNAT };
 	typeof(step.u.dnat) *d = &step.u.dnat;
-	const struct token *arg;
-	int k, r;
+	const struct token *arg, *dst = NULL, *to = NULL;
+	int k;
 
 	if (want_ns(st, &step.ns))
 		return -1;
-	while ((k = next_opt(st, dnat_opts, &arg)) >= 0) {
-		if (k == 0)
-			r = dev_arg(st, step.ns, arg, d->iif);
-		else if (k == 3)
-			r = addr_port_arg(st, arg, &d->to, &d->to_port, false);
-		else
-			r = port_arg(st, arg, &d->port);
-		if (r)
+	while ((k = next_opt(st, redirect ? redirect_opts : dnat_opts, &arg)) >= 0) {
+		if (dnat_opt(st, step.ns, k, arg, &step))
 			return -1;
-		if (k == 1 || k == 2)
-			d->proto = proto_of(k - 1);
+		if (k == 1)
+			dst = arg;
+		if (k == 4)
+			to = arg;
 	}
 	if (k == -2)
 		return -1;
 	if (!d->proto)
 		return uerr(st, end_col(st), "missing 'tcp PORT' or 'udp PORT'");
-	if (!(st->seen & 1u << 3))
-		return uerr(st, end_col(st), "missing 'to ADDR[:PORT]'");
+	if (!to)
+		return uerr(st, end_col(st), redirect ? "missing 'to PORT'" : "missing 'to ADDR[:PORT]'");
+	if (!redirect && dst && family_pair(st, dst, d->dst.family, to, d->to.family))
+		return -1;
 	return add_whole_step(st, &step);
 }
 
@@ -382,7 +481,13 @@ static int dnat_family(const struct step *s)
 	return s->u.dnat.to.family;
 }
 
-#define FORWARD_USAGE "NS policy accept|drop, or NS accept|drop [options]"
+/* A redirect without a dst address is for both families (the router's own address of each). */
+static int redirect_family(const struct step *s)
+{
+	return s->u.dnat.has_dst ? s->u.dnat.dst.family : 0;
+}
+
+#define FORWARD_USAGE "NS policy accept|drop, or NS accept|drop|reject [options]"
 
 const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_VETH] = { "veth", "NS/IF NS/IF", st_veth, 0, NULL },
@@ -395,8 +500,11 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_FORWARD_RULE] = { "forward", FORWARD_USAGE, st_forward, STEP_F_FIREWALL, rule_family },
 	[STEP_MASQUERADE] = { "masquerade", "NS [from PREFIX] [oif IF]", st_nat, STEP_F_FIREWALL, masquerade_family },
 	[STEP_SNAT] = { "snat", "NS [from PREFIX] [oif IF] to ADDR", st_nat, STEP_F_FIREWALL, snat_family },
-	[STEP_DNAT] = { "dnat", "NS [iif IF] tcp|udp PORT to ADDR[:PORT]", st_dnat, STEP_F_FIREWALL, dnat_family },
+	[STEP_DNAT] = { "dnat", "NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]]", st_dnat,
+			STEP_F_FIREWALL, dnat_family },
 	[STEP_LISTEN] = { "listen", "NS tcp|udp PORT", st_listen, 0, NULL },
 	[STEP_EXEC] = { "exec", "NS PROGRAM [ARG...]", st_exec, STEP_F_PROGRAM, NULL },
 	[STEP_SCRIPT] = { "script", "NS PATH [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
+	[STEP_REDIRECT] = { "redirect", "NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT]", st_dnat,
+			    STEP_F_FIREWALL, redirect_family },
 };

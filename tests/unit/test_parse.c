@@ -288,11 +288,11 @@ static void test_duplicates(void)
 
 static void test_arity(void)
 {
-	CHECK_ERRORS(HEAD STAGE "  expect ping blue\n", "t.scn:6:19: 'expect ping' takes NS ADDR: missing ADDR\n");
+	CHECK_ERRORS(HEAD STAGE "  expect ping blue\n", "t.scn:6:19: 'expect ping' takes NS ADDR [size N] [df]: missing ADDR\n");
 	CHECK_ERRORS(HEAD STAGE "  expect ping blue 10.1.1.2 foo\n",
-		     "t.scn:6:29: 'expect ping' takes NS ADDR: unexpected 'foo' after '10.1.1.2'\n");
+		     "t.scn:6:29: 'expect ping' takes NS ADDR [size N] [df]: unexpected 'foo' after '10.1.1.2'\n");
 	CHECK_ERRORS(HEAD STAGE "  expect ping blue 10.1.1.2 fials\n",
-		     "t.scn:6:29: 'expect ping' takes NS ADDR: unexpected 'fials' after '10.1.1.2'; "
+		     "t.scn:6:29: 'expect ping' takes NS ADDR [size N] [df]: unexpected 'fials' after '10.1.1.2'; "
 		     "did you mean 'fails'?\n");
 	CHECK_ERRORS(HEAD "veth host/veth2\n" STAGE, "t.scn:4:16: 'veth' takes NS/IF NS/IF: missing NS/IF\n");
 	CHECK_ERRORS(HEAD "up\n" STAGE, "t.scn:4:3: 'up' takes NS/IF...: missing NS/IF\n");
@@ -304,7 +304,7 @@ static void test_arity(void)
 	CHECK_ERRORS(HEAD "snat host from 10.0.0.0/8\n" STAGE,
 		     "t.scn:4:26: 'snat' takes NS [from PREFIX] [oif IF] to ADDR: missing 'to ADDR'\n");
 	CHECK_ERRORS(HEAD "dnat host tcp 80 udp 81 to 10.0.0.1\n" STAGE,
-		     "t.scn:4:18: 'dnat' takes NS [iif IF] tcp|udp PORT to ADDR[:PORT]: 'udp' conflicts with 'tcp'\n");
+		     "t.scn:4:18: 'dnat' takes NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]]: 'udp' conflicts with 'tcp'\n");
 	CHECK_ERRORS(HEAD "stage s\n  expect capture blue/veth1 fails\n",
 		     "t.scn:5:28: 'expect capture' takes NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...: "
 		     "missing src, never-src or dst ADDR\n");
