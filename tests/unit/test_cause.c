@@ -140,6 +140,10 @@ static const struct {
 	  "dropped 3 packets of the probe (nftrace): no rule there accepted it" },
 	{ CAUSE_TRACE_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) in "
 	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding matched nothing of the probe, no counter" },
+	{ CAUSE_ROUTE_OTHER_TYPE, "host's route to 10.1.1.1 is of type FAILED, not connected" },
+	{ CAUSE_ROUTE_OTHER_TABLE, "host's route to 10.1.1.1 comes from table FAILED, not table connected" },
+	{ CAUSE_SPREAD_ONE_PATH, "of 3 flows to 10.1.1.1, none left through blue/veth1 (per egress: expect ping blue "
+	  "198.51.100.2; net.ipv4.ip_forward = 1, 1 or 3 hash the ports)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
