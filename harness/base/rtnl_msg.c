@@ -104,6 +104,7 @@ static void put_multipath(struct nlmsghdr *nlh, int family, const struct rtnl_ne
 {
 	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
 
+	mp->nla_type = RTA_MULTIPATH;   /* without NLA_F_NESTED, as iproute2 sends it */
 	for (unsigned i = 0; i < n; i++) {
 		struct rtnexthop *rtnh = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtnh));
 

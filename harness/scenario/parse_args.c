@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_OPTS 8
+#define MAX_OPTS 12
 #define IF_SLOTS 16384u           /* a power of two; ifaces never fill more than half of it */
 #define MAX_IFACES (IF_SLOTS / 2)
 

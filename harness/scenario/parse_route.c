@@ -211,7 +211,7 @@ static int route_unique(struct stmt *st, const struct step *step)
 		    effective_metric(o) != effective_metric(step) || !same_prefix(&o->u.route.dst, &step->u.route.dst))
 			continue;
 		if (step->u.route.dst.len)
-			prefix_str(&step->u.route.dst, pre, sizeof(pre));
+			prefix_str(&o->u.route.dst, pre, sizeof(pre));   /* the first, as written */
 		else
 			snprintf(pre, sizeof(pre), "default");
 		return serr(st, st->l->tok[0].col, "a second route to %s in %s (table %u, metric %u; the first at "

@@ -347,8 +347,7 @@ static int dnat_family(const struct step *s)
 	return s->u.dnat.to.family;
 }
 
-#define ROUTE_USAGE "NS DEST [via ADDR] [dev IF] [nexthop via ADDR [dev IF] [weight W]]... [type TYPE] " \
-	"[table N] [metric N] [src ADDR] [onlink]"
+#define ROUTE_USAGE "NS DEST [via ADDR] [dev IF] [options]"   /* options: docs/scenario.md */
 #define FORWARD_USAGE "NS policy accept|drop, or NS accept|drop [options]"
 
 const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
