@@ -245,7 +245,21 @@ static int type_of_error(int err)
 
 static bool is_plain_lookup(const struct route_probe *p)
 {
-	return !p->from && !p->iif && !p->mark;
+	return !p->from && !p->iif && !p->mark && !p->want_table;
+}
+
+/* The lookup of p's packet, asking the kernel to name the table the route came from (RTM_F_LOOKUP_TABLE:
+ * without it, RTA_TABLE says main whatever rule chose the table). */
+static int lookup_naming_table(const struct route_probe *p, struct route_info *r, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct route_read rr = { r, p->dst.family };
+	struct nlmsghdr *nlh = rtnl_msg_route_get_in(buf, &p->dst, p->from, p->iif, p->mark, false);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_flags |= RTM_F_LOOKUP_TABLE;
+	memset(r, 0, sizeof(*r));
+	return nl_talk(p->rtnl, nlh, on_route, &rr, msg, msglen);
 }
 
 /* The kernel's rule walk replayed (fib.h): which rule and which route the packet reaches, as evidence, and
@@ -335,7 +349,7 @@ enum check_status probe_route(const struct route_probe *p, struct check *c)
 	if (is_plain_lookup(p))
 		ret = route_lookup(p->rtnl, &p->dst, &r, msg, sizeof(msg));
 	else
-		ret = route_lookup_in(p->rtnl, &p->dst, p->from, p->iif, p->mark, false, &r, msg, sizeof(msg));
+		ret = lookup_naming_table(p, &r, msg, sizeof(msg));
 	if (ret)
 		return lookup_failed(p, ret, msg, c);
 	if (r.oif)
