@@ -2,11 +2,13 @@
 #include "probes/route.h"
 #include "harness/base/rtnl_link.h"
 #include "harness/base/rtnl_msg.h"
+#include "probes/fib.h"
 #include "probes/neigh.h"
 
 #include <errno.h>
 #include <linux/rtnetlink.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void copy_addr(struct addr *out, int family, const struct nlattr *a)
@@ -101,6 +103,16 @@ static void describe_expected(const struct route_probe *p, struct check *c)
 	char a[ADDR_STRLEN];
 
 	check_expected(c, "%s: route to %s", p->ns_name, addr_str(&p->dst, a, sizeof(a)));
+	if (p->from)
+		check_expected(c, " from %s", addr_str(p->from, a, sizeof(a)));
+	if (p->iif)
+		check_expected(c, " arriving on %s", p->iif_name);
+	if (p->mark)
+		check_expected(c, " mark %u", p->mark);
+	if (p->want_type >= 0)
+		check_expected(c, " of type %s", fib_type_name((uint8_t)p->want_type));
+	if (p->want_table)
+		check_expected(c, " in table %u", p->want_table);
 	if (p->via)
 		check_expected(c, " via %s", addr_str(p->via, a, sizeof(a)));
 	if (p->dev)
@@ -220,6 +232,112 @@ static enum check_status gateway_usable(const struct route_probe *p, const struc
 	return check_set(c, CHECK_FAIL);
 }
 
+/* The route type a failed lookup tells by its error (net/ipv4/fib_semantics.c fib_props); -1 for none. */
+static int type_of_error(int err)
+{
+	switch (err) {
+	case -EINVAL: return RTN_BLACKHOLE;
+	case -EHOSTUNREACH: return RTN_UNREACHABLE;
+	case -EACCES: return RTN_PROHIBIT;
+	}
+	return -1;
+}
+
+static bool is_plain_lookup(const struct route_probe *p)
+{
+	return !p->from && !p->iif && !p->mark && !p->want_table;
+}
+
+/* The lookup of p's packet, asking the kernel to name the table the route came from (RTM_F_LOOKUP_TABLE:
+ * without it, RTA_TABLE says main whatever rule chose the table). */
+static int lookup_naming_table(const struct route_probe *p, struct route_info *r, char *msg, size_t msglen)
+{
+	char buf[NL_BUF_SIZE];
+	struct route_read rr = { r, p->dst.family };
+	struct nlmsghdr *nlh = rtnl_msg_route_get_in(buf, &p->dst, p->from, p->iif, p->mark, false);
+	struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
+
+	rtm->rtm_flags |= RTM_F_LOOKUP_TABLE;
+	memset(r, 0, sizeof(*r));
+	return nl_talk(p->rtnl, nlh, on_route, &rr, msg, msglen);
+}
+
+/* The kernel's rule walk replayed (fib.h): which rule and which route the packet reaches, as evidence, and
+ * the table it is found in (0 when no route was reached). */
+static uint32_t walk_evidence(const struct route_probe *p, struct check *c)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+	struct fib_packet pk = { .dst = p->dst, .iif = p->iif_name, .mark = p->mark };
+	char rule[FIB_TEXT], route[FIB_TEXT];
+	struct fib_choice ch;
+	uint32_t table = 0;
+
+	if (p->from)
+		pk.src = *p->from;
+	if (!f || fib_read(p->rtnl, p->dst.family, f)) {
+		free(f);
+		return 0;
+	}
+	ch = fib_choose(f, &pk);
+	if (ch.rule >= 0) {
+		fib_rule_str(&f->rules[ch.rule], p->dst.family, rule, sizeof(rule));
+		if (ch.route >= 0) {
+			table = f->routes[ch.route].table;
+			check_evidence(c, "%s: rule '%s' chose route '%s' (table %u)\n", p->ns_name, rule,
+				       fib_route_str(&f->routes[ch.route], "", route, sizeof(route)), table);
+		} else
+			check_evidence(c, "%s: rule '%s' ends the lookup itself\n", p->ns_name, rule);
+	}
+	free(f);
+	return table;
+}
+
+/* The type and table required, against what the lookup gave (ret, r).  False (the cause set) on a mismatch. */
+static bool type_and_table_match(const struct route_probe *p, int ret, const struct route_info *r, struct check *c)
+{
+	int got = ret == 0 ? r->type : type_of_error(ret);
+	uint32_t table = ret == 0 ? r->table : 0, walked = walk_evidence(p, c);
+	struct cause *k;
+
+	if (!table)
+		table = walked;
+	if (p->want_type >= 0 && got != p->want_type) {
+		k = check_cause(c, CAUSE_ROUTE_OTHER_TYPE);
+		CAUSE_COPY(k->ns, p->ns_name);
+		k->addr = p->dst;
+		CAUSE_COPY(k->word, got >= 0 ? fib_type_name((uint8_t)got) : "none");
+		CAUSE_COPY(k->word2, fib_type_name((uint8_t)p->want_type));
+		return false;
+	}
+	if (p->want_table && table != p->want_table) {
+		k = check_cause(c, CAUSE_ROUTE_OTHER_TABLE);
+		CAUSE_COPY(k->ns, p->ns_name);
+		k->addr = p->dst;
+		snprintf(k->word, sizeof(k->word), "%u", table);
+		snprintf(k->word2, sizeof(k->word2), "%u", p->want_table);
+		return false;
+	}
+	return true;
+}
+
+/* A lookup that failed: a route type that drops the packet (when required), else no route. */
+static enum check_status lookup_failed(const struct route_probe *p, int ret, const char *msg, struct check *c)
+{
+	struct cause *k;
+	int type = type_of_error(ret);
+
+	if (p->want_type >= 0 || p->want_table) {
+		check_got(c, "%s (%s)", type >= 0 ? fib_type_name((uint8_t)type) : "no route", msg);
+		return check_set(c, type_and_table_match(p, ret, NULL, c) ? CHECK_PASS : CHECK_FAIL);
+	}
+	check_got(c, "no route (%s)", msg);
+	k = check_cause(c, CAUSE_ROUTE_NONE);
+	CAUSE_COPY(k->ns, p->ns_name);
+	k->addr = p->dst;
+	k->flag = ret == -ENETUNREACH;
+	return check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
+}
+
 enum check_status probe_route(const struct route_probe *p, struct check *c)
 {
 	char dev[IFNAMSIZ] = "?", msg[NL_MSG_LEN];
@@ -228,19 +346,17 @@ enum check_status probe_route(const struct route_probe *p, struct check *c)
 	int ret;
 
 	describe_expected(p, c);
-	ret = route_lookup(p->rtnl, &p->dst, &r, msg, sizeof(msg));
-	if (ret) {
-		check_got(c, "no route (%s)", msg);
-		struct cause *k = check_cause(c, CAUSE_ROUTE_NONE);
-
-		CAUSE_COPY(k->ns, p->ns_name);
-		k->addr = p->dst;
-		k->flag = ret == -ENETUNREACH;
-		return check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
-	}
+	if (is_plain_lookup(p))
+		ret = route_lookup(p->rtnl, &p->dst, &r, msg, sizeof(msg));
+	else
+		ret = lookup_naming_table(p, &r, msg, sizeof(msg));
+	if (ret)
+		return lookup_failed(p, ret, msg, c);
 	if (r.oif)
 		link_state_read(p->rtnl, NULL, r.oif, dev, &st);
 	describe_route(&r, dev, c);
+	if ((p->want_type >= 0 || p->want_table) && !type_and_table_match(p, 0, &r, c))
+		return check_set(c, CHECK_FAIL);
 	if (!route_matches(p, &r, dev, c))
 		return check_set(c, CHECK_FAIL);
 	if (!r.has_gateway)

@@ -15,9 +15,20 @@ struct route_probe {
 	const char *dev;          /* required output device, or NULL */
 	const struct addr *src;   /* required preferred source, or NULL */
 	unsigned timeout_ms;      /* for resolving the gateway as a neighbour */
+	/* The packet looked up: from (RTA_SRC; NULL for none), arriving on iif (ifindex, 0 for none: the
+	 * namespace's own traffic; iif_name its name), with mark (0 for none). */
+	const struct addr *from;
+	int iif;
+	const char *iif_name;
+	uint32_t mark;
+	int want_type;            /* the route type required (RTN_*), or -1 */
+	uint32_t want_table;      /* the table the route must come from, or 0 */
 };
 
-/* Asks the kernel's FIB (RTM_GETROUTE) for dst, compares gateway, device and preferred source with what is
+/* Asks the kernel's FIB (RTM_GETROUTE; with from, iif and mark the lookup a forwarded packet gets) for dst,
+ * compares its type (blackhole, unreachable and prohibit are told by the lookup's error: -EINVAL,
+ * -EHOSTUNREACH, -EACCES) and table (RTA_TABLE; for a route that fails the lookup, the table of the entry the
+ * rule walk of fib.h reaches) with what is required, then gateway, device and preferred source with what is
  * required, then checks that the chosen gateway is usable: not an address of the namespace itself, and
  * resolvable as a neighbour (ARP/ND answered within the timeout). */
 enum check_status probe_route(const struct route_probe *p, struct check *c);

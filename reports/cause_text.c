@@ -616,6 +616,29 @@ static int path_link_down(const struct cause *k, const struct txt *t, char *buf,
 			port, k->flag ? "is administratively down" : "is up but has no carrier");
 }
 
+/* ---- routing: expect route ... type/table, expect spread ---- */
+
+static int route_other_type(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (!strcmp(k->word, "none"))
+		return snprintf(buf, len, "%s has no route to %s at all, not one of type %s", k->ns, t->a, k->word2);
+	return snprintf(buf, len, "%s's route to %s is of type %s, not %s", k->ns, t->a, k->word, k->word2);
+}
+
+static int route_other_table(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (!strcmp(k->word, "0"))
+		return snprintf(buf, len, "%s's lookup for %s reaches no route in any table, not one in table %s", k->ns,
+				t->a, k->word2);
+	return snprintf(buf, len, "%s's route to %s comes from table %s, not table %s", k->ns, t->a, k->word, k->word2);
+}
+
+static int spread_one_path(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "of %llu flows to %s, none left through %s (per egress: %s; %s = %d, 1 or 3 hash the "
+			"ports)", k->count, t->a, k->where, k->text, k->key, k->value);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -689,6 +712,9 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_TRACE_NAT_UNMATCHED] = trace_nat_unmatched,
 	[CAUSE_CAPTURE_EMPTY] = capture_empty,
 	[CAUSE_PATH_LINK_DOWN] = path_link_down,
+	[CAUSE_ROUTE_OTHER_TYPE] = route_other_type,
+	[CAUSE_ROUTE_OTHER_TABLE] = route_other_table,
+	[CAUSE_SPREAD_ONE_PATH] = spread_one_path,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -2,6 +2,7 @@
 #include "harness/base/rtnl_msg.h"
 #include "harness/base/nl.h"
 
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <linux/neighbour.h>
@@ -93,21 +94,99 @@ struct nlmsghdr *rtnl_msg_addr_add(void *buf, int ifindex, const struct prefix *
 
 struct nlmsghdr *rtnl_msg_route_add(void *buf, const struct prefix *dst, const struct addr *via, int oif)
 {
+	struct rtnl_route r = { .dst = dst, .type = RTN_UNICAST, .via = via, .oif = oif };
+
+	return rtnl_msg_route_new(buf, &r);
+}
+
+/* RTA_MULTIPATH: one struct rtnexthop per path, each followed by its RTA_GATEWAY. */
+static void put_multipath(struct nlmsghdr *nlh, int family, const struct rtnl_nexthop *nh, unsigned n)
+{
+	struct nlattr *mp = mnl_attr_nest_start(nlh, RTA_MULTIPATH);
+
+	mp->nla_type = RTA_MULTIPATH;   /* without NLA_F_NESTED, as iproute2 sends it */
+	for (unsigned i = 0; i < n; i++) {
+		struct rtnexthop *rtnh = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtnh));
+
+		rtnh->rtnh_hops = (uint8_t)(nh[i].weight ? nh[i].weight - 1 : 0);
+		rtnh->rtnh_ifindex = nh[i].oif;
+		rtnh->rtnh_flags = nh[i].onlink ? RTNH_F_ONLINK : 0;
+		if (nh[i].via)
+			mnl_attr_put(nlh, RTA_GATEWAY, addr_len(family), nh[i].via->bytes);
+		rtnh->rtnh_len = (unsigned short)((char *)mnl_nlmsg_get_payload_tail(nlh) - (char *)rtnh);
+	}
+	mnl_attr_nest_end(nlh, mp);
+}
+
+/* iproute2's scope: a unicast route with neither gateway nor paths is on link; everything else universe. */
+static uint8_t route_scope(const struct rtnl_route *r)
+{
+	return r->type == RTN_UNICAST && !r->via && !r->nnh ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+}
+
+struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r)
+{
 	struct nlmsghdr *nlh = start(buf, RTM_NEWROUTE, CREATE_FLAGS);
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	int family = r->dst->addr.family;
+	uint32_t table = r->table ? r->table : RT_TABLE_MAIN;
 
-	rtm->rtm_family = dst->addr.family;
-	rtm->rtm_dst_len = dst->len;
-	rtm->rtm_table = RT_TABLE_MAIN;
+	rtm->rtm_family = family;
+	rtm->rtm_dst_len = r->dst->len;
+	rtm->rtm_table = table < 256 ? (uint8_t)table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = RTPROT_STATIC;
-	rtm->rtm_scope = via ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
-	rtm->rtm_type = RTN_UNICAST;
-	if (dst->len)
-		mnl_attr_put(nlh, RTA_DST, addr_len(dst->addr.family), dst->addr.bytes);
-	if (via)
-		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(via->family), via->bytes);
-	if (oif)
-		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)oif);
+	rtm->rtm_scope = route_scope(r);
+	rtm->rtm_type = r->type;
+	if (r->onlink)
+		rtm->rtm_flags |= RTNH_F_ONLINK;
+	if (table >= 256)
+		mnl_attr_put_u32(nlh, RTA_TABLE, table);
+	if (r->dst->len)
+		mnl_attr_put(nlh, RTA_DST, addr_len(family), r->dst->addr.bytes);
+	if (r->has_metric)
+		mnl_attr_put_u32(nlh, RTA_PRIORITY, r->metric);
+	if (r->prefsrc)
+		mnl_attr_put(nlh, RTA_PREFSRC, addr_len(family), r->prefsrc->bytes);
+	if (r->nnh) {
+		put_multipath(nlh, family, r->nh, r->nnh);
+		return nlh;
+	}
+	if (r->via)
+		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(r->via->family), r->via->bytes);
+	if (r->oif)
+		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
+	return nlh;
+}
+
+struct nlmsghdr *rtnl_msg_rule_new(void *buf, const struct rtnl_rule *r)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_NEWRULE, CREATE_FLAGS);
+	struct fib_rule_hdr *h = mnl_nlmsg_put_extra_header(nlh, sizeof(*h));
+	bool lookup = r->action == FR_ACT_TO_TBL;
+
+	h->family = (uint8_t)r->family;
+	h->action = r->action;
+	h->table = lookup && r->table < 256 ? (uint8_t)r->table : RT_TABLE_UNSPEC;
+	if (r->has_priority)
+		mnl_attr_put_u32(nlh, FRA_PRIORITY, r->priority);
+	if (r->src) {
+		h->src_len = r->src->len;
+		mnl_attr_put(nlh, FRA_SRC, addr_len(r->family), r->src->addr.bytes);
+	}
+	if (r->dst) {
+		h->dst_len = r->dst->len;
+		mnl_attr_put(nlh, FRA_DST, addr_len(r->family), r->dst->addr.bytes);
+	}
+	if (r->iif && r->iif[0])
+		mnl_attr_put_strz(nlh, FRA_IIFNAME, r->iif);
+	if (r->oif && r->oif[0])
+		mnl_attr_put_strz(nlh, FRA_OIFNAME, r->oif);
+	if (r->has_fwmark) {
+		mnl_attr_put_u32(nlh, FRA_FWMARK, r->fwmark);
+		mnl_attr_put_u32(nlh, FRA_FWMASK, r->fwmask);
+	}
+	if (lookup && r->table >= 256)
+		mnl_attr_put_u32(nlh, FRA_TABLE, r->table);
 	return nlh;
 }
 

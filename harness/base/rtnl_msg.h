@@ -21,6 +21,44 @@ struct nlmsghdr *rtnl_msg_link_get(void *buf, int ifindex, const char *name);
 struct nlmsghdr *rtnl_msg_addr_add(void *buf, int ifindex, const struct prefix *p);
 /* Adds a main-table static route; via NULL for a device route, oif 0 for none. */
 struct nlmsghdr *rtnl_msg_route_add(void *buf, const struct prefix *dst, const struct addr *via, int oif);
+/* One path of a multipath route: its gateway (NULL for none), device (0 for none), weight (1..256; iproute2's
+ * "weight"), RTNH_F_ONLINK when onlink. */
+struct rtnl_nexthop {
+	const struct addr *via;
+	int oif;
+	unsigned weight;
+	bool onlink;
+};
+
+/* Every part of a route `ip route add` can say that nsharness uses.  type RTN_*; table 0 means main; metric
+ * and prefsrc only when has_metric / non-NULL; nh[0..nnh) a multipath route (then via and oif are unused). */
+struct rtnl_route {
+	const struct prefix *dst;
+	uint8_t type;
+	uint32_t table;
+	bool has_metric, onlink;
+	uint32_t metric;
+	const struct addr *via, *prefsrc;
+	int oif;
+	const struct rtnl_nexthop *nh;
+	unsigned nnh;
+};
+/* Adds r exactly as iproute2 does for the same command (a table >= 256 in RTA_TABLE only; a non-unicast type
+ * without device or gateway at universe scope; a device route at link scope). */
+struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r);
+
+/* A policy rule (`ip rule add`): family; prefixes when non-NULL; iif/oif names when non-empty; fwmark with its
+ * mask when has_fwmark; priority when has_priority; action FR_ACT_TO_TBL (with table) or FR_ACT_BLACKHOLE,
+ * FR_ACT_UNREACHABLE, FR_ACT_PROHIBIT. */
+struct rtnl_rule {
+	int family;
+	const struct prefix *src, *dst;
+	const char *iif, *oif;
+	bool has_fwmark, has_priority;
+	uint32_t fwmark, fwmask, priority, table;
+	uint8_t action;
+};
+struct nlmsghdr *rtnl_msg_rule_new(void *buf, const struct rtnl_rule *r);
 /* A FIB lookup for one destination (the route the kernel would use). */
 struct nlmsghdr *rtnl_msg_route_get(void *buf, const struct addr *dst);
 /* The FIB lookup a packet from src arriving on iif gets (RTA_IIF, RTA_SRC, RTA_MARK when mark is non-zero): the

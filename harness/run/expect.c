@@ -10,6 +10,7 @@
 #include "probes/link.h"
 #include "probes/neigh.h"
 #include "probes/route.h"
+#include "probes/spread.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -50,13 +51,20 @@ static enum check_status run_ping(struct world *w, const struct expect *e, struc
 
 static enum check_status run_route(struct world *w, const struct expect *e, struct check *c)
 {
+	const typeof(e->u.route) *r = &e->u.route;
 	struct route_probe p = {
 		.nsfd = w->ns[e->ns].fd, .rtnl = &w->ns[e->ns].rtnl, .ns_name = w->sc->netns[e->ns].name,
 		.dst = e->u.route.dst, .via = e->u.route.has_via ? &e->u.route.via : NULL,
 		.dev = e->u.route.has_dev ? e->u.route.dev : NULL, .src = e->u.route.has_src ? &e->u.route.src : NULL,
 		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline),
+		.from = r->has_from ? &r->from : NULL, .iif_name = r->iif, .mark = r->mark,
+		.want_type = r->has_type ? r->type : -1, .want_table = r->has_table ? r->table : 0,
 	};
 
+	if (r->iif[0] && (p.iif = world_ifindex(w, e->ns, r->iif)) < 0) {
+		check_got(c, "no interface '%s' in namespace '%s' (%s)", r->iif, p.ns_name, strerror(-p.iif));
+		return check_set(c, CHECK_ERROR);
+	}
 	return probe_route(&p, c);
 }
 
@@ -70,6 +78,28 @@ static enum check_status run_forwarded(struct world *w, const struct expect *e, 
 	};
 
 	return probe_forwarded(&p, c);
+}
+
+/* Each egress is named as written ("host/ens160"), with its namespace's multipath hash policy sysctl. */
+static enum check_status run_spread(struct world *w, const struct expect *e, struct check *c)
+{
+	const typeof(e->u.spread) *sp = &e->u.spread;
+	char where[SPREAD_MAX_EGRESS][NAME_MAX_LEN + IFNAMSIZ + 2];
+	const char *key = sp->dst.family == AF_INET6 ? "net/ipv6/fib_multipath_hash_policy" :
+			  "net/ipv4/fib_multipath_hash_policy";
+	struct spread_probe p = {
+		.client_nsfd = w->ns[e->ns].fd, .dst = sp->dst, .port = SPREAD_PORT, .flows = sp->flows,
+		.negress = sp->negress, .timeout_ms = wait_within(w->waits.capture_ms, w->deadline),
+	};
+
+	for (unsigned i = 0; i < sp->negress; i++) {
+		const struct ifref *eg = &sp->egress[i];
+
+		snprintf(where[i], sizeof(where[i]), "%s/%s", w->sc->netns[eg->ns].name, eg->name);
+		p.egress[i] = (struct spread_egress){ .nsfd = w->ns[eg->ns].fd, .where = where[i], .ifname = eg->name,
+						      .hash_key = key };
+	}
+	return probe_spread(&p, c);
 }
 
 static void describe_conn(const struct expect *e, struct check *c)
@@ -137,6 +167,7 @@ static const struct {
 	[EXPECT_TCP] = { run_conn, diagnose_traffic },
 	[EXPECT_UDP] = { run_conn, diagnose_traffic },
 	[EXPECT_CAPTURE] = { NULL, diagnose_capture },
+	[EXPECT_SPREAD] = { run_spread, NULL },
 };
 
 static enum check_status dispatch(struct world *w, const struct expect *e, struct check *c)

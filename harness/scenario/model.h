@@ -34,7 +34,8 @@ enum step_kind {
 	STEP_ADDRESS,             /* address NS/IF PREFIX */
 	STEP_LINK_UP,             /* up NS/IF ... (one step per interface) */
 	STEP_LINK_DOWN,           /* down NS/IF ... */
-	STEP_ROUTE,               /* route NS default|PREFIX [via GW] [dev IF] */
+	STEP_ROUTE,               /* route NS default|PREFIX [via GW] [dev IF] [nexthop ...]... [type T] [table N]
+	                           * [metric N] [src ADDR] [onlink] */
 	STEP_SYSCTL,              /* sysctl NS key=value */
 	STEP_FORWARD_POLICY,      /* forward NS policy accept|drop */
 	STEP_FORWARD_RULE,        /* forward NS accept|drop|reject [iif IF] [oif IF] [from P] [to P] [ct STATES]
@@ -46,11 +47,26 @@ enum step_kind {
 	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
 	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
 	STEP_REDIRECT,            /* redirect NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT] */
+	STEP_RULE,                /* rule NS [from P] [to P] [iif IF] [oif IF] [fwmark N[/M]] [priority N] ACTION */
 	STEP_KIND_COUNT
 };
 
 #define EXEC_MAX_ARGS 64
 #define PING_MAX_SIZE 9000     /* expect ping ... size N: bytes of ICMP payload at most */
+#define ROUTE_MAX_NEXTHOPS 8   /* paths of one multipath route */
+#define TABLE_MAIN 254         /* RT_TABLE_MAIN: a route or lookup without 'table' */
+
+/* One path of a multipath route (RTA_MULTIPATH, as `ip route ... nexthop via A dev X weight W`). */
+struct route_nexthop {
+	bool has_via;
+	struct addr via;
+	char dev[IFNAMSIZ];          /* "" = none */
+	uint8_t weight;              /* 1..255 */
+	bool onlink;
+};
+
+/* What a policy rule does with a packet it matches: look up a table, or end the lookup itself. */
+enum rule_action { RULE_LOOKUP, RULE_BLACKHOLE, RULE_UNREACHABLE, RULE_PROHIBIT };
 
 /* reject: an ICMP "administratively prohibited" (ICMPv6 "administratively prohibited"), or a TCP reset for
  * a rule that matches tcp. */
@@ -75,6 +91,13 @@ struct step {
 			bool has_via, has_dev;
 			struct addr via;
 			char dev[IFNAMSIZ];
+			uint8_t type;                /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW */
+			uint32_t table;              /* TABLE_MAIN unless 'table N' */
+			bool has_metric, has_src, onlink;
+			uint32_t metric;             /* RTA_PRIORITY; unset: the kernel's (IPv4 0, IPv6 1024) */
+			struct addr src;             /* RTA_PREFSRC */
+			unsigned nnexthops;          /* 0: a single path (via/dev above); else a multipath route */
+			struct route_nexthop nexthops[ROUTE_MAX_NEXTHOPS];
 		} route;
 		struct { char key[128]; char value[64]; } sysctl;   /* key with '/' separators: net/ipv4/ip_forward */
 		struct { int family; enum verdict_word policy; } policy;      /* family: AF_INET, AF_INET6 or 0 for both */
@@ -115,17 +138,29 @@ struct step {
 			char *path;                  /* resolved against the scenario file's folder, owned */
 			uint64_t creates;            /* bit i: the script creates namespace i (declared here) by name */
 		} script;
+		struct {                         /* rule: a policy routing rule (RTM_NEWRULE) */
+			int family;                  /* from the prefixes; 0: one rule for each family */
+			bool has_from, has_to, has_fwmark, has_priority;
+			struct prefix from, to;
+			char iif[IFNAMSIZ], oif[IFNAMSIZ];   /* "" = any */
+			uint32_t fwmark, fwmask;     /* fwmask 0xffffffff unless written N/M */
+			uint32_t priority;           /* unset: the kernel's (just before the lowest existing rule's) */
+			enum rule_action action;
+			uint32_t table;              /* RULE_LOOKUP only */
+		} iprule;
 	} u;
 };
 
 enum expect_kind {
 	EXPECT_LINK,              /* expect link NS/IF up|down */
 	EXPECT_PING,              /* expect ping NS ADDR [size N] [df] */
-	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] */
+	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] [from ADDR [iif IF]] [mark N]
+	                           * [type T] [table N] */
 	EXPECT_FORWARDED,         /* expect forwarded NS ADDR out NS/IF */
 	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] */
 	EXPECT_UDP,               /* expect udp NS ADDR:PORT [peer-seen ADDR] [sport PORT] */
 	EXPECT_CAPTURE,           /* expect capture NS/IF [src A]... [never-src A]... [dst A]... */
+	EXPECT_SPREAD,            /* expect spread NS ADDR over NS/IF NS/IF... [flows N] */
 	EXPECT_KIND_COUNT
 };
 
@@ -133,6 +168,10 @@ enum expect_kind {
 enum conn_outcome { CONN_CONNECTED, CONN_REFUSED, CONN_TIMEOUT, CONN_UNREACHABLE };
 
 #define MAX_CAPTURE_ADDRS 4
+#define SPREAD_MAX_EGRESS 8
+#define SPREAD_MAX_FLOWS 256
+#define SPREAD_DEFAULT_FLOWS 32
+#define SPREAD_PORT 33434      /* the spread's UDP flows go to this port, each from its own source port */
 
 struct expect {
 	enum expect_kind kind;
@@ -152,8 +191,20 @@ struct expect {
 			bool has_via, has_dev, has_src;
 			struct addr via, src;
 			char dev[IFNAMSIZ];
+			/* The lookup a forwarded packet gets: from (RTA_SRC), arriving on iif (RTA_IIF), with mark. */
+			bool has_from, has_type, has_table;
+			struct addr from;
+			char iif[IFNAMSIZ];          /* "" = the namespace's own traffic (iif needs from) */
+			uint32_t mark;               /* 0 = none */
+			uint8_t type;                /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
+			uint32_t table;
 		} route;
 		struct { struct addr dst; struct ifref out; } forwarded;
+		struct {                         /* spread: flows from ns to dst, counted leaving each egress */
+			struct addr dst;
+			unsigned negress, flows;
+			struct ifref egress[SPREAD_MAX_EGRESS];
+		} spread;
 		struct {
 			struct addr dst;
 			uint16_t port;

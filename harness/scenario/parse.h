@@ -109,4 +109,15 @@ int st_script(struct stmt *st);
 void step_free_args(struct step *step);                               /* exec's argv, script's path */
 int st_expect(struct stmt *st);
 
+/* parse_route.c: route and rule (rows in step_kinds[]), expect spread (its row in expect_kinds[]); table N
+ * (or "main") and a route type among allowed (words of "unicast", "blackhole", "unreachable", "prohibit",
+ * "throw"), as RTN_*, for expect route too. */
+int st_route(struct stmt *st);
+int st_rule(struct stmt *st);
+int ex_spread(struct stmt *st, struct expect *e);
+/* A number from min to max, decimal or 0x hexadecimal; "bad WHAT 'x': expected a number from MIN to MAX". */
+int number_arg(struct stmt *st, const struct token *t, const char *what, uint32_t min, uint32_t max, uint32_t *out);
+int table_arg(struct stmt *st, const struct token *t, uint32_t *table);
+int route_type_arg(struct stmt *st, const struct token *t, const char *const *allowed, uint8_t *type);
+
 #endif

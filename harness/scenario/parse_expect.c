@@ -4,7 +4,9 @@
 #include "harness/scenario/kinds.h"
 #include "harness/scenario/parse.h"
 
+#include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -53,13 +55,31 @@ static int ex_ping(struct stmt *st, struct expect *e)
 }
 
 static const struct optdef route_opts[] = {
-	OPT("via", "GW"), OPT("dev", "IF"), OPT("src", "ADDR"), OPT_END
+	OPT("via", "GW"), OPT("dev", "IF"), OPT("src", "ADDR"), OPT("from", "ADDR"), OPT("iif", "IF"),
+	OPT("mark", "N"), OPT("type", "TYPE"), OPT("table", "N"), OPT_END
 };
+
+/* The lookup's own options (from, iif, mark, type, table): parse_route.c reads their values. */
+static int route_lookup_opt(struct stmt *st, struct expect *e, int k, const struct token *arg)
+{
+	static const char *const types[] = { "unicast", "blackhole", "unreachable", "prohibit", NULL };
+	typeof(e->u.route) *r = &e->u.route;
+
+	switch (k) {
+	case 4:
+		return dev_arg(st, e->ns, arg, r->iif);
+	case 5:
+		return number_arg(st, arg, "mark", 1, UINT32_MAX, &r->mark);
+	case 6:
+		return route_type_arg(st, arg, types, &r->type);
+	}
+	return table_arg(st, arg, &r->table);
+}
 
 static int ex_route(struct stmt *st, struct expect *e)
 {
 	typeof(e->u.route) *r = &e->u.route;
-	const struct token *dst, *arg;
+	const struct token *dst, *arg, *iif = NULL;
 	struct addr *a;
 	int k;
 
@@ -71,14 +91,32 @@ static int ex_route(struct stmt *st, struct expect *e)
 				return -1;
 			continue;
 		}
-		a = k == 0 ? &r->via : &r->src;
+		if (k >= 4) {
+			if (route_lookup_opt(st, e, k, arg))
+				return -1;
+			iif = k == 4 ? arg : iif;
+			continue;
+		}
+		a = k == 0 ? &r->via : k == 2 ? &r->src : &r->from;
 		if (addr_arg(st, arg, a) || family_pair(st, arg, a->family, dst, r->dst.family))
 			return -1;
 	}
 	r->has_via = st->seen & 1u << 0;
 	r->has_dev = st->seen & 1u << 1;
 	r->has_src = st->seen & 1u << 2;
-	return k == -2 ? -1 : 0;
+	r->has_from = st->seen & 1u << 3;
+	r->has_type = st->seen & 1u << 6;
+	r->has_table = st->seen & 1u << 7;
+	if (k == -2)
+		return -1;
+	/* The kernel judges an arriving packet by its source (rp_filter, martians): iif alone is no packet. */
+	if (iif && !r->has_from)
+		return serr(st, (iif - 1)->col, "'iif' needs 'from ADDR': the lookup is for a packet arriving "
+			    "from that source");
+	if (r->has_type && r->type != RTN_UNICAST && (r->has_via || r->has_dev || r->has_src))
+		return serr(st, dst->col, "a route of type %s has no 'via', 'dev' or 'src' to expect",
+			    st->l->tok[st->i - 1].s);
+	return 0;
 }
 
 static int ex_forwarded(struct stmt *st, struct expect *e)
@@ -178,10 +216,17 @@ static void conn_flow(const struct expect *e, struct expect_flow *f)
 	};
 }
 
+/* The spread's flows are UDP datagrams to one port, each from a source port of its own (probes/spread.c). */
+static void spread_flow(const struct expect *e, struct expect_flow *f)
+{
+	*f = (struct expect_flow){ .proto = IPPROTO_UDP, .dst = &e->u.spread.dst, .port = SPREAD_PORT };
+}
+
 const struct expect_kind_desc expect_kinds[EXPECT_KIND_COUNT] = {
 	[EXPECT_LINK] = { "link", "expect link", "NS/IF up|down", ex_link, 0, NULL },
 	[EXPECT_PING] = { "ping", "expect ping", "NS ADDR [size N] [df]", ex_ping, EXPECT_F_TRAFFIC, ping_flow },
-	[EXPECT_ROUTE] = { "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR]", ex_route, 0, NULL },
+	[EXPECT_ROUTE] = { "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR] [from ADDR [iif IF]] [mark N] "
+			   "[type TYPE] [table N]", ex_route, 0, NULL },
 	[EXPECT_FORWARDED] = { "forwarded", "expect forwarded", "NS ADDR out NS/IF", ex_forwarded, EXPECT_F_TRAFFIC,
 			       forwarded_flow },
 	[EXPECT_TCP] = { "tcp", "expect tcp",
@@ -191,6 +236,8 @@ const struct expect_kind_desc expect_kinds[EXPECT_KIND_COUNT] = {
 			 EXPECT_F_TRAFFIC | EXPECT_F_CONN, conn_flow },
 	[EXPECT_CAPTURE] = { "capture", "expect capture", "NS/IF [src ADDR]... [never-src ADDR]... [dst ADDR]...",
 			     ex_capture, EXPECT_F_CAPTURE, NULL },
+	[EXPECT_SPREAD] = { "spread", "expect spread", "NS ADDR over NS/IF NS/IF... [flows N]", ex_spread,
+			    EXPECT_F_TRAFFIC, spread_flow },
 };
 
 /* "link, ping, ... or capture": every kind's word, in table order. */

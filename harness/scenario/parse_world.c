@@ -65,41 +65,6 @@ static int st_updown(struct stmt *st)
 	return ret;
 }
 
-static const struct optdef route_opts[] = { OPT("via", "ADDR"), OPT("dev", "IF"), OPT_END };
-
-static int st_route(struct stmt *st)
-{
-	struct step step = { .kind = STEP_ROUTE };
-	typeof(step.u.route) *r = &step.u.route;
-	const struct token *dst, *arg, *via = NULL;
-	bool dflt;
-	int k;
-
-	if (want_ns(st, &step.ns) || !(dst = want(st, "DEST")))
-		return -1;
-	dflt = !strcmp(dst->s, "default");
-	if (!dflt && prefix_arg(st, dst, &r->dst))
-		return -1;
-	while ((k = next_opt(st, route_opts, &arg)) >= 0) {
-		if (k == 0 ? addr_arg(st, arg, &r->via) : dev_arg(st, step.ns, arg, r->dev))
-			return -1;
-		if (k == 0)
-			via = arg;
-	}
-	r->has_via = via != NULL;
-	r->has_dev = r->dev[0] != '\0';
-	if (k == -2)
-		return -1;
-	if (!r->has_via && !r->has_dev)
-		return uerr(st, end_col(st), "missing 'via ADDR' or 'dev IF'");
-	/* "default" takes its family from the gateway: IPv4 unless the gateway is IPv6. */
-	if (dflt)
-		r->dst = (struct prefix){ .addr.family = via ? r->via.family : AF_INET };
-	else if (via && family_pair(st, via, r->via.family, dst, r->dst.addr.family))
-		return -1;
-	return add_whole_step(st, &step);
-}
-
 static bool is_key_char(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("_.@/-", c);
@@ -487,6 +452,7 @@ static int redirect_family(const struct step *s)
 	return s->u.dnat.has_dst ? s->u.dnat.dst.family : 0;
 }
 
+#define ROUTE_USAGE "NS DEST [via ADDR] [dev IF] [options]"   /* options: docs/scenario.md */
 #define FORWARD_USAGE "NS policy accept|drop, or NS accept|drop|reject [options]"
 
 const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
@@ -494,7 +460,7 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_ADDRESS] = { "address", "NS/IF PREFIX", st_address, 0, NULL },
 	[STEP_LINK_UP] = { "up", "NS/IF...", st_updown, 0, NULL },
 	[STEP_LINK_DOWN] = { "down", "NS/IF...", st_updown, 0, NULL },
-	[STEP_ROUTE] = { "route", "NS DEST [via ADDR] [dev IF]", st_route, 0, NULL },
+	[STEP_ROUTE] = { "route", ROUTE_USAGE, st_route, 0, NULL },
 	[STEP_SYSCTL] = { "sysctl", "NS KEY=VALUE", st_sysctl, 0, NULL },
 	[STEP_FORWARD_POLICY] = { "forward", FORWARD_USAGE, st_forward, STEP_F_FIREWALL, policy_family },
 	[STEP_FORWARD_RULE] = { "forward", FORWARD_USAGE, st_forward, STEP_F_FIREWALL, rule_family },
@@ -507,4 +473,6 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_SCRIPT] = { "script", "NS PATH [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
 	[STEP_REDIRECT] = { "redirect", "NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT]", st_dnat,
 			    STEP_F_FIREWALL, redirect_family },
+	[STEP_RULE] = { "rule", "NS [from PREFIX] [to PREFIX] [iif IF] [oif IF] [fwmark N[/M]] [priority N] "
+			"table N|blackhole|unreachable|prohibit", st_rule, 0, NULL },
 };

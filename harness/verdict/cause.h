@@ -134,6 +134,12 @@ enum cause_kind {
 				       * (the port it is the master of, "" when none), addr (the destination), flag:
 				       * administratively down (else: up without carrier) */
 
+	/* ---- probes/route.c (expect route ... type T / table N), probes/spread.c ---- */
+	CAUSE_ROUTE_OTHER_TYPE,       /* ns, addr (the destination), word (the type found, "none"), word2 (wanted) */
+	CAUSE_ROUTE_OTHER_TABLE,      /* ns, addr, word (the table found, "0": none), word2 (the table wanted) */
+	CAUSE_SPREAD_ONE_PATH,        /* addr (the destination), count (flows sent), where (an egress that saw
+	                               * none), text (flows seen per egress), key (hash policy sysctl), value */
+
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

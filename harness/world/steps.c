@@ -9,10 +9,12 @@
 
 #include <errno.h>
 #include <linux/ethtool.h>
+#include <linux/fib_rules.h>
 #include <linux/sockios.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 
 
 static int ifindex_of(struct world *w, const struct ifref *ref, char *msg, size_t msglen)
@@ -77,20 +79,61 @@ static int do_link(struct world *w, const struct step *st, char *msg, size_t msg
 	return talk(w, st->ns, rtnl_msg_link_set(w->buf, ifindex, st->kind == STEP_LINK_UP), msg, msglen);
 }
 
+/* The index of dev in st's namespace (0 for ""), or -errno with the words in msg. */
+static int dev_index(struct world *w, unsigned ns, const char *dev, char *msg, size_t msglen)
+{
+	struct ifref ref = { .ns = ns };
+
+	if (!dev[0])
+		return 0;
+	snprintf(ref.name, sizeof(ref.name), "%s", dev);
+	return ifindex_of(w, &ref, msg, msglen);
+}
+
 static int do_route(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
-	int oif = 0;
+	const typeof(st->u.route) *r = &st->u.route;
+	struct rtnl_nexthop nh[ROUTE_MAX_NEXTHOPS];
+	struct rtnl_route req = {
+		.dst = &r->dst, .type = r->type, .table = r->table, .has_metric = r->has_metric, .metric = r->metric,
+		.onlink = r->onlink, .via = r->has_via ? &r->via : NULL, .prefsrc = r->has_src ? &r->src : NULL,
+		.nh = nh, .nnh = r->nnexthops,
+	};
 
-	if (st->u.route.has_dev) {
-		struct ifref dev = { .ns = st->ns };
-
-		snprintf(dev.name, sizeof(dev.name), "%s", st->u.route.dev);
-		oif = ifindex_of(w, &dev, msg, msglen);
-		if (oif < 0)
-			return oif;
+	if ((req.oif = dev_index(w, st->ns, r->has_dev ? r->dev : "", msg, msglen)) < 0)
+		return req.oif;
+	for (unsigned i = 0; i < r->nnexthops; i++) {
+		nh[i] = (struct rtnl_nexthop){ .via = r->nexthops[i].has_via ? &r->nexthops[i].via : NULL,
+					       .weight = r->nexthops[i].weight, .onlink = r->nexthops[i].onlink };
+		if ((nh[i].oif = dev_index(w, st->ns, r->nexthops[i].dev, msg, msglen)) < 0)
+			return nh[i].oif;
 	}
-	return talk(w, st->ns, rtnl_msg_route_add(w->buf, &st->u.route.dst, st->u.route.has_via ? &st->u.route.via : NULL,
-						   oif), msg, msglen);
+	return talk(w, st->ns, rtnl_msg_route_new(w->buf, &req), msg, msglen);
+}
+
+/* A rule without prefixes is one rule per family, as the forward rules are: it holds whatever the packet. */
+static int do_rule(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	static const uint8_t actions[] = {
+		[RULE_LOOKUP] = FR_ACT_TO_TBL, [RULE_BLACKHOLE] = FR_ACT_BLACKHOLE,
+		[RULE_UNREACHABLE] = FR_ACT_UNREACHABLE, [RULE_PROHIBIT] = FR_ACT_PROHIBIT,
+	};
+	const typeof(st->u.iprule) *r = &st->u.iprule;
+	const int families[] = { AF_INET, AF_INET6 };
+	int ret = 0;
+
+	for (unsigned i = 0; i < 2 && ret == 0; i++) {
+		struct rtnl_rule req = {
+			.family = families[i], .src = r->has_from ? &r->from : NULL, .dst = r->has_to ? &r->to : NULL,
+			.iif = r->iif, .oif = r->oif, .has_fwmark = r->has_fwmark, .fwmark = r->fwmark,
+			.fwmask = r->fwmask, .has_priority = r->has_priority, .priority = r->priority,
+			.table = r->table, .action = actions[r->action],
+		};
+
+		if (!r->family || r->family == families[i])
+			ret = talk(w, st->ns, rtnl_msg_rule_new(w->buf, &req), msg, msglen);
+	}
+	return ret;
 }
 
 static int do_sysctl(struct world *w, const struct step *st, char *msg, size_t msglen)
@@ -206,6 +249,7 @@ static const step_runner runners[STEP_KIND_COUNT] = {
 	[STEP_LISTEN] = do_listen,
 	[STEP_EXEC] = do_exec,
 	[STEP_SCRIPT] = do_script,
+	[STEP_RULE] = do_rule,
 };
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)

@@ -56,6 +56,10 @@ static void check_step(const struct scenario *s, const struct step *st)
 			__builtin_trap();
 		break;
 	case STEP_ROUTE:
+		if (st->u.route.nnexthops > ROUTE_MAX_NEXTHOPS)
+			__builtin_trap();
+		break;
+	case STEP_RULE:
 	case STEP_FORWARD_POLICY:
 	case STEP_FORWARD_RULE:
 	case STEP_MASQUERADE:
@@ -87,6 +91,12 @@ static void check_expect(const struct scenario *s, const struct expect *e)
 		if (e->u.capture.nsrc > MAX_CAPTURE_ADDRS || e->u.capture.nnever > MAX_CAPTURE_ADDRS ||
 		    e->u.capture.ndst > MAX_CAPTURE_ADDRS)
 			__builtin_trap();
+		break;
+	case EXPECT_SPREAD:
+		if (e->u.spread.negress < 2 || e->u.spread.negress > SPREAD_MAX_EGRESS)
+			__builtin_trap();
+		for (unsigned i = 0; i < e->u.spread.negress; i++)
+			check_ifref(s, &e->u.spread.egress[i]);
 		break;
 	case EXPECT_ROUTE:
 	case EXPECT_TCP:

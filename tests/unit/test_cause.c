@@ -143,6 +143,10 @@ static const struct {
 	{ CAUSE_CAPTURE_EMPTY, "no packet of the stage's probes crossed host/veth0: the capture has nothing to judge" },
 	{ CAUSE_PATH_LINK_DOWN, "FAILED blue/veth1 (on the way to 10.1.1.1, master of host/veth0) is up but has no "
 				"carrier" },
+	{ CAUSE_ROUTE_OTHER_TYPE, "host's route to 10.1.1.1 is of type FAILED, not connected" },
+	{ CAUSE_ROUTE_OTHER_TABLE, "host's route to 10.1.1.1 comes from table FAILED, not table connected" },
+	{ CAUSE_SPREAD_ONE_PATH, "of 3 flows to 10.1.1.1, none left through blue/veth1 (per egress: expect ping blue "
+	  "198.51.100.2; net.ipv4.ip_forward = 1, 1 or 3 hash the ports)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */

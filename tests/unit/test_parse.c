@@ -187,7 +187,7 @@ static void test_more_model(void)
 	struct scenario *s = PARSE_OK(
 		HEAD
 		"route blue default via 2001:db8:1::2\n"
-		"route blue ::/0 dev veth1\n"
+		"route blue ::/0 dev veth1 metric 100\n"
 		"route host 10.2.0.0/16 dev veth0\n"
 		"sysctl host net/ipv4/conf/eth0.100/rp_filter=2\n"
 		"forward host drop from 2001:db8::/32 ct established,new iif veth0\n"
@@ -237,7 +237,7 @@ static void test_unknown_words(void)
 	CHECK_ERRORS(HEAD "stage s\n  expect link blue/veth1 upp\n",
 		     "t.scn:5:26: 'expect link' takes NS/IF up|down: expected up|down, found 'upp'; did you mean 'up'?\n");
 	CHECK_ERRORS(HEAD "route blue default vai 10.1.1.2\n" STAGE,
-		     "t.scn:4:20: 'route' takes NS DEST [via ADDR] [dev IF]: unexpected 'vai' after 'default'; "
+		     "t.scn:4:20: 'route' takes NS DEST [via ADDR] [dev IF] [options]: unexpected 'vai' after 'default'; "
 		     "did you mean 'via'?\n");
 	CHECK_ERRORS(HEAD "forward host accept ct established,relatd\n" STAGE,
 		     "t.scn:4:36: unknown conntrack state 'relatd': expected established, related or new; "
@@ -283,7 +283,7 @@ static void test_duplicates(void)
 	CHECK_ERRORS("scenario t\nabout \"a\"\nabout \"b\"\nnetns blue\n" STAGE,
 		     "t.scn:3:1: duplicate 'about' (first at 2:1)\n");
 	CHECK_ERRORS(HEAD "route blue default via 10.1.1.2 via 10.1.1.3\n" STAGE,
-		     "t.scn:4:33: 'route' takes NS DEST [via ADDR] [dev IF]: 'via' given twice\n");
+		     "t.scn:4:33: 'route' takes NS DEST [via ADDR] [dev IF] [options]: 'via' given twice\n");
 }
 
 static void test_arity(void)
@@ -298,9 +298,9 @@ static void test_arity(void)
 	CHECK_ERRORS(HEAD "up\n" STAGE, "t.scn:4:3: 'up' takes NS/IF...: missing NS/IF\n");
 	CHECK_ERRORS(HEAD "up blue host/veth0\n" STAGE, "t.scn:4:4: 'up' takes NS/IF...: expected NS/IF, found 'blue'\n");
 	CHECK_ERRORS(HEAD "route blue default\n" STAGE,
-		     "t.scn:4:19: 'route' takes NS DEST [via ADDR] [dev IF]: missing 'via ADDR' or 'dev IF'\n");
+		     "t.scn:4:19: 'route' takes NS DEST [via ADDR] [dev IF] [options]: missing 'via ADDR' or 'dev IF'\n");
 	CHECK_ERRORS(HEAD "route blue default via\n" STAGE,
-		     "t.scn:4:23: 'route' takes NS DEST [via ADDR] [dev IF]: missing ADDR after 'via'\n");
+		     "t.scn:4:23: 'route' takes NS DEST [via ADDR] [dev IF] [options]: missing ADDR after 'via'\n");
 	CHECK_ERRORS(HEAD "snat host from 10.0.0.0/8\n" STAGE,
 		     "t.scn:4:26: 'snat' takes NS [from PREFIX] [oif IF] to ADDR: missing 'to ADDR'\n");
 	CHECK_ERRORS(HEAD "dnat host tcp 80 udp 81 to 10.0.0.1\n" STAGE,
