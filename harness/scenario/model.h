@@ -43,7 +43,8 @@ enum step_kind {
 	STEP_DNAT,                /* dnat NS [iif IF] tcp|udp PORT to ADDR[:PORT] */
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
 	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
-	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
+	STEP_SCRIPT,              /* script NS PATH [ARG...] [creates NAME...]: a user's setup script, sandboxed, as NS */
+	STEP_SERVICE,             /* service NS [ready tcp|udp PORT] COMMAND...: a user's daemon, sandboxed, until the end */
 	STEP_KIND_COUNT
 };
 
@@ -100,7 +101,15 @@ struct step {
 		struct {
 			char *path;                  /* resolved against the scenario file's folder, owned */
 			uint64_t creates;            /* bit i: the script creates namespace i (declared here) by name */
+			char **args;                 /* its arguments ($1...), NULL-terminated, owned */
+			unsigned nargs;
 		} script;
+		struct {
+			char **argv;                 /* the command, NULL-terminated, owned */
+			unsigned argc;
+			int ready_proto;             /* IPPROTO_TCP or IPPROTO_UDP; 0: ready once started */
+			uint16_t ready_port;         /* it is ready when a socket of ready_proto listens on it in ns */
+		} service;
 	} u;
 };
 

@@ -398,5 +398,6 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_DNAT] = { "dnat", "NS [iif IF] tcp|udp PORT to ADDR[:PORT]", st_dnat, STEP_F_FIREWALL, dnat_family },
 	[STEP_LISTEN] = { "listen", "NS tcp|udp PORT", st_listen, 0, NULL },
 	[STEP_EXEC] = { "exec", "NS PROGRAM [ARG...]", st_exec, STEP_F_PROGRAM, NULL },
-	[STEP_SCRIPT] = { "script", "NS PATH [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
+	[STEP_SCRIPT] = { "script", "NS PATH [ARG...] [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
+	[STEP_SERVICE] = { "service", "NS [ready tcp|udp PORT] COMMAND...", st_service, STEP_F_PROGRAM, NULL },
 };
