@@ -263,7 +263,8 @@ static bool cause_other_oif(struct dg *d, const struct expect *e, const struct d
 
 /* ---- the destination ---- */
 
-/* A connection needs a server: a listen step for that port in the destination's namespace, applied by now.
+/* A connection needs a server: a listen step (or a service ready on it) for that port in the destination's
+ * namespace, applied by now.
  * (A dnat step for the protocol may send the flow elsewhere; then nothing is said.) */
 static bool cause_no_listener(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c)
 {
@@ -279,7 +280,9 @@ static bool cause_no_listener(struct dg *d, const struct expect *e, const struct
 		const struct step *s = &d->w->sc->steps[i];
 
 		if ((s->kind == STEP_LISTEN && s->ns == w && s->u.listen.proto == proto &&
-		     s->u.listen.port == e->u.conn.port) || (s->kind == STEP_DNAT && s->u.dnat.proto == proto))
+		     s->u.listen.port == e->u.conn.port) || (s->kind == STEP_DNAT && s->u.dnat.proto == proto) ||
+		    (s->kind == STEP_SERVICE && s->ns == w && s->u.service.ready_proto == proto &&
+		     s->u.service.ready_port == e->u.conn.port))
 			return false;
 	}
 	CAUSE_COPY(k.word, proto == IPPROTO_TCP ? "tcp" : "udp");

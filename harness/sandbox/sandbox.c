@@ -49,6 +49,7 @@ static const char *const step_words[] = {
 	[KEEPER_USERNS] = "joining the sandbox user namespace",
 	[KEEPER_LOCK] = "making a mount namespace of its own",
 	[KEEPER_IDS] = "becoming root of the sandbox user namespace",
+	[KEEPER_BIND] = "binding the world's namespaces on /run/netns",
 };
 
 static void outbuf_add(struct outbuf *ob, const char *data, size_t len)
@@ -66,14 +67,17 @@ static void outbuf_add(struct outbuf *ob, const char *data, size_t len)
 	}
 }
 
-/* One read from the pipe: > 0 bytes kept, 0 at end of file, < 0 nothing now (or an error: treated as EOF). */
-static ssize_t outbuf_read(struct outbuf *ob, int fd)
+/* One read from the pipe: > 0 bytes kept (and handed to a live program's sink), 0 at end of file, < 0
+ * nothing now (or an error: treated as EOF). */
+static ssize_t outbuf_read(struct outbuf *ob, int fd, const struct sandbox_live *live)
 {
 	char chunk[16384];
 	ssize_t n = read(fd, chunk, sizeof(chunk));
 
 	if (n > 0)
 		outbuf_add(ob, chunk, (size_t)n);
+	if (n > 0 && live && live->output)
+		live->output(live->ctx, chunk, (size_t)n);
 	else if (n < 0 && errno != EAGAIN && errno != EINTR)
 		n = 0;
 	return n;
@@ -97,32 +101,38 @@ static char *outbuf_finish(struct outbuf *ob)
 	return s;
 }
 
-/* Reads the output until the keeper reports (or ends) or the deadline passes.  True when it reported. */
-static bool follow(int out, int sock, msec_t deadline, struct outbuf *ob)
+enum follow_end { FOLLOW_REPORTED, FOLLOW_DEADLINE, FOLLOW_STOPPED };
+
+/* Reads the output until the keeper reports (or ends), the deadline passes, or a live program is asked to
+ * stop. */
+static enum follow_end follow(int out, int sock, msec_t deadline, const struct sandbox_live *live, struct outbuf *ob)
 {
-	struct pollfd pfd[2] = { { .fd = sock, .events = POLLIN }, { .fd = out, .events = POLLIN } };
+	struct pollfd pfd[3] = { { .fd = sock, .events = POLLIN }, { .fd = out, .events = POLLIN },
+				 { .fd = live ? live->stop_fd : -1, .events = POLLIN } };
 
 	for (;;) {
 		int left = deadline_left(deadline), n;
 
-		n = poll(pfd, 2, left);
+		n = poll(pfd, 3, left);
 		if (n < 0 && errno != EINTR)
-			return false;
-		if (n > 0 && pfd[1].revents && outbuf_read(ob, out) == 0)
+			return FOLLOW_DEADLINE;
+		if (n > 0 && pfd[1].revents && outbuf_read(ob, out, live) == 0)
 			pfd[1].fd = -1;   /* end of file: poll ignores it from now on */
 		if (n > 0 && pfd[0].revents)
-			return true;
+			return FOLLOW_REPORTED;
+		if (n > 0 && pfd[2].revents)
+			return FOLLOW_STOPPED;
 		if (left == 0)
-			return false;
+			return FOLLOW_DEADLINE;
 	}
 }
 
 /* What is still in the pipe, once nothing can write more than a bounded amount. */
-static void drain(int out, struct outbuf *ob)
+static void drain(int out, struct outbuf *ob, const struct sandbox_live *live)
 {
 	size_t before = ob->total;
 
-	while (ob->total - before < DRAIN_MAX && outbuf_read(ob, out) > 0)
+	while (ob->total - before < DRAIN_MAX && outbuf_read(ob, out, live) > 0)
 		;
 }
 
@@ -186,7 +196,7 @@ static int conclude(int got, const struct keeper_report *rep, int kstatus, struc
 		r->signal = WIFSIGNALED(rep->wstatus) ? WTERMSIG(rep->wstatus) : 0;
 		return 0;
 	}
-	if (r->timed_out) {
+	if (r->timed_out || r->stopped) {
 		r->signal = SIGKILL;
 		return 0;
 	}
@@ -248,16 +258,20 @@ static pid_t keeper_start(struct keeper_plan *p, int pipefd[2], int sv[2])
 
 /* Follows the keeper to its end or the deadline, then kills what is left and reaps it: output in ob, report
  * in rep.  0 when it reported, else -errno. */
-static int supervise(pid_t pid, int out, int sock, msec_t deadline, unsigned ncollect, const struct keeper_plan *p,
-		     struct outbuf *ob, struct keeper_report *rep, struct sandbox_result *r, int *kstatus)
+static int supervise(pid_t pid, int out, int sock, msec_t deadline, const struct sandbox_run *run,
+		     unsigned ncollect, const struct keeper_plan *p, struct outbuf *ob, struct keeper_report *rep,
+		     struct sandbox_result *r, int *kstatus)
 {
-	r->timed_out = !follow(out, sock, deadline, ob);
+	enum follow_end end = follow(out, sock, deadline, run->live, ob);
+
+	r->timed_out = end == FOLLOW_DEADLINE;
+	r->stopped = end == FOLLOW_STOPPED;
 	/* The keeper leads the program's process group; anything the program left behind goes with it. */
 	kill(-pid, SIGKILL);
 	kill(pid, SIGKILL);   /* in case it was killed before it made its group */
 	while (waitpid(pid, kstatus, 0) < 0 && errno == EINTR)
 		;
-	drain(out, ob);
+	drain(out, ob, run->live);
 	return receive(sock, ncollect, p, rep, r);
 }
 
@@ -295,9 +309,10 @@ int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *
 		r->fds[i] = -1;
 	while (run->collect && run->collect[ncollect])
 		ncollect++;
-	ret = ncollect > MAX_NETNS ? -E2BIG : keeper_plan_make(run, &plan);
+	/* The inputs first: the plan reads the script's `#!` line from its descriptor. */
+	ret = ncollect > MAX_NETNS || run->nvisible > MAX_NETNS ? -E2BIG : open_inputs(run, &plan);
 	if (ret == 0)
-		ret = open_inputs(run, &plan);
+		ret = keeper_plan_make(run, &plan);
 	ob.head = malloc(HEAD_MAX);
 	ob.ring = malloc(TAIL_MAX);
 	if (ret == 0 && (!ob.head || !ob.ring))
@@ -311,7 +326,7 @@ int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *
 			 ret == -EPERM ? " (its namespace is not owned by a sandbox user namespace)" : "");
 		goto out;
 	}
-	ret = supervise(pid, pipefd[0], sv[0], deadline, ncollect, &plan, &ob, &rep, r, &kstatus);
+	ret = supervise(pid, pipefd[0], sv[0], deadline, run, ncollect, &plan, &ob, &rep, r, &kstatus);
 	ret = conclude(ret, &rep, kstatus, r, err, errlen);
 	if (ret == 0 && !(r->output = outbuf_finish(&ob)))
 		ret = -ENOMEM;

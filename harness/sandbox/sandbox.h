@@ -26,15 +26,35 @@ struct sandbox_run {
 					 * back as fds after it exits (their mounts die with the sandbox); may be NULL.
 					 * Only a network namespace the program made is handed back: owned by the
 					 * sandbox user namespace, not nsfd, reached without following a link */
-	const char *script;             /* NULL, or a shell script: the program is then /bin/sh reading it from
-					 * a descriptor nsharness opened (argv is ignored), so a script in a
-					 * folder only root may enter runs all the same */
+	const char *script;             /* NULL, or a script: the program is then the interpreter its `#!` line
+					 * names (/bin/sh when it has none) reading it from a descriptor
+					 * nsharness opened (argv is ignored), so a script in a folder only root
+					 * may enter runs all the same */
+	char *const *script_args;       /* the script's arguments ($1...), NULL-terminated; may be NULL */
+	const struct sandbox_netns *visible;   /* namespaces the program sees by name in its /run/netns */
+	unsigned nvisible;
+	const struct sandbox_live *live;       /* NULL, or how a long-lived program (a service) is followed */
+};
+
+/* A namespace of the world that a program finds as /run/netns/NAME (bound there, as `ip netns add` does). */
+struct sandbox_netns {
+	const char *name;               /* a scenario name: no '/' */
+	int fd;
+};
+
+/* A long-lived program: stopped when stop_fd becomes readable rather than at an end of its own; what it
+ * prints is handed to output as it comes (from the thread that runs sandbox_exec). */
+struct sandbox_live {
+	int stop_fd;
+	void (*output)(void *ctx, const char *data, size_t len);
+	void *ctx;
 };
 
 struct sandbox_result {
 	int status;                     /* exit status 0..255, or -1 when it did not exit normally */
 	int signal;                     /* the signal that ended it, 0 if none */
 	bool timed_out;                 /* killed at the deadline */
+	bool stopped;                   /* killed because run->live->stop_fd asked for it */
 	char *output;                   /* stdout and stderr as they came, NUL-terminated, at most SANDBOX_OUTPUT_MAX
 					 * bytes (head and tail, with a marker line where the middle was dropped) */
 	int fds[MAX_NETNS];             /* collect[i]'s namespace fd (O_CLOEXEC), or -1 when the program made none */

@@ -57,27 +57,54 @@ static int mount_setattr_call(const char *path, unsigned flags, struct mount_att
 	return (int)syscall(SYS_mount_setattr, AT_FDCWD, path, flags, attr, sizeof(*attr));
 }
 
+/* The world's namespaces by name: each bound on /run/netns/NAME from the caller's descriptor, as `ip netns
+ * add` binds the one it makes, so `ip netns exec NAME` and `ip -n NAME` find them.  (The descriptors are
+ * still open: this runs before tidy_fds closes the caller's.) */
+static void bind_visible(const struct keeper_plan *p, int sock)
+{
+	char fdpath[32] = "/proc/self/fd/";
+
+	for (unsigned i = 0; p->visible_paths && p->visible_paths[i]; i++) {
+		int fd = open(p->visible_paths[i], O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444), at = 14;
+		char digits[12];
+		int len = 0;
+
+		if (fd < 0)
+			keeper_setup_failed(sock, KEEPER_BIND);
+		close(fd);
+		for (unsigned v = (unsigned)p->visible_fds[i]; !len || v; v /= 10)
+			digits[len++] = (char)('0' + v % 10);
+		while (len)
+			fdpath[at++] = digits[--len];
+		fdpath[at] = '\0';
+		if (mount(fdpath, p->visible_paths[i], NULL, MS_BIND, NULL))
+			keeper_setup_failed(sock, KEEPER_BIND);
+	}
+}
+
 /* The private mount namespace: nothing mounted here propagates back; every host mount read-only and without
  * set-user-ID; /run, /tmp, /var/tmp and /dev/shm empty tmpfs owned by the sandbox's root (so /run/netns,
- * /run/xtables.lock and temporary files are the sandbox's own); /sys shows this network namespace, as under
- * `ip netns exec` (best effort, as are /var/tmp and /dev/shm: the program runs without them). */
-static void private_mounts(const struct keeper_plan *p)
+ * /run/xtables.lock and temporary files are the sandbox's own); /run/netns holds the world's namespaces by
+ * name; /sys shows this network namespace, as under `ip netns exec` (best effort, as are /var/tmp and
+ * /dev/shm: the program runs without them).  Failures are reported on sock. */
+static void private_mounts(const struct keeper_plan *p, int sock)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID };
 
 	if (unshare(CLONE_NEWNS))
-		keeper_setup_failed(REPORT_FD, KEEPER_UNSHARE);
+		keeper_setup_failed(sock, KEEPER_UNSHARE);
 	if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		keeper_setup_failed(REPORT_FD, KEEPER_PRIVATE);
+		keeper_setup_failed(sock, KEEPER_PRIVATE);
 	if (mount_setattr_call("/", AT_RECURSIVE, &ro))
-		keeper_setup_failed(REPORT_FD, KEEPER_READONLY);
+		keeper_setup_failed(sock, KEEPER_READONLY);
 	if (mount("nsharness", "/run", "tmpfs", MS_NOSUID | MS_NODEV, p->run_opts) ||
 	    mount("nsharness", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, p->tmp_opts))
-		keeper_setup_failed(REPORT_FD, KEEPER_TMPFS);
+		keeper_setup_failed(sock, KEEPER_TMPFS);
 	mount("nsharness", "/var/tmp", "tmpfs", MS_NOSUID | MS_NODEV, p->tmp_opts);
 	mount("nsharness", "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV, p->tmp_opts);
 	if (mkdir("/run/netns", 0755) || chown("/run/netns", p->owner_uid, p->owner_gid))
-		keeper_setup_failed(REPORT_FD, KEEPER_MKDIR);
+		keeper_setup_failed(sock, KEEPER_MKDIR);
+	bind_visible(p, sock);
 	mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 }
 
@@ -183,8 +210,8 @@ void keeper_main(const struct keeper_plan *p)
 		_exit(125);   /* the caller is already gone */
 	if (setns(p->nsfd, CLONE_NEWNET))
 		keeper_setup_failed(p->sock, KEEPER_SETNS);
+	private_mounts(p, p->sock);
 	tidy_fds(p);
-	private_mounts(p);
 	if (unshare(CLONE_NEWPID))
 		keeper_setup_failed(REPORT_FD, KEEPER_PIDNS);
 	if (setsid() < 0)

@@ -24,7 +24,9 @@ struct keeper_plan {
 	gid_t owner_gid;
 	char *const *argv;               /* borrowed, or the plan's script_argv */
 	/* Made by keeper_plan_make, owned by the plan: */
-	char *script_argv[3];            /* { "/bin/sh", "/dev/fd/N", NULL } for a script */
+	char **script_argv;              /* a script's: { INTERPRETER, [ITS ARGUMENT,] "/dev/fd/N", ARG..., NULL } */
+	char **visible_paths;            /* "/run/netns/NAME" for each namespace the program sees by name */
+	int *visible_fds;                /* the namespaces bound there, in the same order (the caller's fds) */
 	char *run_opts, *tmp_opts;       /* the tmpfs options of /run and of /tmp (the owner's ids) */
 	char **envp;                     /* the caller's environment (its strings borrowed) with path_env */
 	char *path_env;                  /* "PATH=...": the caller's PATH with the sbin folders */
@@ -59,6 +61,7 @@ enum keeper_step {
 	KEEPER_USERNS,
 	KEEPER_LOCK,
 	KEEPER_IDS,
+	KEEPER_BIND,
 };
 
 /* The keeper's one message, sent just before it exits.  With it, the fds of the collected namespaces in

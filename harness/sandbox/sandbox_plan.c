@@ -28,11 +28,12 @@ void keeper_plan_free(struct keeper_plan *p)
 	free(p->envp);
 	free(p->run_opts);
 	free(p->tmp_opts);
-	for (unsigned i = 0; i < 2; i++)
-		free(p->script_argv[i]);
-	memset(p->script_argv, 0, sizeof(p->script_argv));
+	free_strv(p->script_argv);
+	free_strv(p->visible_paths);
+	free(p->visible_fds);
+	p->visible_fds = NULL;
 	p->run_opts = p->tmp_opts = NULL;
-	p->exec_paths = p->collect_paths = p->envp = NULL;
+	p->exec_paths = p->collect_paths = p->envp = p->script_argv = p->visible_paths = NULL;
 	p->cannot_run = p->path_env = NULL;
 }
 
@@ -146,21 +147,86 @@ static int owner_plan(struct keeper_plan *p)
 	return p->run_opts && p->tmp_opts ? 0 : -ENOMEM;
 }
 
-/* A script is /bin/sh reading the descriptor the keeper keeps it at. */
-static int script_plan(struct keeper_plan *p)
+/* Appends a copy of word to v (room made by the caller); false when out of memory. */
+static bool push(char **v, unsigned *n, const char *word, size_t len)
 {
-	p->script_argv[0] = strdup("/bin/sh");
-	if (asprintf(&p->script_argv[1], "/dev/fd/%d", SCRIPT_FD) < 0)
-		p->script_argv[1] = NULL;
+	return (v[*n] = strndup(word, len)) && ++*n;
+}
+
+/* The script's interpreter, as the kernel reads a `#!` line: the first word after "#!" is the program, the
+ * rest of the line (trimmed) its one argument.  Without such a line, /bin/sh (as a shell runs a file without
+ * one).  Read from the descriptor the program will read the script from.  The words go into v. */
+static bool interpreter(int fd, char **v, unsigned *n)
+{
+	char line[256];
+	ssize_t got = pread(fd, line, sizeof(line) - 1, 0);
+	char *word, *end;
+
+	line[got > 0 ? got : 0] = '\0';
+	if (strncmp(line, "#!", 2) || !(end = strchr(line, '\n')))
+		return push(v, n, "/bin/sh", 7);
+	*end = '\0';
+	for (word = line + 2; *word == ' ' || *word == '\t'; word++)
+		;
+	if (!*word)
+		return push(v, n, "/bin/sh", 7);
+	for (end = word; *end && *end != ' ' && *end != '\t'; end++)
+		;
+	if (!push(v, n, word, (size_t)(end - word)))
+		return false;
+	while (*end == ' ' || *end == '\t')
+		end++;
+	word = end;
+	for (end = word + strlen(word); end > word && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'); end--)
+		;
+	return end == word || push(v, n, word, (size_t)(end - word));
+}
+
+/* A script is its interpreter reading the descriptor the keeper keeps it at, then the script's arguments. */
+static int script_plan(const struct sandbox_run *run, struct keeper_plan *p)
+{
+	unsigned nargs = 0, n = 0;
+	char fdpath[32];
+	bool ok;
+
+	while (run->script_args && run->script_args[nargs])
+		nargs++;
+	p->script_argv = calloc(nargs + 4, sizeof(char *));
+	if (!p->script_argv)
+		return -ENOMEM;
+	snprintf(fdpath, sizeof(fdpath), "/dev/fd/%d", SCRIPT_FD);
+	ok = interpreter(p->script_fd, p->script_argv, &n) && push(p->script_argv, &n, fdpath, strlen(fdpath));
+	for (unsigned i = 0; ok && i < nargs; i++)
+		ok = push(p->script_argv, &n, run->script_args[i], strlen(run->script_args[i]));
 	p->argv = p->script_argv;
-	return p->script_argv[0] && p->script_argv[1] ? 0 : -ENOMEM;
+	return ok ? 0 : -ENOMEM;
+}
+
+/* The namespaces the program finds in its /run/netns, and their descriptors. */
+static int visible_plan(const struct sandbox_run *run, struct keeper_plan *p)
+{
+	int *fds;
+
+	p->visible_paths = calloc(run->nvisible + 1, sizeof(char *));
+	fds = calloc(run->nvisible + 1, sizeof(int));
+	p->visible_fds = fds;
+	if (!p->visible_paths || !fds)
+		return -ENOMEM;
+	for (unsigned i = 0; i < run->nvisible; i++) {
+		fds[i] = run->visible[i].fd;
+		if (asprintf(&p->visible_paths[i], "/run/netns/%s", run->visible[i].name) < 0) {
+			p->visible_paths[i] = NULL;
+			return -ENOMEM;
+		}
+	}
+	return 0;
 }
 
 int keeper_plan_make(const struct sandbox_run *run, struct keeper_plan *p)
 {
 	char *path;
 
-	if ((run->script && script_plan(p)) || owner_plan(p))
+	if ((run->script && script_plan(run, p)) || visible_plan(run, p) || owner_plan(p))
 		return -ENOMEM;
 	p->pause_ms = pause_ms();
 	path = program_path();

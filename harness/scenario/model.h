@@ -45,9 +45,10 @@ enum step_kind {
 	STEP_DNAT,                /* dnat NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]] */
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
 	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
-	STEP_SCRIPT,              /* script NS PATH [creates NAME...]: a user's setup script, sandboxed, as NS */
+	STEP_SCRIPT,              /* script NS PATH [ARG...] [creates NAME...]: a user's setup script, sandboxed, as NS */
 	STEP_REDIRECT,            /* redirect NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT] */
 	STEP_RULE,                /* rule NS [from P] [to P] [iif IF] [oif IF] [fwmark N[/M]] [priority N] ACTION */
+	STEP_SERVICE,             /* service NS [ready tcp|udp PORT] COMMAND...: a user's daemon, sandboxed, until the end */
 	STEP_KIND_COUNT
 };
 
@@ -137,6 +138,8 @@ struct step {
 		struct {
 			char *path;                  /* resolved against the scenario file's folder, owned */
 			uint64_t creates;            /* bit i: the script creates namespace i (declared here) by name */
+			char **args;                 /* its arguments ($1...), NULL-terminated, owned */
+			unsigned nargs;
 		} script;
 		struct {                         /* rule: a policy routing rule (RTM_NEWRULE) */
 			int family;                  /* from the prefixes; 0: one rule for each family */
@@ -148,6 +151,12 @@ struct step {
 			enum rule_action action;
 			uint32_t table;              /* RULE_LOOKUP only */
 		} iprule;
+		struct {
+			char **argv;                 /* the command, NULL-terminated, owned */
+			unsigned argc;
+			int ready_proto;             /* IPPROTO_TCP or IPPROTO_UDP; 0: ready once started */
+			uint16_t ready_port;         /* it is ready when a socket of ready_proto listens on it in ns */
+		} service;
 	} u;
 };
 

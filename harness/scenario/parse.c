@@ -159,11 +159,19 @@ static void unknown_statement(struct parser *p, const struct token *t, unsigned 
 	perr(p, line, t->col, "unknown statement '%s'%s", t->s, hint(&sg, h));
 }
 
-/* Quoted strings: the word after "about", and a program's arguments (exec's words after PROGRAM). */
+/* Whether word k of a statement is a program's argument: exec's words after PROGRAM, service's after NS
+ * (its COMMAND), script's after PATH. */
+static bool program_argument(const struct stmt *st, unsigned k)
+{
+	return (k >= 3 && !strcmp(st->name, "exec")) || (k >= 2 && !strcmp(st->name, "service")) ||
+	       (k >= 3 && !strcmp(st->name, "script"));
+}
+
+/* Quoted strings: the word after "about", and a program's arguments. */
 static int check_quotes(struct stmt *st)
 {
 	for (unsigned k = 1; k < st->l->ntok; k++) {
-		bool about = k == 1 && !strcmp(st->name, "about"), argument = k >= 3 && !strcmp(st->name, "exec");
+		bool about = k == 1 && !strcmp(st->name, "about"), argument = program_argument(st, k);
 
 		if (st->l->tok[k].quoted && !about && !argument)
 			return serr(st, st->l->tok[k].col,

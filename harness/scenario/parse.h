@@ -106,7 +106,8 @@ int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask);
 /* parse_exec.c (rows of step_kinds[] in parse_world.c), parse_expect.c */
 int st_exec(struct stmt *st);
 int st_script(struct stmt *st);
-void step_free_args(struct step *step);                               /* exec's argv, script's path */
+int st_service(struct stmt *st);
+void step_free_args(struct step *step);                               /* exec's and service's argv, script's path and args */
 int st_expect(struct stmt *st);
 
 /* parse_route.c: route and rule (rows in step_kinds[]), expect spread (its row in expect_kinds[]); table N

@@ -1,56 +1,104 @@
-/* parse_exec.c — the statements that run real programs: exec (one command) and script (a setup script). */
+/* parse_exec.c — the statements that run real programs: exec (one command), script (a setup script) and
+ * service (a daemon that lives until the world ends). */
 #define _GNU_SOURCE
 #include "harness/scenario/parse.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+static void free_words(char ***v, unsigned *n)
+{
+	for (unsigned i = 0; *v && i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
 void step_free_args(struct step *step)
 {
-	if (step->kind == STEP_EXEC && step->u.exec.argv) {
-		for (unsigned i = 0; i < step->u.exec.argc; i++)
-			free(step->u.exec.argv[i]);
-		free(step->u.exec.argv);
-		step->u.exec.argv = NULL;
+	if (step->kind == STEP_EXEC) {
+		free_words(&step->u.exec.argv, &step->u.exec.argc);
+	} else if (step->kind == STEP_SERVICE) {
+		free_words(&step->u.service.argv, &step->u.service.argc);
 	} else if (step->kind == STEP_SCRIPT) {
 		free(step->u.script.path);
 		step->u.script.path = NULL;
+		free_words(&step->u.script.args, &step->u.script.nargs);
 	}
 }
 
-/* exec NS PROGRAM [ARG...]: every word after NS is one argument, as written; a quoted word keeps its spaces. */
+/* The words from the cursor up to (not including) word `to`, each one argument as written (a quoted word
+ * keeps its spaces), into a new NULL-terminated *v of *n; the cursor moves to `to`.  0, or -1 once reported
+ * (*v then holds what was copied, for step_free_args). */
+static int copy_words(struct stmt *st, unsigned to, char ***v, unsigned *n)
+{
+	unsigned count = to - st->i;
+
+	if (count > EXEC_MAX_ARGS)
+		return serr(st, st->l->tok[st->i + EXEC_MAX_ARGS].col, "too many arguments (at most %d)", EXEC_MAX_ARGS);
+	*v = calloc(count + 1, sizeof(char *));
+	if (!*v)
+		return oom(st->p);
+	for (; st->i < to; st->i++) {
+		char *arg = strdup(st->l->tok[st->i].s);
+
+		if (!arg)
+			return oom(st->p);
+		(*v)[(*n)++] = arg;
+	}
+	return 0;
+}
+
+/* The step is added, or freed after the error was reported. */
+static int add_or_free(struct stmt *st, struct step *step, int ret)
+{
+	if (ret == 0 && add_whole_step(st, step) == 0)
+		return 0;
+	step_free_args(step);
+	return -1;
+}
+
+/* exec NS PROGRAM [ARG...]: every word after NS is one argument, as written. */
 int st_exec(struct stmt *st)
 {
 	struct step step = { .kind = STEP_EXEC };
-	unsigned n;
 
 	if (want_ns(st, &step.ns) || !want(st, "PROGRAM"))
 		return -1;
 	st->i--;
-	n = st->end - st->i;
-	if (n > EXEC_MAX_ARGS)
-		return serr(st, st->l->tok[st->i + EXEC_MAX_ARGS].col, "too many arguments (at most %d)", EXEC_MAX_ARGS);
-	step.u.exec.argv = calloc(n + 1, sizeof(char *));
-	if (!step.u.exec.argv)
-		return oom(st->p);
-	for (; st->i < st->end; st->i++) {
-		char *arg = strdup(st->l->tok[st->i].s);
+	return add_or_free(st, &step, copy_words(st, st->end, &step.u.exec.argv, &step.u.exec.argc));
+}
 
-		if (!arg) {
-			step_free_args(&step);
-			return oom(st->p);
-		}
-		step.u.exec.argv[step.u.exec.argc++] = arg;
-	}
-	if (add_whole_step(st, &step)) {
-		step_free_args(&step);
+static const char *const ready_protos[] = { "tcp", "udp", NULL };
+
+/* service NS [ready tcp|udp PORT] COMMAND...: a daemon, started in NS and left running until the world ends.
+ * With `ready`, the step waits (with a deadline) until a socket of that protocol listens on PORT in NS, so
+ * the expectations after it meet a server; without it, the step is done once the program started. */
+int st_service(struct stmt *st)
+{
+	struct step step = { .kind = STEP_SERVICE };
+	const struct token *t;
+	int w;
+
+	if (want_ns(st, &step.ns))
 		return -1;
+	if (st->i < st->end && strcmp(st->l->tok[st->i].s, "ready") == 0) {
+		st->i++;
+		if ((w = want_word(st, "tcp|udp", ready_protos)) < 0 || !(t = want(st, "PORT")) ||
+		    port_arg(st, t, &step.u.service.ready_port))
+			return -1;
+		step.u.service.ready_proto = w == 0 ? IPPROTO_TCP : IPPROTO_UDP;
 	}
-	return 0;
+	if (!want(st, "COMMAND"))
+		return -1;
+	st->i--;
+	return add_or_free(st, &step, copy_words(st, st->end, &step.u.service.argv, &step.u.service.argc));
 }
 
 /* A relative PATH is relative to the scenario file's folder, so a scenario and its scripts move together. */
@@ -67,8 +115,18 @@ static char *resolve(const char *scenario_path, const char *path)
 	return out;
 }
 
-/* script NS PATH [creates NAME...]: NAME... are the namespaces the script makes with `ip netns add`;
- * they are declared here, and their interfaces (and NS's) need not be declared in the file. */
+/* Where the script's arguments end: at the word "creates", or at the end of the statement. */
+static unsigned args_end(const struct stmt *st)
+{
+	for (unsigned k = st->i; k < st->end; k++)
+		if (strcmp(st->l->tok[k].s, "creates") == 0)
+			return k;
+	return st->end;
+}
+
+/* script NS PATH [ARG...] [creates NAME...]: ARG... are the script's $1...; NAME... are the namespaces the
+ * script makes with `ip netns add`; they are declared here, and their interfaces (and NS's) need not be
+ * declared in the file.  (An argument cannot be the word "creates".) */
 int st_script(struct stmt *st)
 {
 	struct step step = { .kind = STEP_SCRIPT };
@@ -82,6 +140,10 @@ int st_script(struct stmt *st)
 		return oom(st->p);
 	if (access(step.u.script.path, R_OK)) {
 		serr(st, t->col, "cannot read script '%s': %s", step.u.script.path, strerror(errno));
+		step_free_args(&step);
+		return -1;
+	}
+	if (copy_words(st, args_end(st), &step.u.script.args, &step.u.script.nargs)) {
 		step_free_args(&step);
 		return -1;
 	}

@@ -470,9 +470,10 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 			STEP_F_FIREWALL, dnat_family },
 	[STEP_LISTEN] = { "listen", "NS tcp|udp PORT", st_listen, 0, NULL },
 	[STEP_EXEC] = { "exec", "NS PROGRAM [ARG...]", st_exec, STEP_F_PROGRAM, NULL },
-	[STEP_SCRIPT] = { "script", "NS PATH [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
+	[STEP_SCRIPT] = { "script", "NS PATH [ARG...] [creates NAME...]", st_script, STEP_F_PROGRAM, NULL },
 	[STEP_REDIRECT] = { "redirect", "NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT]", st_dnat,
 			    STEP_F_FIREWALL, redirect_family },
 	[STEP_RULE] = { "rule", "NS [from PREFIX] [to PREFIX] [iif IF] [oif IF] [fwmark N[/M]] [priority N] "
 			"table N|blackhole|unreachable|prohibit", st_rule, 0, NULL },
+	[STEP_SERVICE] = { "service", "NS [ready tcp|udp PORT] COMMAND...", st_service, STEP_F_PROGRAM, NULL },
 };

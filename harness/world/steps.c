@@ -4,6 +4,7 @@
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_msg.h"
 #include "harness/sandbox/sandbox.h"
+#include "harness/world/service.h"
 #include "harness/scenario/kinds.h"
 #include "probes/conn.h"
 
@@ -182,10 +183,13 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 	return -ECANCELED;
 }
 
+/* A program finds the world's namespaces by name in its /run/netns (those a script made included). */
 static int do_exec(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
+	struct sandbox_netns visible[MAX_NETNS];
 	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = st->u.exec.argv,
-				   .timeout_ms = wait_within(w->waits.program_ms, w->deadline) };
+				   .timeout_ms = wait_within(w->waits.program_ms, w->deadline),
+				   .visible = visible, .nvisible = world_named_namespaces(w, visible) };
 	struct sandbox_result r;
 	int ret = sandbox_exec(&run, &r, msg, msglen);
 
@@ -197,16 +201,19 @@ static int do_exec(struct world *w, const struct step *st, char *msg, size_t msg
 	return ret;
 }
 
-/* The script runs as st->ns; the namespaces it creates by name are bound into the world after it. */
+/* The script runs as st->ns, with its arguments, seeing the world's namespaces by name; the namespaces it
+ * creates by name are bound into the world after it (and so seen by later programs). */
 static int do_script(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
 	const struct scenario *sc = w->sc;
 	const char *names[MAX_NETNS + 1];
 	unsigned idx[MAX_NETNS], n = 0;
 	char *const argv[] = { "/bin/sh", st->u.script.path, NULL };
+	struct sandbox_netns visible[MAX_NETNS];
 	struct sandbox_run run = { .nsfd = w->ns[st->ns].fd, .argv = argv,
 				   .timeout_ms = wait_within(w->waits.script_ms, w->deadline), .collect = names,
-				   .script = st->u.script.path };
+				   .script = st->u.script.path, .script_args = st->u.script.args,
+				   .visible = visible, .nvisible = world_named_namespaces(w, visible) };
 	struct sandbox_result r;
 	int ret;
 
@@ -250,6 +257,7 @@ static const step_runner runners[STEP_KIND_COUNT] = {
 	[STEP_EXEC] = do_exec,
 	[STEP_SCRIPT] = do_script,
 	[STEP_RULE] = do_rule,
+	[STEP_SERVICE] = service_start,
 };
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)

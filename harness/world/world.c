@@ -6,6 +6,7 @@
 #include "probes/conn.h"
 #include "harness/base/rtnl_link.h"
 #include "harness/sandbox/sandbox_owner.h"
+#include "harness/sandbox/sandbox_service.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -165,7 +166,16 @@ void world_log_output(struct world *w, const struct step *st, const char *output
 
 char *world_take_log(struct world *w)
 {
-	char *log = w->programs_log;
+	char *log;
+
+	for (unsigned i = 0; i < w->nservices; i++) {
+		char *out = sandbox_service_take_output(w->services[i].run);
+
+		if (out)
+			world_log_output(w, w->services[i].st, out);
+		free(out);
+	}
+	log = w->programs_log;
 
 	w->programs_log = NULL;
 	w->programs_len = 0;
@@ -181,6 +191,9 @@ void world_destroy(struct world *w)
 {
 	if (!w)
 		return;
+	for (unsigned i = 0; i < w->nservices; i++)
+		sandbox_service_stop(w->services[i].run);   /* before their namespaces go */
+	w->nservices = 0;
 	free(world_take_log(w));
 	for (unsigned i = 0; i < w->nlisteners; i++)
 		listener_close(w->listeners[i]);

@@ -15,8 +15,16 @@
 #include "harness/base/nl.h"
 
 #define MAX_LISTENERS 32
+#define MAX_SERVICES 16
 
 struct listener;
+struct sandbox_service;
+
+/* A service step's daemon, running until the world ends (service.h). */
+struct world_service {
+	struct sandbox_service *run;
+	const struct step *st;    /* the step that started it: heads its output in the program log */
+};
 
 struct world_ns {
 	int fd;                   /* the namespace */
@@ -30,6 +38,8 @@ struct world {
 	unsigned nns;
 	struct listener *listeners[MAX_LISTENERS];
 	unsigned nlisteners;
+	struct world_service services[MAX_SERVICES];
+	unsigned nservices;
 	char buf[NL_BUF_SIZE];    /* request buffer, one request at a time */
 	bool attached;            /* verify mode: an existing setup, looked at and never changed */
 	struct firewall fw;       /* how firewall and NAT steps are installed and read: nft unless
@@ -38,7 +48,7 @@ struct world {
 	msec_t deadline;          /* the scenario's deadline (0: none): no wait inside goes past it (wait_within) */
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	int owner;                /* the sandbox user namespace that owns the namespaces (sandbox_owner.h); -1 attached */
-	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
+	char *programs_log;       /* what exec, script and service steps printed since the last world_take_log; owned */
 	size_t programs_len;
 };
 
@@ -69,7 +79,8 @@ int world_bind(struct world *w, unsigned ns, int fd, char *msg, size_t msglen);
 /* Keeps what a program step printed, headed by the step's location and text. */
 void world_log_output(struct world *w, const struct step *st, const char *output);
 
-/* Hands the kept program output to the caller (to free), and starts afresh; NULL when there is none. */
+/* Hands the kept program output (with what the services printed by now) to the caller (to free), and starts
+ * afresh; NULL when there is none. */
 char *world_take_log(struct world *w);
 
 /* The ifindex of interface name in namespace ns, or -errno (-ENODEV when there is none). */

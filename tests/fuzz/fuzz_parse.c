@@ -52,7 +52,11 @@ static void check_step(const struct scenario *s, const struct step *st)
 			__builtin_trap();
 		break;
 	case STEP_SCRIPT:
-		if (!st->u.script.path)
+		if (!st->u.script.path || !st->u.script.args || st->u.script.args[st->u.script.nargs])
+			__builtin_trap();
+		break;
+	case STEP_SERVICE:
+		if (!st->u.service.argv || !st->u.service.argc || st->u.service.argv[st->u.service.argc])
 			__builtin_trap();
 		break;
 	case STEP_ROUTE:

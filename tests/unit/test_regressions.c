@@ -46,7 +46,7 @@ static void test_binary_file(void)
 static void test_script_creates_nothing(void)
 {
 	CHECK_ERRORS("scenario t\nnetns host\nscript host /dev/null creates\nstage s\n  expect ping host 10.1.1.2\n",
-		"t.scn:3:30: 'script' takes NS PATH [creates NAME...]: missing NAME\n");
+		"t.scn:3:30: 'script' takes NS PATH [ARG...] [creates NAME...]: missing NAME\n");
 }
 
 UNIT_SUITE(regressions,
