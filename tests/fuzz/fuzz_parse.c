@@ -63,7 +63,10 @@ static void check_step(const struct scenario *s, const struct step *st)
 		if (st->u.route.nnexthops > ROUTE_MAX_NEXTHOPS)
 			__builtin_trap();
 		break;
+	case STEP_KIND_COUNT:
+		__builtin_trap();   /* no parsed step is of this kind */
 	case STEP_RULE:
+	case STEP_REDIRECT:
 	case STEP_FORWARD_POLICY:
 	case STEP_FORWARD_RULE:
 	case STEP_MASQUERADE:
@@ -102,6 +105,8 @@ static void check_expect(const struct scenario *s, const struct expect *e)
 		for (unsigned i = 0; i < e->u.spread.negress; i++)
 			check_ifref(s, &e->u.spread.egress[i]);
 		break;
+	case EXPECT_KIND_COUNT:
+		__builtin_trap();   /* no parsed expectation is of this kind */
 	case EXPECT_ROUTE:
 	case EXPECT_TCP:
 	case EXPECT_UDP:
