@@ -4,7 +4,7 @@
 bool dg_cause_measured(enum cause_kind k)
 {
 	return k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP || k == CAUSE_TRACE_POLICY_DROP ||
-	       k == CAUSE_TRACE_NAT_UNMATCHED;
+	       k == CAUSE_TRACE_NAT_UNMATCHED || k == CAUSE_COUNTER_RULE_DROP || k == CAUSE_COUNTER_POLICY_DROP;
 }
 
 void dg_cause(struct check *c, bool over_firewall, const struct cause *k)
@@ -17,4 +17,14 @@ void dg_cause(struct check *c, bool over_firewall, const struct cause *k)
 	}
 	check_demote(c, NOTE_OWN_FINDING);
 	c->cause = *k;
+}
+
+void dg_icmp_got(const struct check *c, struct cause *k)
+{
+	if (c->cause.kind == CAUSE_PING_UNDELIVERABLE || c->cause.kind == CAUSE_CONN_ICMP_ERROR)
+		CAUSE_COPY(k->word, c->cause.word);
+	else if (c->cause.kind == CAUSE_CONN_PORT_UNREACHABLE)
+		CAUSE_COPY(k->word, "port unreachable");
+	else if (c->cause.kind == CAUSE_CONN_TCP_RESET)
+		CAUSE_COPY(k->word, "a TCP reset");
 }

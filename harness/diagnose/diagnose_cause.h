@@ -13,4 +13,8 @@ bool dg_cause_measured(enum cause_kind k);
  * over_firewall is false: then k is only noted ("also"). */
 void dg_cause(struct check *c, bool over_firewall, const struct cause *k);
 
+/* For a rule that rejects: the ICMP error (or reset) the probe itself got back, in the probe's words, into
+ * k->word ("" when the probe got none). */
+void dg_icmp_got(const struct check *c, struct cause *k);
+
 #endif

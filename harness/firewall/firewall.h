@@ -8,6 +8,7 @@
 #ifndef NSH_FIREWALL_H
 #define NSH_FIREWALL_H
 
+#include "harness/firewall/fw_legacy.h"
 #include "harness/firewall/fw_trace.h"
 #include "harness/firewall/iptables.h"
 #include "harness/scenario/model.h"
@@ -72,6 +73,8 @@ struct firewall {
 	const struct iptables_tools *tools;   /* the iptables backends' programs; NULL for nft */
 	void *state[MAX_NETNS];   /* per namespace, made on its first firewall step; NULL before */
 	struct fw_trace *trace[MAX_NETNS];   /* per namespace, made on its first traced probe (fw_trace.h) */
+	struct fw_legacy legacy[MAX_NETNS];  /* per namespace, its iptables-legacy rules' counters before the
+					      * current probe (fw_legacy.h); empty when it has no legacy table */
 };
 
 /* Chooses the backend, once, for a world of scenario sc that has installed nothing yet. */
@@ -94,6 +97,10 @@ char *firewall_describe(struct firewall *fw, unsigned ns);
 /* Traces the packets to and from dst in namespace ns (nsfd) during the next probe: opens its trace on first
  * use and arms it (fw_trace_arm).  Never called in verify mode.  0 or -errno with why in err. */
 int firewall_trace_arm(struct firewall *fw, unsigned ns, int nsfd, const struct addr *dst, char *err, size_t errlen);
+
+/* Reads namespace ns's iptables-legacy counters (nsfd) into fw->legacy[ns], before a probe: creates nothing,
+ * so verify mode reads them too.  0 or -errno with why in err. */
+int firewall_legacy_before(struct firewall *fw, unsigned ns, int nsfd, char *err, size_t errlen);
 
 /* Releases every namespace's state (the rules stay: they go with the namespaces).  Accepts a firewall
  * never chosen. */

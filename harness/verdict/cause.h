@@ -125,6 +125,14 @@ enum cause_kind {
 				       * error the probe got back, "" none) */
 	CAUSE_TRACE_POLICY_DROP,      /* ns, key, key2; count: the probe's packets it dropped */
 	CAUSE_TRACE_NAT_UNMATCHED,    /* ns, key, key2, text, line, flag2/count; word: "source" or "destination" */
+	/* ---- harness/diagnose/diagnose_legacy.c: iptables-legacy rules, which nftrace never sees: their counters
+	 * read before and after the probe (fw_legacy.h).  key: the table as iptables names it ("filter"), key2:
+	 * the chain, family; count: how far the counter rose during the probe ---- */
+	CAUSE_COUNTER_RULE_DROP,      /* ns, family, key, key2, text (the rule as iptables-legacy-save writes it,
+				       * or the scenario's statement), line (its scenario line, 0 when nsharness
+				       * did not install it), count; flag: it rejects (word: the ICMP error the
+				       * probe got back, "" none) */
+	CAUSE_COUNTER_POLICY_DROP,    /* ns, family, key, key2, count */
 
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };

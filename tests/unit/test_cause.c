@@ -140,6 +140,12 @@ static const struct {
 	  "dropped 3 packets of the probe (nftrace): no rule there accepted it" },
 	{ CAUSE_TRACE_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) in "
 	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding matched nothing of the probe, no counter" },
+	{ CAUSE_COUNTER_RULE_DROP, "host's rule 'expect ping blue 198.51.100.2' (line 12) in iptables-legacy table "
+	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding dropped the probe (its counter rose by 3 during the "
+	  "probe); the probe got back FAILED" },
+	{ CAUSE_COUNTER_POLICY_DROP, "host's chain net.ipv6.conf.all.forwarding in iptables-legacy table "
+	  "net.ipv4.ip_forward (policy drop) dropped 3 packets of the probe (its counter rose during the probe): no "
+	  "rule there accepted it" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -299,7 +305,8 @@ static void test_ranking(void)
 	CU_ASSERT(dg_cause_measured(CAUSE_FW_POLICY_DROP));
 	for (int k = CAUSE_NONE; k < CAUSE_KINDS; k++)
 		CU_ASSERT(dg_cause_measured(k) == (k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP ||
-						   k == CAUSE_TRACE_POLICY_DROP || k == CAUSE_TRACE_NAT_UNMATCHED));
+						   k == CAUSE_TRACE_POLICY_DROP || k == CAUSE_TRACE_NAT_UNMATCHED ||
+						   k == CAUSE_COUNTER_RULE_DROP || k == CAUSE_COUNTER_POLICY_DROP));
 
 	check_init(&c);
 	check_cause(&c, CAUSE_PING_SILENT_DROP);
