@@ -3,7 +3,6 @@
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/diagnose_cause.h"
 #include "harness/diagnose/diagnose_facts.h"
-#include "harness/firewall/iptables_save.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +27,7 @@ static void name_rule(struct world *w, unsigned ns, const struct fw_legacy_rule 
 
 	if (!dg_saved_rule(w, ns, tool, r->table, r->chain, r->pos, line, sizeof(line)))
 		snprintf(line, sizeof(line), "%s", r->text);
-	mine = ipt_step_of_line(w->sc, ns, w->fw.tools, r->family, r->table, line);
+	mine = firewall_step_of(&w->fw, ns, &(struct fw_rule_ref){ r->family, r->table, r->chain, 0, line, true });
 	CAUSE_COPY(k->text, mine ? mine->text : line);
 	k->line = mine ? mine->loc.line : 0;
 }

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define TRACE_EVENTS 512
 #define CHAIN_RULES 256
@@ -118,9 +119,18 @@ static void name_rule(const struct world *w, unsigned ns, const struct fw_trace_
 	table_name(ev, k->key, sizeof(k->key));
 	CAUSE_COPY(k->key2, ev->chain);
 	CAUSE_COPY(k->ns, w->sc->netns[ns].name);
-	if (!iptables_text(w, ns, ev, r->pos, k->text, sizeof(k->text)) &&
-	    !nft_text(w, ns, ev, r->pos, k->text, sizeof(k->text)))
+	bool saved = iptables_text(w, ns, ev, r->pos, k->text, sizeof(k->text));
+	const struct step *mine;
+
+	if (!saved && !nft_text(w, ns, ev, r->pos, k->text, sizeof(k->text)))
 		snprintf(k->text, sizeof(k->text), "rule handle %" PRIu64, r->handle);
+	mine = firewall_step_of(&w->fw, ns, &(struct fw_rule_ref){
+		ev->nfproto == NFPROTO_IPV4 ? AF_INET : ev->nfproto == NFPROTO_IPV6 ? AF_INET6 : 0, ev->table,
+		ev->chain, r->handle, saved ? k->text : "", false });
+	if (mine) {   /* nsharness installed it: the scenario's words and line */
+		CAUSE_COPY(k->text, mine->text);
+		k->line = mine->loc.line;
+	}
 	k->flag2 = r->has_counter;
 	k->count = r->packets;
 }

@@ -67,6 +67,13 @@ int firewall_trace_arm(struct firewall *fw, unsigned ns, int nsfd, const struct 
 	return fw->trace[ns] ? fw_trace_arm(fw->trace[ns], dst, err, errlen) : -EIO;
 }
 
+const struct step *firewall_step_of(const struct firewall *fw, unsigned ns, const struct fw_rule_ref *ref)
+{
+	if (!fw->state[ns] || ref->legacy != (fw->ops == &firewall_iptables_legacy))
+		return NULL;   /* only the legacy backend installs legacy rules, and it installs nothing traced */
+	return fw->ops->step_of(fw->state[ns], ref);
+}
+
 int firewall_legacy_before(struct firewall *fw, unsigned ns, int nsfd, char *err, size_t errlen)
 {
 	return fw_legacy_read(nsfd, &fw->legacy[ns], err, errlen);

@@ -1,13 +1,10 @@
 /* iptables_save.c — iptables-save -c text as policy and rule counters, rules matched to their steps. */
 #include "harness/firewall/iptables_save.h"
-#include "harness/firewall/firewall_step.h"
-#include "harness/scenario/kinds.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #define MAX_WORDS 64
 #define MAX_GROUPS 32
@@ -152,44 +149,14 @@ bool ipt_save_read(const char *save, int family, struct ipt_mine *mine, unsigned
 	return forward;
 }
 
-/* The key of step st's command for family, or false when it has none (another family's step, a policy). */
-static bool step_key(const struct step *st, const struct iptables_tools *tools, int family, char *key, size_t len)
+int ipt_line_key(const char *table, const char *line, char *key, size_t len)
 {
-	struct ipt_cmd cmds[IPT_MAX_CMDS];
-	int own = firewall_step_family(st), n = iptables_commands(st, tools, cmds);
-	int i = own == 0 && family == AF_INET6 ? 1 : 0;   /* both families: IPv4's command first */
-	unsigned argc = 0;
-
-	if ((own && own != family) || i >= n)
-		return false;
-	while (cmds[i].argv[argc])
-		argc++;
-	return argc > 1 && ipt_key(cmds[i].argv + 1, argc - 1, key, len) == 0;
-}
-
-const struct step *ipt_step_of_line(const struct scenario *sc, unsigned ns, const struct iptables_tools *tools,
-				    int family, const char *table, const char *line)
-{
-	char copy[1024], *words[MAX_WORDS + 2], key[IPT_KEY_LEN], mine[IPT_KEY_LEN];
-	struct iptables_tools defaults;
+	char copy[1024], *words[MAX_WORDS + 2];
 	unsigned n;
 
-	if (!tools) {
-		iptables_tools_init(&defaults, BACKEND_IPTABLES_LEGACY, NULL);
-		tools = &defaults;
-	}
 	snprintf(copy, sizeof(copy), "%s", line);
 	words[0] = "-t";
 	words[1] = (char *)table;
 	n = split(copy, words + 2) + 2;
-	if (ipt_key(words, n, key, sizeof(key)))
-		return NULL;
-	for (unsigned i = 0; i < sc->nsteps; i++) {
-		const struct step *st = &sc->steps[i];
-
-		if (st->ns == ns && (step_kind(st)->flags & STEP_F_FIREWALL) &&
-		    step_key(st, tools, family, mine, sizeof(mine)) && !strcmp(mine, key))
-			return st;
-	}
-	return NULL;
+	return ipt_key(words, n, key, len);
 }

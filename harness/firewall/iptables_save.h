@@ -31,10 +31,8 @@ int ipt_key(char *const *words, unsigned n, char *key, size_t len);
  * FORWARD chain. */
 bool ipt_save_read(const char *save, int family, struct ipt_mine *mine, unsigned nmine, struct fw_counters *out);
 
-/* The rule nsharness installed in namespace ns of sc that a saved rule line of family and table is ("-A FORWARD
- * -i veth0 -j DROP", as iptables-save writes it, without its counter): the first firewall step of ns whose
- * iptables command (tools, NULL for the default names) has the same key; NULL when none.  Pure. */
-const struct step *ipt_step_of_line(const struct scenario *sc, unsigned ns, const struct iptables_tools *tools,
-				    int family, const char *table, const char *line);
+/* The key of a rule line of table as iptables-save writes it ("-A FORWARD -i veth0 -j DROP", no counter).
+ * 0, -EINVAL or -ENOSPC as ipt_key. */
+int ipt_line_key(const char *table, const char *line, char *key, size_t len);
 
 #endif
