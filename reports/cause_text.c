@@ -533,6 +533,14 @@ static int counter_policy_drop(const struct cause *k, const struct txt *t, char 
 			k->key, k->count, PLURAL(k->count));
 }
 
+static int own_rule_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's rule '%s' (line %u) %s the probe (the kernel's account of it)%s%s", k->ns,
+			k->text, k->line, k->flag ? "rejected" : "dropped", k->word[0] ? "; the probe got back " : "",
+			k->word);
+}
+
 /* ---- diagnosis: what let a must-fail probe through; a gateway ---- */
 
 static int rule_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -690,6 +698,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_TRACE_NAT_UNMATCHED] = trace_nat_unmatched,
 	[CAUSE_COUNTER_RULE_DROP] = counter_rule_drop,
 	[CAUSE_COUNTER_POLICY_DROP] = counter_policy_drop,
+	[CAUSE_OWN_RULE_DROP] = own_rule_drop,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

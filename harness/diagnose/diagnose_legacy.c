@@ -59,6 +59,8 @@ bool dg_legacy_drop(struct world *w, struct check *c)
 			k.flag = !strcmp(r->target, "REJECT");
 			if (k.flag)
 				dg_icmp_got(c, &k);
+			if (k.line)
+				dg_own_rule(&k, c);
 		}
 		fw_legacy_free(&after);
 		/* nsharness's own forward policy, already measured by its counters, keeps its words */

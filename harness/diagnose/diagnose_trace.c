@@ -177,6 +177,8 @@ static void name_drop(struct world *w, unsigned ns, const struct fw_trace_event 
 		k.flag = r.action == FW_ACT_REJECT;
 		if (k.flag)
 			dg_icmp_got(c, &k);
+		if (k.line)
+			dg_own_rule(&k, c);
 	}
 	dg_cause(c, true, &k);
 }

@@ -133,6 +133,9 @@ enum cause_kind {
 				       * did not install it), count; flag: it rejects (word: the ICMP error the
 				       * probe got back, "" none) */
 	CAUSE_COUNTER_POLICY_DROP,    /* ns, family, key, key2, count */
+	/* A rule nsharness installed, met in the kernel's account (nftrace or legacy counters): the same finding
+	 * under every backend, whatever table the backend put it in (its counter goes in the evidence) */
+	CAUSE_OWN_RULE_DROP,          /* ns, text (the scenario's statement), line; flag: it rejects (word) */
 
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
