@@ -52,7 +52,7 @@ int dg_rp_drops(int nsfd, uint64_t *drops);
 
 /* The pos-th (0: first) "-A chain" line of `tool -t table` (iptables-nft-save, iptables-legacy-save, ...) run
  * in namespace ns's sandbox, as it writes it, without a counter.  False when it cannot run (verify mode: a
- * live host is no sandbox's) or has no such rule.  (diagnose_trace.c) */
+ * live host is no sandbox's) or has no such rule.  (diagnose_read.c) */
 bool dg_saved_rule(const struct world *w, unsigned ns, const char *tool, const char *table, const char *chain,
 		   unsigned pos, char *text, size_t len);
 

@@ -34,38 +34,6 @@ void diagnose_trace_arm(struct world *w, const struct expect *e)
 			firewall_trace_arm(&w->fw, i, w->ns[i].fd, f.dst, err, sizeof(err));
 }
 
-bool dg_saved_rule(const struct world *w, unsigned ns, const char *tool, const char *table, const char *chain,
-		   unsigned pos, char *text, size_t len)
-{
-	char table_arg[FW_TRACE_NAME], tool_arg[32], msg[256], want[FW_TRACE_NAME + 8];
-	char *const argv[] = { tool_arg, "-t", table_arg, NULL };
-	struct sandbox_run run = { .nsfd = w->ns[ns].fd, .argv = argv, .timeout_ms = (unsigned)w->waits.program_ms };
-	struct sandbox_result r;
-	bool found = false;
-	unsigned k = 0;
-
-	if (w->attached)
-		return false;   /* a live host's namespaces are no sandbox's */
-	snprintf(table_arg, sizeof(table_arg), "%s", table);
-	snprintf(tool_arg, sizeof(tool_arg), "%s", tool);
-	snprintf(want, sizeof(want), "-A %s ", chain);
-	if (sandbox_exec(&run, &r, msg, sizeof(msg)))
-		return false;
-	for (char *line = r.status == 0 ? r.output : NULL, *next; line && *line && !found; line = next) {
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		if (strncmp(line, want, strlen(want)))
-			continue;
-		if (k++ == pos) {
-			snprintf(text, len, "%s", line);
-			found = true;
-		}
-	}
-	sandbox_result_free(&r);
-	return found;
-}
-
 /* The Nth "-A CHAIN" line of iptables-nft-save's table, without its counter; false when that table or rule
  * is not iptables-nft's (then nft words it). */
 static bool iptables_text(const struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned pos,
