@@ -395,16 +395,3 @@ const struct fw_legacy_rule *fw_legacy_moved_drop(const struct fw_legacy *before
 	*delta = 0;
 	return NULL;
 }
-
-const struct fw_legacy_rule *fw_legacy_unmoved_nat(const struct fw_legacy *before, const struct fw_legacy *after)
-{
-	for (unsigned i = 0; i < after->n; i++) {
-		const struct fw_legacy_rule *r = &after->v[i];
-
-		if (!r->policy && !strcmp(r->table, "nat") &&
-		    (!strcmp(r->target, "SNAT") || !strcmp(r->target, "MASQUERADE") || !strcmp(r->target, "DNAT")) &&
-		    !rise(before, r))
-			return r;
-	}
-	return NULL;
-}

@@ -51,10 +51,6 @@ void fw_legacy_free(struct fw_legacy *l);
 const struct fw_legacy_rule *fw_legacy_moved_drop(const struct fw_legacy *before, const struct fw_legacy *after,
 						  uint64_t *delta);
 
-/* The first source or destination NAT rule (SNAT, MASQUERADE; DNAT) of a nat table whose counter did not move
- * from before to after, NULL if none (or every one moved).  Pure. */
-const struct fw_legacy_rule *fw_legacy_unmoved_nat(const struct fw_legacy *before, const struct fw_legacy *after);
-
 /* ---- pure, for the unit tests ---- */
 
 /* Adds the rules of one table's entries blob (IPT_SO_GET_ENTRIES' entrytable, size bytes) to out: hook_entry
