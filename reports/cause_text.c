@@ -508,6 +508,39 @@ static int trace_nat_unmatched(const struct cause *k, const struct txt *t, char 
 			rule, k->key, k->key2, counter);
 }
 
+/* "iptables-legacy" or "ip6tables-legacy": whose table a counted rule is in. */
+static const char *legacy_tool(const struct cause *k)
+{
+	return k->family == AF_INET6 ? "ip6tables-legacy" : "iptables-legacy";
+}
+
+static int counter_rule_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24];
+
+	(void)t;
+	rule_named(k, rule, sizeof(rule));
+	return snprintf(buf, len, "%s's rule %s in %s table %s chain %s %s the probe (its counter rose by %llu "
+			"during the probe)%s%s", k->ns, rule, legacy_tool(k), k->key, k->key2,
+			k->flag ? "rejected" : "dropped", k->count, k->word[0] ? "; the probe got back " : "", k->word);
+}
+
+static int counter_policy_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's chain %s in %s table %s (policy drop) dropped %llu packet%s of the probe (its "
+			"counter rose during the probe): no rule there accepted it", k->ns, k->key2, legacy_tool(k),
+			k->key, k->count, PLURAL(k->count));
+}
+
+static int own_rule_drop(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's rule '%s' (line %u) %s the probe (the kernel's account of it)%s%s", k->ns,
+			k->text, k->line, k->flag ? "rejected" : "dropped", k->word[0] ? "; the probe got back " : "",
+			k->word);
+}
+
 /* ---- diagnosis: what let a must-fail probe through; a gateway ---- */
 
 static int rule_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -715,6 +748,9 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_ROUTE_OTHER_TYPE] = route_other_type,
 	[CAUSE_ROUTE_OTHER_TABLE] = route_other_table,
 	[CAUSE_SPREAD_ONE_PATH] = spread_one_path,
+	[CAUSE_COUNTER_RULE_DROP] = counter_rule_drop,
+	[CAUSE_COUNTER_POLICY_DROP] = counter_policy_drop,
+	[CAUSE_OWN_RULE_DROP] = own_rule_drop,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

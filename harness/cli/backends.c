@@ -1,5 +1,6 @@
 /* backends.c — copies of scenarios per backend, and a reporter that compares their verdicts. */
 #include "harness/cli/backends.h"
+#include "reports/cause_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,9 +65,15 @@ static void scenario(struct reporter *r, const struct scenario_result *res)
 		return;
 	b->rows[b->nrows].sc = res->scenario;
 	b->rows[b->nrows].backend = b->nrows % BACKEND_COUNT;   /* in the copies' order */
+	b->rows[b->nrows].cause = calloc(res->nstages ? res->nstages : 1, sizeof(struct cause));
 	for (unsigned i = 0; i < res->nstages; i++) {
-		b->rows[b->nrows].st[i] = res->stages[i].status;
-		b->rows[b->nrows].cannot_run[i] = res->stages[i].cannot_run;
+		const struct stage_result *st = &res->stages[i];
+
+		b->rows[b->nrows].st[i] = st->status;
+		b->rows[b->nrows].cannot_run[i] = st->cannot_run;
+		if (b->rows[b->nrows].cause && st->status == STAGE_FAIL && st->reason_expect &&
+		    st->reason_expect <= st->nexpects)
+			b->rows[b->nrows].cause[i] = st->expects[st->reason_expect - 1].check.cause;
 	}
 	b->nrows++;
 }
@@ -83,6 +90,33 @@ static bool disagree_possible(const struct backends_state *b, unsigned g, unsign
 static const char *verdict(enum stage_status s)
 {
 	return s == STAGE_PASS ? "ok" : s == STAGE_FAIL ? "not ok" : "skipped";
+}
+
+/* Stage i failed under every backend of group g, and not for the same cause (compared as data). */
+static bool causes_differ(const struct backends_state *b, unsigned g, unsigned i)
+{
+	for (unsigned k = 0; k < BACKEND_COUNT; k++)
+		if (b->rows[g + k].st[i] != STAGE_FAIL || !b->rows[g + k].cause)
+			return false;
+	for (unsigned k = 1; k < BACKEND_COUNT; k++)
+		if (!cause_same(&b->rows[g + k].cause[i], &b->rows[g].cause[i]))
+			return true;
+	return false;
+}
+
+/* "# backends disagree on NAME: STAGE: causes differ: nft 'WORDS', iptables-nft 'WORDS', ..." to out. */
+static void write_causes(FILE *out, const struct backends_state *b, unsigned g, unsigned i)
+{
+	const struct scenario *sc = b->rows[g].sc;
+	char text[CAUSE_TEXT_LEN];
+
+	fprintf(out, "%sbackends disagree on %.*s: %s: causes differ:", out == stderr ? "nsharness: " : "# ",
+		(int)strcspn(sc->name, "@"), sc->name, sc->stages[i].name);
+	for (unsigned k = 0; k < BACKEND_COUNT; k++) {
+		if (!cause_render(&b->rows[g + k].cause[i], text, sizeof(text)))
+			snprintf(text, sizeof(text), "no cause named");
+		fprintf(out, " %s '%s'%s", backend_name[b->rows[g + k].backend], text, k + 1 < BACKEND_COUNT ? "," : "\n");
+	}
 }
 
 /* Rows come in groups of BACKEND_COUNT, one scenario's copies; compare each stage across its group. */
@@ -103,6 +137,11 @@ static void end(struct reporter *r)
 				same &= b->rows[g + k].st[i] == b->rows[g].st[i];
 			if (!same && !disagree_possible(b, g, i))
 				continue;
+			if (same && causes_differ(b, g, i)) {
+				b->disagreements++;
+				write_causes(r->out, b, g, i);
+				write_causes(stderr, b, g, i);
+			}
 			if (same)
 				continue;
 			b->disagreements++;
@@ -118,6 +157,8 @@ static void end(struct reporter *r)
 			}
 		}
 	}
+	for (unsigned k = 0; k < b->nrows; k++)
+		free(b->rows[k].cause);
 	free(b->rows);
 	b->rows = NULL;
 }

@@ -4,6 +4,7 @@
 
 #include "harness/firewall/iptables.h"
 #include "harness/scenario/model.h"
+#include "harness/verdict/cause.h"
 #include "reports/report.h"
 
 /* Makes BACKEND_COUNT copies of each of the n scenarios, named "NAME@BACKEND" (sharing their steps and
@@ -15,8 +16,10 @@ struct scenario **backends_copies(struct scenario *const *s, unsigned n, enum ba
 /* Frees what backends_copies made.  Accepts NULL. */
 void backends_copies_free(struct scenario **copies, enum backend *backend_of);
 
-/* A reporter that remembers every stage's verdict and, at end, writes a TAP comment (to its out) and a
- * line on stderr for each stage whose verdict differs between the backends.  *disagreements counts them.
+/* A reporter that remembers every stage's verdict and the cause of its failure (as data: the chosen
+ * expectation's struct cause) and, at end, writes a TAP comment (to its out) and a line on stderr for each
+ * stage whose verdict differs between the backends, or that fails under every backend for causes that are
+ * not the same finding (cause_same).  *disagreements counts both.
  * The results must come in the copies' order (jobs_run reports in order). */
 extern const struct reporter_ops backends_reporter;
 struct backends_state {
@@ -26,6 +29,7 @@ struct backends_state {
 		unsigned backend;
 		enum stage_status st[MAX_STAGES];
 		bool cannot_run[MAX_STAGES];   /* no verdict: this machine lacks what the stage needs */
+		struct cause *cause;           /* per stage, the failure's cause (CAUSE_NONE when none); owned */
 		const struct scenario *sc;
 	} *rows;
 	unsigned nrows;

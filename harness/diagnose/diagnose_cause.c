@@ -6,7 +6,8 @@
  * the path's diagnosis may name a better cause over it. */
 bool dg_cause_measured(enum cause_kind k)
 {
-	return k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP || k == CAUSE_TRACE_POLICY_DROP;
+	return k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP || k == CAUSE_TRACE_POLICY_DROP ||
+	       k == CAUSE_COUNTER_RULE_DROP || k == CAUSE_COUNTER_POLICY_DROP || k == CAUSE_OWN_RULE_DROP;
 }
 
 void dg_cause(struct check *c, bool over_firewall, const struct cause *k)
@@ -19,4 +20,30 @@ void dg_cause(struct check *c, bool over_firewall, const struct cause *k)
 	}
 	check_demote(c, NOTE_OWN_FINDING);
 	c->cause = *k;
+}
+
+void dg_icmp_got(const struct check *c, struct cause *k)
+{
+	if (c->cause.kind == CAUSE_PING_UNDELIVERABLE || c->cause.kind == CAUSE_CONN_ICMP_ERROR)
+		CAUSE_COPY(k->word, c->cause.word);
+	else if (c->cause.kind == CAUSE_CONN_PORT_UNREACHABLE)
+		CAUSE_COPY(k->word, "port unreachable");
+	else if (c->cause.kind == CAUSE_CONN_TCP_RESET)
+		CAUSE_COPY(k->word, "a TCP reset");
+}
+
+void dg_own_rule(struct cause *k, struct check *c)
+{
+	struct cause own = cause_of(CAUSE_OWN_RULE_DROP);
+	bool legacy = k->kind == CAUSE_COUNTER_RULE_DROP;
+
+	check_evidence(c, "%s's rule '%s' (line %u) is in %s%s chain %s: %s %llu packet%s", k->ns, k->text, k->line,
+		       legacy ? "iptables-legacy table " : "", k->key, k->key2,
+		       legacy ? "its counter rose during the probe by" : "its counter", k->count, k->count == 1 ? "" : "s");
+	CAUSE_COPY(own.ns, k->ns);
+	CAUSE_COPY(own.text, k->text);
+	own.line = k->line;
+	own.flag = k->flag;
+	CAUSE_COPY(own.word, k->word);
+	*k = own;
 }

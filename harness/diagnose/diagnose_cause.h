@@ -13,4 +13,13 @@ bool dg_cause_measured(enum cause_kind k);
  * over_firewall is false: then k is only noted ("also"). */
 void dg_cause(struct check *c, bool over_firewall, const struct cause *k);
 
+/* For a rule that rejects: the ICMP error (or reset) the probe itself got back, in the probe's words, into
+ * k->word ("" when the probe got none). */
+void dg_icmp_got(const struct check *c, struct cause *k);
+
+/* A drop by a rule nsharness installed (k: CAUSE_TRACE_RULE_DROP or CAUSE_COUNTER_RULE_DROP with its
+ * statement in text and its line) becomes CAUSE_OWN_RULE_DROP, the same finding under every backend; where the
+ * backend put the rule, and its counter, go to c's evidence. */
+void dg_own_rule(struct cause *k, struct check *c);
+
 #endif

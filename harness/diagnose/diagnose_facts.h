@@ -8,6 +8,7 @@
 
 #include "harness/scenario/model.h"
 #include "harness/verdict/cause.h"
+#include "harness/verdict/check.h"
 #include "harness/world/world.h"
 #include "probes/neigh.h"
 
@@ -48,6 +49,19 @@ const struct dg_addr *dg_addr_on(const struct dg_addrs *m, unsigned ns, const ch
  * /proc/net/netstat).  Namespaces are fresh, so any count is this world's.  0 or -errno. */
 int dg_rp_drops(int nsfd, uint64_t *drops);
 
+
+/* The pos-th (0: first) "-A chain" line of `tool -t table` (iptables-nft-save, iptables-legacy-save, ...) run
+ * in namespace ns's sandbox, as it writes it, without a counter.  False when it cannot run (verify mode: a
+ * live host is no sandbox's) or has no such rule.  (diagnose_read.c) */
+bool dg_saved_rule(const struct world *w, unsigned ns, const char *tool, const char *table, const char *chain,
+		   unsigned pos, char *text, size_t len);
+
+/* iptables-legacy's account of a probe (diagnose_legacy.c).  dg_legacy_before, just before the probe: every
+ * namespace's legacy counters (creates nothing; verify mode too).  dg_legacy_drop, after it failed: the first
+ * namespace whose legacy drop rule or built-in drop policy counted packets meanwhile names the cause (the rule
+ * as its author wrote it, with its scenario line when nsharness installed it); true when one did. */
+void dg_legacy_before(struct world *w);
+bool dg_legacy_drop(struct world *w, struct check *c);
 
 /* ---- pure reasoning (diagnose_rules.c) ---- */
 

@@ -1,8 +1,9 @@
-/* diagnose_read.c — the facts a diagnosis reads: every namespace's addresses, a neighbour entry, rp_filter drops. */
+/* diagnose_read.c — the facts a diagnosis reads: every namespace's addresses, rp_filter drops, a saved rule line. */
 #include "harness/diagnose/diagnose_facts.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_link.h"
 #include "harness/base/rtnl_msg.h"
+#include "harness/sandbox/sandbox.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define DG_TABLE_NAME 64
 
 struct addr_read {
 	struct dg_addrs *m;
@@ -144,4 +147,36 @@ int dg_rp_drops(int nsfd, uint64_t *drops)
 	*drops = ret ? 0 : r->drops;
 	free(r);
 	return ret;
+}
+
+bool dg_saved_rule(const struct world *w, unsigned ns, const char *tool, const char *table, const char *chain,
+		   unsigned pos, char *text, size_t len)
+{
+	char table_arg[DG_TABLE_NAME], tool_arg[32], msg[256], want[DG_TABLE_NAME + 8];
+	char *const argv[] = { tool_arg, "-t", table_arg, NULL };
+	struct sandbox_run run = { .nsfd = w->ns[ns].fd, .argv = argv, .timeout_ms = (unsigned)w->waits.program_ms };
+	struct sandbox_result r;
+	bool found = false;
+	unsigned k = 0;
+
+	if (w->attached)
+		return false;   /* a live host's namespaces are no sandbox's */
+	snprintf(table_arg, sizeof(table_arg), "%s", table);
+	snprintf(tool_arg, sizeof(tool_arg), "%s", tool);
+	snprintf(want, sizeof(want), "-A %s ", chain);
+	if (sandbox_exec(&run, &r, msg, sizeof(msg)))
+		return false;
+	for (char *line = r.status == 0 ? r.output : NULL, *next; line && *line && !found; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		if (k++ == pos) {
+			snprintf(text, len, "%s", line);
+			found = true;
+		}
+	}
+	sandbox_result_free(&r);
+	return found;
 }

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/diagnose_cause.h"
+#include "harness/diagnose/diagnose_facts.h"
 #include "harness/firewall/fw_trace.h"
 #include "harness/sandbox/sandbox.h"
 #include "harness/scenario/kinds.h"
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #define TRACE_EVENTS 512
 #define CHAIN_RULES 256
@@ -22,7 +24,10 @@ void diagnose_trace_arm(struct world *w, const struct expect *e)
 	struct expect_flow f;
 	char err[256];
 
-	if (w->attached || !expect_flow_of(e, &f))
+	if (!expect_flow_of(e, &f))
+		return;
+	dg_legacy_before(w);   /* reading counters creates nothing: verify mode too */
+	if (w->attached)
 		return;   /* verify adds nothing to a live host */
 	for (unsigned i = 0; i < w->nns; i++)
 		if (w->ns[i].fd >= 0)
@@ -34,33 +39,10 @@ void diagnose_trace_arm(struct world *w, const struct expect *e)
 static bool iptables_text(const struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned pos,
 			  char *text, size_t len)
 {
-	char table[FW_TRACE_NAME], tool[32], msg[256], want[FW_TRACE_NAME + 8];
-	char *const argv[] = { tool, "-t", table, NULL };
-	struct sandbox_run run = { .nsfd = w->ns[ns].fd, .argv = argv, .timeout_ms = (unsigned)w->waits.program_ms };
-	struct sandbox_result r;
-	bool found = false;
-	unsigned k = 0;
-
 	if (ev->nfproto != NFPROTO_IPV4 && ev->nfproto != NFPROTO_IPV6)
 		return false;
-	snprintf(table, sizeof(table), "%s", ev->table);
-	snprintf(tool, sizeof(tool), "%s", ev->nfproto == NFPROTO_IPV6 ? "ip6tables-nft-save" : "iptables-nft-save");
-	snprintf(want, sizeof(want), "-A %s ", ev->chain);
-	if (sandbox_exec(&run, &r, msg, sizeof(msg)))
-		return false;
-	for (char *line = r.status == 0 ? r.output : NULL, *next; line && *line && !found; line = next) {
-		next = line + strcspn(line, "\n");
-		if (*next)
-			*next++ = '\0';
-		if (strncmp(line, want, strlen(want)))
-			continue;
-		if (k++ == pos) {
-			snprintf(text, len, "%s", line);
-			found = true;
-		}
-	}
-	sandbox_result_free(&r);
-	return found;
+	return dg_saved_rule(w, ns, ev->nfproto == NFPROTO_IPV6 ? "ip6tables-nft-save" : "iptables-nft-save",
+			     ev->table, ev->chain, pos, text, len);
 }
 
 /* The Nth rule line of `nft list chain`, as nft writes it. */
@@ -105,9 +87,18 @@ static void name_rule(const struct world *w, unsigned ns, const struct fw_trace_
 	table_name(ev, k->key, sizeof(k->key));
 	CAUSE_COPY(k->key2, ev->chain);
 	CAUSE_COPY(k->ns, w->sc->netns[ns].name);
-	if (!iptables_text(w, ns, ev, r->pos, k->text, sizeof(k->text)) &&
-	    !nft_text(w, ns, ev, r->pos, k->text, sizeof(k->text)))
+	bool saved = iptables_text(w, ns, ev, r->pos, k->text, sizeof(k->text));
+	const struct step *mine;
+
+	if (!saved && !nft_text(w, ns, ev, r->pos, k->text, sizeof(k->text)))
 		snprintf(k->text, sizeof(k->text), "rule handle %" PRIu64, r->handle);
+	mine = firewall_step_of(&w->fw, ns, &(struct fw_rule_ref){
+		ev->nfproto == NFPROTO_IPV4 ? AF_INET : ev->nfproto == NFPROTO_IPV6 ? AF_INET6 : 0, ev->table,
+		ev->chain, r->handle, saved ? k->text : "", false });
+	if (mine) {   /* nsharness installed it: the scenario's words and line */
+		CAUSE_COPY(k->text, mine->text);
+		k->line = mine->loc.line;
+	}
 	k->flag2 = r->has_counter;
 	k->count = r->packets;
 }
@@ -133,17 +124,6 @@ static bool chain_rule(struct world *w, unsigned ns, const struct fw_trace_event
 	return found;
 }
 
-/* The ICMP error the probe itself got back, in the probe's words, for a rejecting rule. */
-static void icmp_got(const struct check *c, struct cause *k)
-{
-	if (c->cause.kind == CAUSE_PING_UNDELIVERABLE || c->cause.kind == CAUSE_CONN_ICMP_ERROR)
-		CAUSE_COPY(k->word, c->cause.word);
-	else if (c->cause.kind == CAUSE_CONN_PORT_UNREACHABLE)
-		CAUSE_COPY(k->word, "port unreachable");
-	else if (c->cause.kind == CAUSE_CONN_TCP_RESET)
-		CAUSE_COPY(k->word, "a TCP reset");
-}
-
 static void name_drop(struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned ndrops,
 		      struct check *c)
 {
@@ -164,7 +144,9 @@ static void name_drop(struct world *w, unsigned ns, const struct fw_trace_event 
 		name_rule(w, ns, ev, &r, &k);
 		k.flag = r.action == FW_ACT_REJECT;
 		if (k.flag)
-			icmp_got(c, &k);
+			dg_icmp_got(c, &k);
+		if (k.line)
+			dg_own_rule(&k, c);
 	}
 	dg_cause(c, true, &k);
 }
@@ -215,6 +197,11 @@ void diagnose_trace(struct world *w, struct check *c)
 			named = true;
 		}
 	}
+	if (w->attached)
+		check_evidence(c, "verify adds nothing to a live host: no nftrace table, so the kernel's account here is "
+			       "the iptables-legacy rules' counters before and after the probe, nothing else");
+	if (!named)
+		named = dg_legacy_drop(w, c);
 	for (unsigned i = 0; i < w->nns && !named; i++)
 		named = ev[i] && name_unmatched_nat(w, i, ev[i], n[i], c);
 	for (unsigned i = 0; i < w->nns; i++)

@@ -67,6 +67,18 @@ int firewall_trace_arm(struct firewall *fw, unsigned ns, int nsfd, const struct 
 	return fw->trace[ns] ? fw_trace_arm(fw->trace[ns], dst, err, errlen) : -EIO;
 }
 
+const struct step *firewall_step_of(const struct firewall *fw, unsigned ns, const struct fw_rule_ref *ref)
+{
+	if (!fw->state[ns] || ref->legacy != (fw->ops == &firewall_iptables_legacy))
+		return NULL;   /* only the legacy backend installs legacy rules, and it installs nothing traced */
+	return fw->ops->step_of(fw->state[ns], ref);
+}
+
+int firewall_legacy_before(struct firewall *fw, unsigned ns, int nsfd, char *err, size_t errlen)
+{
+	return fw_legacy_read(nsfd, &fw->legacy[ns], err, errlen);
+}
+
 void firewall_release(struct firewall *fw)
 {
 	if (!fw)
@@ -74,6 +86,7 @@ void firewall_release(struct firewall *fw)
 	for (unsigned i = 0; i < MAX_NETNS; i++) {
 		fw_trace_close(fw->trace[i]);
 		fw->trace[i] = NULL;
+		fw_legacy_free(&fw->legacy[i]);
 		if (fw->state[i])
 			fw->ops->release(fw->state[i]);
 		fw->state[i] = NULL;

@@ -8,6 +8,7 @@
 #ifndef NSH_FIREWALL_H
 #define NSH_FIREWALL_H
 
+#include "harness/firewall/fw_legacy.h"
 #include "harness/firewall/fw_trace.h"
 #include "harness/firewall/iptables.h"
 #include "harness/scenario/model.h"
@@ -42,6 +43,17 @@ struct fw_counters {
 	unsigned nrules;          /* how many rules there are (may exceed max: only max are filled) */
 };
 
+/* A rule as the kernel's account met it: its table (nft's family and name), chain, handle (nft and
+ * iptables-nft; 0 for iptables-legacy), and its line as iptables-save writes it ("" when it is not an
+ * iptables rule). */
+struct fw_rule_ref {
+	int family;               /* AF_INET, AF_INET6, or 0 for nft's inet family */
+	const char *table, *chain;
+	uint64_t handle;
+	const char *saved_line;
+	bool legacy;              /* an iptables-legacy rule (read from its counters, not traced) */
+};
+
 /* What each backend implements.  state is the backend's own, per namespace. */
 struct firewall_ops {
 	const char *name;         /* backend_name[] of its enum backend */
@@ -58,6 +70,8 @@ struct firewall_ops {
 	/* The ruleset with its counters as evidence, in the backend's own words, headed by what it is
 	 * ("nftables counters:\n...", "iptables-save -c:\n..."); malloc'd, or NULL when there is nothing. */
 	char *(*describe)(void *state);
+	/* The step whose rule ref is, when nsharness installed it with this backend; NULL otherwise. */
+	const struct step *(*step_of)(void *state, const struct fw_rule_ref *ref);
 	void (*release)(void *state);   /* accepts NULL */
 };
 
@@ -72,6 +86,8 @@ struct firewall {
 	const struct iptables_tools *tools;   /* the iptables backends' programs; NULL for nft */
 	void *state[MAX_NETNS];   /* per namespace, made on its first firewall step; NULL before */
 	struct fw_trace *trace[MAX_NETNS];   /* per namespace, made on its first traced probe (fw_trace.h) */
+	struct fw_legacy legacy[MAX_NETNS];  /* per namespace, its iptables-legacy rules' counters before the
+					      * current probe (fw_legacy.h); empty when it has no legacy table */
 };
 
 /* Chooses the backend, once, for a world of scenario sc that has installed nothing yet. */
@@ -94,6 +110,13 @@ char *firewall_describe(struct firewall *fw, unsigned ns);
 /* Traces the packets to and from dst in namespace ns (nsfd) during the next probe: opens its trace on first
  * use and arms it (fw_trace_arm).  Never called in verify mode.  0 or -errno with why in err. */
 int firewall_trace_arm(struct firewall *fw, unsigned ns, int nsfd, const struct addr *dst, char *err, size_t errlen);
+
+/* The scenario step that installed rule ref in namespace ns (ops->step_of), NULL when nsharness did not. */
+const struct step *firewall_step_of(const struct firewall *fw, unsigned ns, const struct fw_rule_ref *ref);
+
+/* Reads namespace ns's iptables-legacy counters (nsfd) into fw->legacy[ns], before a probe: creates nothing,
+ * so verify mode reads them too.  0 or -errno with why in err. */
+int firewall_legacy_before(struct firewall *fw, unsigned ns, int nsfd, char *err, size_t errlen);
 
 /* Releases every namespace's state (the rules stay: they go with the namespaces).  Accepts a firewall
  * never chosen. */

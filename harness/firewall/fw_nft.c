@@ -46,6 +46,13 @@ static char *nft_text(void *state)
 	return text;
 }
 
+static const struct step *nft_step(void *state, const struct fw_rule_ref *ref)
+{
+	if (ref->family || strcmp(ref->table, NFT_TABLE) || !ref->handle)
+		return NULL;   /* nsharness's rules are all in its inet table */
+	return nft_step_of_handle(state, ref->handle);
+}
+
 static void nft_release(void *state)
 {
 	nft_ns_free(state);
@@ -57,5 +64,6 @@ const struct firewall_ops firewall_nft = {
 	.apply = nft_apply_steps,
 	.counters = nft_read,
 	.describe = nft_text,
+	.step_of = nft_step,
 	.release = nft_release,
 };

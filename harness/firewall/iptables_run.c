@@ -180,6 +180,20 @@ static char *ipt_describe(void *state)
 	return all;
 }
 
+static const struct step *ipt_step(void *state, const struct fw_rule_ref *ref)
+{
+	struct ipt_state *s = state;
+	int family = ref->family ? ref->family : AF_INET;
+	char key[IPT_KEY_LEN];
+
+	if (!ref->saved_line || ipt_line_key(ref->table, ref->saved_line, key, sizeof(key)))
+		return NULL;
+	for (unsigned i = 0; i < s->nmine; i++)
+		if (s->mine[i].family == family && !strcmp(s->mine[i].key, key))
+			return s->mine[i].step;
+	return NULL;
+}
+
 static void ipt_release(void *state)
 {
 	struct ipt_state *s = state;
@@ -195,6 +209,7 @@ const struct firewall_ops firewall_iptables_nft = {
 	.apply = ipt_apply,
 	.counters = ipt_counters,
 	.describe = ipt_describe,
+	.step_of = ipt_step,
 	.release = ipt_release,
 };
 
@@ -204,5 +219,6 @@ const struct firewall_ops firewall_iptables_legacy = {
 	.apply = ipt_apply,
 	.counters = ipt_counters,
 	.describe = ipt_describe,
+	.step_of = ipt_step,
 	.release = ipt_release,
 };

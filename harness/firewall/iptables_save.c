@@ -148,3 +148,15 @@ bool ipt_save_read(const char *save, int family, struct ipt_mine *mine, unsigned
 	}
 	return forward;
 }
+
+int ipt_line_key(const char *table, const char *line, char *key, size_t len)
+{
+	char copy[1024], *words[MAX_WORDS + 2];
+	unsigned n;
+
+	snprintf(copy, sizeof(copy), "%s", line);
+	words[0] = "-t";
+	words[1] = (char *)table;
+	n = split(copy, words + 2) + 2;
+	return ipt_key(words, n, key, len);
+}

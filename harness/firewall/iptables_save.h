@@ -31,4 +31,8 @@ int ipt_key(char *const *words, unsigned n, char *key, size_t len);
  * FORWARD chain. */
 bool ipt_save_read(const char *save, int family, struct ipt_mine *mine, unsigned nmine, struct fw_counters *out);
 
+/* The key of a rule line of table as iptables-save writes it ("-A FORWARD -i veth0 -j DROP", no counter).
+ * 0, -EINVAL or -ENOSPC as ipt_key. */
+int ipt_line_key(const char *table, const char *line, char *key, size_t len);
+
 #endif

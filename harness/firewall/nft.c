@@ -311,6 +311,14 @@ static void commit(struct nft_ns *n, const struct nft_batch *b)
 	}
 }
 
+const struct step *nft_step_of_handle(const struct nft_ns *n, uint64_t handle)
+{
+	for (unsigned i = 0; n && i < n->nrecs; i++)
+		if (n->recs[i].handle == handle)
+			return n->recs[i].step;
+	return NULL;
+}
+
 static unsigned count_echoes(const struct nft_batch *b)
 {
 	unsigned k = 0;

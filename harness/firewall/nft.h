@@ -75,6 +75,9 @@ struct nlmsghdr;
 enum nft_chain { NFT_FORWARD, NFT_POSTROUTING, NFT_PREROUTING, NFT_NCHAINS };
 
 #define NFT_TABLE "nsharness"
+
+/* The step whose rule has this handle in nsharness's table, NULL when none (the counting rule included). */
+const struct step *nft_step_of_handle(const struct nft_ns *n, uint64_t handle);
 extern const char *const nft_chain_name[NFT_NCHAINS];
 
 /* The chain a step's rule goes into; -1 for a step kind nft does not handle. */

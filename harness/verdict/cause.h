@@ -140,6 +140,18 @@ enum cause_kind {
 	CAUSE_SPREAD_ONE_PATH,        /* addr (the destination), count (flows sent), where (an egress that saw
 	                               * none), text (flows seen per egress), key (hash policy sysctl), value */
 
+	/* ---- harness/diagnose/diagnose_legacy.c: iptables-legacy rules, which nftrace never sees: their counters
+	 * read before and after the probe (fw_legacy.h).  key: the table as iptables names it ("filter"), key2:
+	 * the chain, family; count: how far the counter rose during the probe ---- */
+	CAUSE_COUNTER_RULE_DROP,      /* ns, family, key, key2, text (the rule as iptables-legacy-save writes it,
+				       * or the scenario's statement), line (its scenario line, 0 when nsharness
+				       * did not install it), count; flag: it rejects (word: the ICMP error the
+				       * probe got back, "" none) */
+	CAUSE_COUNTER_POLICY_DROP,    /* ns, family, key, key2, count */
+	/* A rule nsharness installed, met in the kernel's account (nftrace or legacy counters): the same finding
+	 * under every backend, whatever table the backend put it in (its counter goes in the evidence) */
+	CAUSE_OWN_RULE_DROP,          /* ns, text (the scenario's statement), line; flag: it rejects (word) */
+
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -69,4 +69,27 @@ NSH_REFUSE=1 "$NSHARNESS" run -q --backend iptables-nft --iptables "$wrap/iptabl
 	>"$tmp/refused.tap" 2>&1
 grep -q -- "nsh-wrapper refused: .*-t nat -A POSTROUTING -s 10.1.1.0/24 -o ens160 -j MASQUERADE" "$tmp/refused.tap"
 ok $? "--iptables PATH: the masquerade rule went through it" || diag "$tmp/refused.tap"
+
+# Causes are compared as data, not only verdicts: a drop rule nsharness installed is the same finding under every
+# backend; a wrapper that turns the iptables backends' DROP into REJECT fails the same stage for another cause,
+# and that is named as a disagreement.
+sed -n '1,/^stage forwarding$/p' scenarios/broken/exec-reject.scn | grep -v '^#' | sed 's/^scenario .*/scenario own/' >"$tmp/own.scn"
+printf '  sysctl host net.ipv4.ip_forward=1\n  forward host drop iif veth0 oif ens160\n' >>"$tmp/own.scn"
+printf '  expect forwarded blue 198.51.100.2 out host/ens160\n' >>"$tmp/own.scn"
+"$NSHARNESS" run -q --backend all "$tmp/own.scn" >"$tmp/own.tap" 2>"$tmp/own.err"
+[ "$(grep -c "host's rule 'forward host drop iif veth0 oif ens160' (line [0-9]*) dropped the probe" "$tmp/own.tap")" -ge 3 ] &&
+	! grep -q "backends disagree" "$tmp/own.tap" "$tmp/own.err"
+ok $? "--backend all: nsharness's own drop rule is the same cause under every backend" || diag "$tmp/own.tap" "$tmp/own.err"
+mkdir "$wrap/rej" && chmod 755 "$wrap/rej"
+for t in iptables ip6tables; do
+	printf '#!/bin/sh\nfor a in "$@"; do shift; [ "$a" = DROP ] && a=REJECT; set -- "$@" "$a"; done\nexec %s-nft "$@"\n' \
+		"$t" >"$wrap/rej/$t"
+	printf '#!/bin/sh\nexec %s-nft-save "$@"\n' "$t" >"$wrap/rej/$t-save"
+done
+chmod 755 "$wrap"/rej/*
+"$NSHARNESS" run -q --backend all --iptables "$wrap/rej/iptables" "$tmp/own.scn" >"$tmp/rej.tap" 2>"$tmp/rej.err"
+grep -q "^# backends disagree on own: forwarding: causes differ: nft 'host's rule 'forward host drop iif veth0 oif ens160' (line [0-9]*) dropped the probe.*', iptables-nft 'host's rule '-A FORWARD -i veth0 -o ens160 -j REJECT" "$tmp/rej.tap" &&
+	grep -q "backends disagree on own: forwarding: causes differ" "$tmp/rej.err"
+ok $? "--backend all: the same verdict for different causes is a disagreement, named with each cause" ||
+	diag "$tmp/rej.tap" "$tmp/rej.err"
 done_testing

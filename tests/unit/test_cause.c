@@ -147,6 +147,14 @@ static const struct {
 	{ CAUSE_ROUTE_OTHER_TABLE, "host's route to 10.1.1.1 comes from table FAILED, not table connected" },
 	{ CAUSE_SPREAD_ONE_PATH, "of 3 flows to 10.1.1.1, none left through blue/veth1 (per egress: expect ping blue "
 	  "198.51.100.2; net.ipv4.ip_forward = 1, 1 or 3 hash the ports)" },
+	{ CAUSE_COUNTER_RULE_DROP, "host's rule 'expect ping blue 198.51.100.2' (line 12) in iptables-legacy table "
+	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding dropped the probe (its counter rose by 3 during the "
+	  "probe); the probe got back FAILED" },
+	{ CAUSE_COUNTER_POLICY_DROP, "host's chain net.ipv6.conf.all.forwarding in iptables-legacy table "
+	  "net.ipv4.ip_forward (policy drop) dropped 3 packets of the probe (its counter rose during the probe): no "
+	  "rule there accepted it" },
+	{ CAUSE_OWN_RULE_DROP, "host's rule 'expect ping blue 198.51.100.2' (line 12) dropped the probe (the kernel's "
+	  "account of it); the probe got back FAILED" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -323,7 +331,8 @@ static void test_ranking(void)
 	CU_ASSERT(dg_cause_measured(CAUSE_FW_POLICY_DROP));
 	for (int k = CAUSE_NONE; k < CAUSE_KINDS; k++)
 		CU_ASSERT(dg_cause_measured(k) == (k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP ||
-						   k == CAUSE_TRACE_POLICY_DROP));
+						   k == CAUSE_TRACE_POLICY_DROP || k == CAUSE_COUNTER_RULE_DROP ||
+						   k == CAUSE_COUNTER_POLICY_DROP || k == CAUSE_OWN_RULE_DROP));
 
 	check_init(&c);
 	check_cause(&c, CAUSE_PING_SILENT_DROP);
