@@ -12,9 +12,21 @@ struct link_read {
 	char *name;
 };
 
+static int linkinfo_attr(const struct nlattr *a, void *data)
+{
+	struct link_read *r = data;
+
+	if (mnl_attr_get_type(a) == IFLA_INFO_KIND && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+		snprintf(r->st->kind, sizeof(r->st->kind), "%s", mnl_attr_get_str(a));
+	return MNL_CB_OK;
+}
+
 static int link_attr(const struct nlattr *a, void *data)
 {
 	struct link_read *r = data;
+
+	if (mnl_attr_get_type(a) == IFLA_LINKINFO && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(a, linkinfo_attr, r);
 
 	if (mnl_attr_get_type(a) == IFLA_OPERSTATE && mnl_attr_validate(a, MNL_TYPE_U8) == 0)
 		r->st->operstate = mnl_attr_get_u8(a);

@@ -11,6 +11,7 @@ struct link_state {
 	int ifindex;
 	unsigned flags;           /* IFF_UP, IFF_LOWER_UP, ... */
 	unsigned operstate;       /* IF_OPER_* */
+	char kind[16];            /* IFLA_INFO_KIND: "veth", "vxlan"; "" for a link without one (lo) */
 };
 /* Reads the state of one link, by name (ifindex 0) or by index (name NULL), over an rtnetlink socket opened in
  * its namespace; when namebuf (IFNAMSIZ bytes) is given, the link's name is copied there.  0, or -errno

@@ -11,26 +11,67 @@
 
 void step_free_args(struct step *step)
 {
-	if (step->kind == STEP_EXEC && step->u.exec.argv) {
-		for (unsigned i = 0; i < step->u.exec.argc; i++)
+	if (step->kind == STEP_EXEC) {
+		for (unsigned i = 0; step->u.exec.argv && i < step->u.exec.argc; i++)
 			free(step->u.exec.argv[i]);
 		free(step->u.exec.argv);
+		free(step->u.exec.makes);
 		step->u.exec.argv = NULL;
+		step->u.exec.makes = NULL;
 	} else if (step->kind == STEP_SCRIPT) {
 		free(step->u.script.path);
 		step->u.script.path = NULL;
 	}
 }
 
-/* exec NS PROGRAM [ARG...]: every word after NS is one argument, as written; a quoted word keeps its spaces. */
+/* The word where a trailing "makes NS/IF..." begins, or st->end: an unquoted "makes" after PROGRAM followed only
+ * by words with a '/'.  A program's own argument "makes" is written quoted. */
+static unsigned makes_at(const struct stmt *st)
+{
+	for (unsigned k = st->end - 1; k > st->i; k--) {
+		const struct token *t = &st->l->tok[k];
+
+		if (!t->quoted && !strcmp(t->s, "makes"))
+			return k + 1 < st->end ? k : st->end;
+		if (t->quoted || !strchr(t->s, '/'))
+			return st->end;
+	}
+	return st->end;
+}
+
+/* makes NS/IF...: each link is declared now, so later statements may name it; the runner checks that the
+ * program made it. */
+static int exec_makes(struct stmt *st, struct step *step, unsigned from)
+{
+	unsigned end = st->end;
+
+	st->i = from + 1;
+	step->u.exec.makes = calloc(end - st->i, sizeof(*step->u.exec.makes));
+	if (!step->u.exec.makes)
+		return oom(st->p);
+	while (st->i < end)
+		if (want_new_link(st, &step->u.exec.makes[step->u.exec.nmakes++]))
+			return -1;
+	return 0;
+}
+
+/* exec NS PROGRAM [ARG...] [makes NS/IF...]: every word after NS is one argument, as written; a quoted word
+ * keeps its spaces. */
 int st_exec(struct stmt *st)
 {
 	struct step step = { .kind = STEP_EXEC };
-	unsigned n;
+	unsigned n, makes, program;
 
 	if (want_ns(st, &step.ns) || !want(st, "PROGRAM"))
 		return -1;
-	st->i--;
+	program = st->i - 1;
+	makes = makes_at(st);
+	if (makes < st->end && exec_makes(st, &step, makes)) {
+		step_free_args(&step);
+		return -1;
+	}
+	st->end = makes;
+	st->i = program;
 	n = st->end - st->i;
 	if (n > EXEC_MAX_ARGS)
 		return serr(st, st->l->tok[st->i + EXEC_MAX_ARGS].col, "too many arguments (at most %d)", EXEC_MAX_ARGS);
