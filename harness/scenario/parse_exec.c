@@ -28,7 +28,7 @@ void step_free_args(struct step *step)
  * by words with a '/'.  A program's own argument "makes" is written quoted. */
 static unsigned makes_at(const struct stmt *st)
 {
-	for (unsigned k = st->end - 1; k > st->i; k--) {
+	for (unsigned k = st->end - 1; k >= st->i; k--) {
 		const struct token *t = &st->l->tok[k];
 
 		if (!t->quoted && !strcmp(t->s, "makes"))
