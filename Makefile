@@ -107,7 +107,7 @@ bench: nsharness $(BUILD)/bench/floor
 FUZZ_CC ?= clang
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -I. -g -O1 -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=all
-FUZZ_SRC := tests/fuzz/fuzz_parse.c $(wildcard harness/scenario/*.c) harness/base/addr.c
+FUZZ_SRC := tests/fuzz/fuzz_parse.c $(wildcard harness/scenario/*.c) harness/base/addr.c harness/base/link_kind.c
 FUZZ_BIN := build/fuzz/fuzz_parse
 FUZZ_SCENARIOS := $(wildcard scenarios/*.scn scenarios/*/*.scn bench/*.scn)
 # A smaller quarantine than ASan's 256 MB keeps a long run with a grown corpus under -rss_limit_mb.

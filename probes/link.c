@@ -1,6 +1,7 @@
 /* link.c — the link probe: admin state and carrier, waiting for RTNLGRP_LINK events with a deadline. */
 #include "probes/link.h"
 #include "harness/base/clock.h"
+#include "harness/base/link_kind.h"
 #include "harness/base/rtnl_link.h"
 
 #include <errno.h>
@@ -9,15 +10,26 @@
 #include <poll.h>
 #include <string.h>
 
+/* A kind whose driver reports no operstate (dummy, vxlan, gre, ...: link_kind.h) reads UNKNOWN when up with
+ * carrier, as lo does: that is up. */
+static bool unknown_is_up(const struct link_state *st)
+{
+	int kind = link_kind_find(st->kind);
+
+	return st->operstate == IF_OPER_UNKNOWN && (st->flags & IFF_LOWER_UP) && kind >= 0 &&
+	       link_kinds[kind].unknown_is_up;
+}
+
 static bool is_up(const struct link_state *st)
 {
-	return (st->flags & IFF_UP) && st->operstate == IF_OPER_UP;
+	return (st->flags & IFF_UP) && (st->operstate == IF_OPER_UP || unknown_is_up(st));
 }
 
 static void describe(const struct link_state *st, struct check *c)
 {
-	check_got(c, "admin %s, carrier %s, operstate %s", st->flags & IFF_UP ? "up" : "down",
-		  st->flags & IFF_LOWER_UP ? "on" : "off", operstate_name(st->operstate));
+	check_got(c, "admin %s, carrier %s, operstate %s%s%s", st->flags & IFF_UP ? "up" : "down",
+		  st->flags & IFF_LOWER_UP ? "on" : "off", operstate_name(st->operstate), unknown_is_up(st) ? ", as a " : "",
+		  unknown_is_up(st) ? st->kind : "");
 }
 
 static void explain_down(const struct link_probe *p, const struct link_state *st, struct check *c)

@@ -13,7 +13,8 @@ struct link_probe {
 	const char *where;        /* "blue/veth1", for messages */
 	const char *ifname;
 	const char *peer;         /* "host/veth0": its veth peer, named in the cause when carrier is missing; may be NULL */
-	bool want_up;             /* up: IFF_UP and operstate UP; down: anything but operstate UP */
+	bool want_up;             /* up: IFF_UP and operstate UP (or UNKNOWN with carrier, for a kind that reports no
+				     operstate: link_kind.h); down: anything else */
 	unsigned timeout_ms;
 };
 

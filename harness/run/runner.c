@@ -357,8 +357,9 @@ static void run_stages(struct world *w, const struct run_options *opt, struct re
 			break;
 		}
 		if (st->status == STAGE_FAIL || st->cannot_run) {
-			snprintf(why, sizeof(why), "stage '%s' %s", st->stage->name, st->cannot_run ? "could not run" : "failed");
-			skip_rest(res, i + 1, why, reps, nreps);
+			/* What this machine lacks stays lacking: the rest cannot run either, for the same reason. */
+			snprintf(why, sizeof(why), "stage '%s' failed", st->stage->name);
+			skip_rest(res, i + 1, st->cannot_run ? st->reason : why, reps, nreps);
 			break;
 		}
 	}

@@ -17,6 +17,8 @@ struct stmt;                  /* the parser's view of one statement (parse.h) */
 enum step_flags {
 	STEP_F_FIREWALL = 1 << 0, /* installed by the world's firewall backend, one atomic batch per stage */
 	STEP_F_PROGRAM = 1 << 1,  /* runs a user's program (sandboxed) */
+	STEP_F_REQUIREMENT = 1 << 2,   /* checks this machine (a trial in a throwaway namespace), in no namespace of
+					  the world's; unmet, its stage and the rest cannot run here */
 };
 
 struct step_kind_desc {

@@ -6,6 +6,7 @@
 #define NSH_MODEL_H
 
 #include "harness/base/addr.h"
+#include "harness/base/link_kind.h"
 
 #include <net/if.h>
 #include <stdbool.h>
@@ -44,11 +45,26 @@ enum step_kind {
 	STEP_SNAT,                /* snat NS [from P] [oif IF] to ADDR */
 	STEP_DNAT,                /* dnat NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to ADDR[:PORT[-PORT]] */
 	STEP_LISTEN,              /* listen NS tcp|udp PORT: a server, accepting on any address */
-	STEP_EXEC,                /* exec NS PROGRAM [ARG...]: a real program inside NS; must exit 0 */
+	STEP_EXEC,                /* exec NS PROGRAM [ARG...] [makes NS/IF...]: a real program inside NS; must exit 0 */
 	STEP_SCRIPT,              /* script NS PATH [ARG...] [creates NAME...]: a user's setup script, sandboxed, as NS */
 	STEP_REDIRECT,            /* redirect NS [iif IF] [dst ADDR] tcp|udp PORT[-PORT] to PORT[-PORT] */
 	STEP_RULE,                /* rule NS [from P] [to P] [iif IF] [oif IF] [fwmark N[/M]] [priority N] ACTION */
 	STEP_SERVICE,             /* service NS [ready tcp|udp PORT] COMMAND...: a user's daemon, sandboxed, until the end */
+	/* Links of link_kind.h, one kind each (u.newlink; parse_links.c): */
+	STEP_BRIDGE,              /* bridge NS/IF [stp on|off] [vlan-filtering] */
+	STEP_VLAN,                /* vlan NS/IF on PARENT id N */
+	STEP_DUMMY,               /* dummy NS/IF */
+	STEP_MACVLAN,             /* macvlan NS/IF on PARENT [mode M] */
+	STEP_IPVLAN,              /* ipvlan NS/IF on PARENT [mode M] */
+	STEP_VXLAN,               /* vxlan NS/IF id N [local ADDR] [remote ADDR] [dev IF] [port N] */
+	STEP_GRE,                 /* gre NS/IF local ADDR remote ADDR */
+	STEP_IPIP,                /* ipip NS/IF local ADDR remote ADDR */
+	STEP_SIT,                 /* sit NS/IF local ADDR remote ADDR */
+	STEP_VRF,                 /* vrf NS/IF table N */
+	STEP_BOND,                /* bond NS/IF [mode M] slaves IF... (then one STEP_MASTER per slave) */
+	STEP_MASTER,              /* master NS/IF NS/MASTER: a port of a bridge, bond or vrf */
+	STEP_MTU,                 /* mtu NS/IF N */
+	STEP_REQUIRES,            /* requires kernel FEATURE... | requires program NAME... (one step per word) */
 	STEP_KIND_COUNT
 };
 
@@ -134,7 +150,21 @@ struct step {
 		struct {
 			char **argv;                 /* NULL-terminated, owned */
 			unsigned argc;
+			struct ifref *makes;         /* makes NS/IF...: the links the program creates (declared here), owned */
+			unsigned nmakes;
 		} exec;
+		struct {
+			struct ifref link;           /* the new link */
+			char parent[IFNAMSIZ];       /* on PARENT (vlan, macvlan, ipvlan) or dev IF (vxlan); "" none */
+			struct link_params p;        /* p.kind is the step kind's link kind */
+		} newlink;
+		struct { struct ifref link; char master[IFNAMSIZ]; } master;   /* master in link's namespace */
+		struct { struct ifref link; uint32_t mtu; } mtu;
+		struct {
+			bool program;                /* requires program NAME, else requires kernel FEATURE */
+			char name[32];               /* the word as written: "vlan", "bridge-vlan-filtering", "ip" */
+			struct link_params trial;    /* kernel: the link whose creation proves the feature */
+		} requires;
 		struct {
 			char *path;                  /* resolved against the scenario file's folder, owned */
 			uint64_t creates;            /* bit i: the script creates namespace i (declared here) by name */

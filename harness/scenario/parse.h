@@ -1,7 +1,8 @@
 /* parse.h — the scenario parser's insides, shared by its files; nothing outside the parser includes it.
  *
  * Its files, each using only those below it: parse.c reads lines and dispatches statements (its own, and the
- * kinds' rows of kinds.h); parse_world.c, parse_exec.c and parse_expect.c hold one function per statement;
+ * kinds' rows of kinds.h); parse_world.c, parse_links.c, parse_exec.c and parse_expect.c hold one function
+ * per statement;
  * parse_args.c turns a statement's words into typed values (namespaces, interfaces, addresses, options),
  * reporting what is wrong with each; parse_core.c reports errors and appends steps and expectations.  A
  * statement function returns 0, or -1 once it has reported its error (then nothing of the statement is kept,
@@ -102,6 +103,12 @@ int ifaces_init(struct parser *p);
 void ifaces_free(struct parser *p);
 /* Declares the namespaces named by words [from, st->end); *mask gets a bit per one declared (may be NULL). */
 int declare_namespaces(struct stmt *st, unsigned from, uint64_t *mask);
+
+/* parse_links.c (rows of step_kinds[] in parse_world.c): the link kinds' statements, master, mtu, requires */
+int st_link(struct stmt *st);
+int st_master(struct stmt *st);
+int st_mtu(struct stmt *st);
+int st_requires(struct stmt *st);
 
 /* parse_exec.c (rows of step_kinds[] in parse_world.c), parse_expect.c */
 int st_exec(struct stmt *st);

@@ -24,6 +24,9 @@ void step_free_args(struct step *step)
 {
 	if (step->kind == STEP_EXEC) {
 		free_words(&step->u.exec.argv, &step->u.exec.argc);
+		free(step->u.exec.makes);
+		step->u.exec.makes = NULL;
+		step->u.exec.nmakes = 0;
 	} else if (step->kind == STEP_SERVICE) {
 		free_words(&step->u.service.argv, &step->u.service.argc);
 	} else if (step->kind == STEP_SCRIPT) {
@@ -64,15 +67,52 @@ static int add_or_free(struct stmt *st, struct step *step, int ret)
 	return -1;
 }
 
-/* exec NS PROGRAM [ARG...]: every word after NS is one argument, as written. */
+/* The word where a trailing "makes NS/IF..." begins, or st->end: an unquoted "makes" after PROGRAM followed only
+ * by words with a '/'.  A program's own argument "makes" is written quoted. */
+static unsigned makes_at(const struct stmt *st)
+{
+	for (unsigned k = st->end - 1; k >= st->i; k--) {
+		const struct token *t = &st->l->tok[k];
+
+		if (!t->quoted && !strcmp(t->s, "makes"))
+			return k + 1 < st->end ? k : st->end;
+		if (t->quoted || !strchr(t->s, '/'))
+			return st->end;
+	}
+	return st->end;
+}
+
+/* makes NS/IF...: each link is declared now, so later statements may name it; the runner checks that the
+ * program made it. */
+static int exec_makes(struct stmt *st, struct step *step, unsigned from)
+{
+	unsigned end = st->end;
+
+	st->i = from + 1;
+	step->u.exec.makes = calloc(end - st->i, sizeof(*step->u.exec.makes));
+	if (!step->u.exec.makes)
+		return oom(st->p);
+	while (st->i < end)
+		if (want_new_link(st, &step->u.exec.makes[step->u.exec.nmakes++]))
+			return -1;
+	return 0;
+}
+
+/* exec NS PROGRAM [ARG...] [makes NS/IF...]: every word after NS is one argument, as written; a quoted word
+ * keeps its spaces. */
 int st_exec(struct stmt *st)
 {
 	struct step step = { .kind = STEP_EXEC };
+	unsigned makes, program;
 
 	if (want_ns(st, &step.ns) || !want(st, "PROGRAM"))
 		return -1;
-	st->i--;
-	return add_or_free(st, &step, copy_words(st, st->end, &step.u.exec.argv, &step.u.exec.argc));
+	program = st->i - 1;
+	makes = makes_at(st);
+	if (makes < st->end && exec_makes(st, &step, makes))
+		return add_or_free(st, &step, -1);
+	st->i = program;
+	return add_or_free(st, &step, copy_words(st, makes, &step.u.exec.argv, &step.u.exec.argc));
 }
 
 static const char *const ready_protos[] = { "tcp", "udp", NULL };

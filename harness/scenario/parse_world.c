@@ -476,4 +476,19 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_RULE] = { "rule", "NS [from PREFIX] [to PREFIX] [iif IF] [oif IF] [fwmark N[/M]] [priority N] "
 			"table N|blackhole|unreachable|prohibit", st_rule, 0, NULL },
 	[STEP_SERVICE] = { "service", "NS [ready tcp|udp PORT] COMMAND...", st_service, STEP_F_PROGRAM, NULL },
+	/* Links (parse_links.c) */
+	[STEP_BRIDGE] = { "bridge", "NS/IF [stp on|off] [vlan-filtering]", st_link, 0, NULL },
+	[STEP_VLAN] = { "vlan", "NS/IF on PARENT id N", st_link, 0, NULL },
+	[STEP_DUMMY] = { "dummy", "NS/IF", st_link, 0, NULL },
+	[STEP_MACVLAN] = { "macvlan", "NS/IF on PARENT [mode M]", st_link, 0, NULL },
+	[STEP_IPVLAN] = { "ipvlan", "NS/IF on PARENT [mode M]", st_link, 0, NULL },
+	[STEP_VXLAN] = { "vxlan", "NS/IF id N [local ADDR] [remote ADDR] [dev IF] [port N]", st_link, 0, NULL },
+	[STEP_GRE] = { "gre", "NS/IF local ADDR remote ADDR", st_link, 0, NULL },
+	[STEP_IPIP] = { "ipip", "NS/IF local ADDR remote ADDR", st_link, 0, NULL },
+	[STEP_SIT] = { "sit", "NS/IF local ADDR remote ADDR", st_link, 0, NULL },
+	[STEP_VRF] = { "vrf", "NS/IF table N", st_link, 0, NULL },
+	[STEP_BOND] = { "bond", "NS/IF [mode M] [slaves IF...]", st_link, 0, NULL },
+	[STEP_MASTER] = { "master", "NS/IF NS/MASTER", st_master, 0, NULL },
+	[STEP_MTU] = { "mtu", "NS/IF N", st_mtu, 0, NULL },
+	[STEP_REQUIRES] = { "requires", "kernel FEATURE... | program NAME...", st_requires, STEP_F_REQUIREMENT, NULL },
 };

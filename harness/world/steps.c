@@ -3,8 +3,10 @@
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_msg.h"
+#include "harness/base/rtnl_newlink.h"
 #include "harness/sandbox/sandbox.h"
 #include "harness/world/service.h"
+#include "harness/world/requires.h"
 #include "harness/scenario/kinds.h"
 #include "probes/conn.h"
 
@@ -183,6 +185,21 @@ static int judge_exit(const struct sandbox_result *r, unsigned timeout_ms, char 
 	return -ECANCELED;
 }
 
+/* exec ... makes NS/IF...: the program said it makes these links; a later step naming one must find it. */
+static int exec_made(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	for (unsigned k = 0; k < st->u.exec.nmakes; k++) {
+		const struct ifref *r = &st->u.exec.makes[k];
+
+		if (world_ifindex(w, r->ns, r->name) < 0) {
+			snprintf(msg, msglen, "the program exited 0 but did not make %s/%s (declared by 'makes')",
+				 w->sc->netns[r->ns].name, r->name);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
 /* A program finds the world's namespaces by name in its /run/netns (those a script made included). */
 static int do_exec(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
@@ -198,7 +215,7 @@ static int do_exec(struct world *w, const struct step *st, char *msg, size_t msg
 		ret = judge_exit(&r, run.timeout_ms, msg, msglen);
 		sandbox_result_free(&r);
 	}
-	return ret;
+	return ret ? ret : exec_made(w, st, msg, msglen);
 }
 
 /* The script runs as st->ns, with its arguments, seeing the world's namespaces by name; the namespaces it
@@ -242,6 +259,65 @@ static int do_script(struct world *w, const struct step *st, char *msg, size_t m
 	return ret;
 }
 
+/* The interface name in st's namespace (a parent, a master), as an ifindex. */
+static int ifindex_named(struct world *w, unsigned ns, const char *name, char *msg, size_t msglen)
+{
+	struct ifref ref = { .ns = ns };
+
+	snprintf(ref.name, sizeof(ref.name), "%s", name);
+	return ifindex_of(w, &ref, msg, msglen);
+}
+
+/* A link of a kind this kernel does not have is no verdict on the world: its stage cannot run here. */
+static int do_newlink(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	const typeof(st->u.newlink) *l = &st->u.newlink;
+	int parent = 0, ret;
+	char why[NL_MSG_LEN];
+
+	if (l->parent[0] && (parent = ifindex_named(w, st->ns, l->parent, msg, msglen)) < 0)
+		return parent;
+	why[0] = '\0';
+	ret = talk(w, st->ns, rtnl_msg_newlink(w->buf, l->link.name, &l->p, parent), why, sizeof(why));
+	if (ret && link_kind_missing(ret)) {
+		snprintf(msg, msglen, "this kernel lacks '%s' (%s): %s", l->p.vlan_filtering ? "bridge-vlan-filtering" :
+			 link_kinds[l->p.kind].word, l->p.vlan_filtering ? "bridge VLAN filtering" :
+			 link_kinds[l->p.kind].feature, why[0] ? why : strerror(-ret));
+		return -ENOPKG;
+	}
+	snprintf(msg, msglen, "%s", why);
+	return ret;
+}
+
+static int do_master(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	int port = ifindex_of(w, &st->u.master.link, msg, msglen), master;
+
+	if (port < 0)
+		return port;
+	master = ifindex_named(w, st->ns, st->u.master.master, msg, msglen);
+	if (master < 0)
+		return master;
+	return talk(w, st->ns, rtnl_msg_link_master(w->buf, port, master), msg, msglen);
+}
+
+static int do_mtu(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	int ifindex = ifindex_of(w, &st->u.mtu.link, msg, msglen);
+
+	if (ifindex < 0)
+		return ifindex;
+	return talk(w, st->ns, rtnl_msg_link_mtu(w->buf, ifindex, st->u.mtu.mtu), msg, msglen);
+}
+
+static int do_requires(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	(void)w;
+	if (st->u.requires.program)
+		return require_program(st->u.requires.name, msg, msglen);
+	return require_kernel(st->u.requires.name, &st->u.requires.trial, msg, msglen);
+}
+
 typedef int (*step_runner)(struct world *w, const struct step *st, char *msg, size_t msglen);
 
 /* Each kind's runner.  Firewall kinds (kinds.h) have none: a stage installs them as one batch through the
@@ -258,11 +334,25 @@ static const step_runner runners[STEP_KIND_COUNT] = {
 	[STEP_SCRIPT] = do_script,
 	[STEP_RULE] = do_rule,
 	[STEP_SERVICE] = service_start,
+	[STEP_BRIDGE] = do_newlink,
+	[STEP_VLAN] = do_newlink,
+	[STEP_DUMMY] = do_newlink,
+	[STEP_MACVLAN] = do_newlink,
+	[STEP_IPVLAN] = do_newlink,
+	[STEP_VXLAN] = do_newlink,
+	[STEP_GRE] = do_newlink,
+	[STEP_IPIP] = do_newlink,
+	[STEP_SIT] = do_newlink,
+	[STEP_VRF] = do_newlink,
+	[STEP_BOND] = do_newlink,
+	[STEP_MASTER] = do_master,
+	[STEP_MTU] = do_mtu,
+	[STEP_REQUIRES] = do_requires,
 };
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)
 {
-	if (w->ns[st->ns].fd < 0) {
+	if (!(step_kind(st)->flags & STEP_F_REQUIREMENT) && w->ns[st->ns].fd < 0) {
 		snprintf(msg, msglen, "namespace '%s' does not exist yet: the script that creates it has not run",
 			 w->sc->netns[st->ns].name);
 		return -ENOENT;

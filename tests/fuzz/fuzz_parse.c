@@ -59,6 +59,22 @@ static void check_step(const struct scenario *s, const struct step *st)
 		if (!st->u.service.argv || !st->u.service.argc || st->u.service.argv[st->u.service.argc])
 			__builtin_trap();
 		break;
+	case STEP_BRIDGE: case STEP_VLAN: case STEP_DUMMY: case STEP_MACVLAN: case STEP_IPVLAN: case STEP_VXLAN:
+	case STEP_GRE: case STEP_IPIP: case STEP_SIT: case STEP_VRF: case STEP_BOND:
+		check_ifref(s, &st->u.newlink.link);
+		if ((unsigned)st->u.newlink.p.kind >= LINK_KIND_COUNT || !TERMINATED(st->u.newlink.parent))
+			__builtin_trap();
+		break;
+	case STEP_MASTER:
+		check_ifref(s, &st->u.master.link);
+		break;
+	case STEP_MTU:
+		check_ifref(s, &st->u.mtu.link);
+		break;
+	case STEP_REQUIRES:
+		if (!TERMINATED(st->u.requires.name) || !st->u.requires.name[0])
+			__builtin_trap();
+		break;
 	case STEP_ROUTE:
 		if (st->u.route.nnexthops > ROUTE_MAX_NEXTHOPS)
 			__builtin_trap();

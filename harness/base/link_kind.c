@@ -1,0 +1,40 @@
+/* link_kind.c — the link kinds' rows (link_kind.h). */
+#include "harness/base/link_kind.h"
+
+#include <linux/if_link.h>
+#include <string.h>
+
+static const struct link_mode macvlan_modes[] = {
+	{ "private", MACVLAN_MODE_PRIVATE }, { "vepa", MACVLAN_MODE_VEPA }, { "bridge", MACVLAN_MODE_BRIDGE },
+	{ "passthru", MACVLAN_MODE_PASSTHRU }, { "source", MACVLAN_MODE_SOURCE }, { NULL, 0 },
+};
+static const struct link_mode ipvlan_modes[] = {
+	{ "l2", IPVLAN_MODE_L2 }, { "l3", IPVLAN_MODE_L3 }, { "l3s", IPVLAN_MODE_L3S }, { NULL, 0 },
+};
+static const struct link_mode bond_modes[] = {   /* include/uapi/linux/if_bonding.h BOND_MODE_* */
+	{ "balance-rr", 0 }, { "active-backup", 1 }, { "balance-xor", 2 }, { "broadcast", 3 }, { "802.3ad", 4 },
+	{ "balance-tlb", 5 }, { "balance-alb", 6 }, { NULL, 0 },
+};
+
+const struct link_kind_desc link_kinds[LINK_KIND_COUNT] = {
+	[LINK_BRIDGE] = { "bridge", "bridges", false, false, NULL },
+	[LINK_VLAN] = { "vlan", "802.1Q VLANs, module 8021q", true, false, NULL },
+	[LINK_DUMMY] = { "dummy", "dummy links", false, true, NULL },
+	[LINK_MACVLAN] = { "macvlan", "macvlan links", true, false, macvlan_modes },
+	[LINK_IPVLAN] = { "ipvlan", "ipvlan links", true, false, ipvlan_modes },
+	[LINK_VXLAN] = { "vxlan", "VXLAN tunnels", false, true, NULL },
+	[LINK_GRE] = { "gre", "GRE tunnels, module ip_gre", false, true, NULL },
+	[LINK_IPIP] = { "ipip", "IP-in-IP tunnels, module ipip", false, true, NULL },
+	[LINK_SIT] = { "sit", "IPv6-in-IPv4 tunnels, module sit", false, true, NULL },
+	[LINK_VRF] = { "vrf", "VRF devices", false, true, NULL },
+	[LINK_BOND] = { "bond", "bonding", false, false, bond_modes },
+	[LINK_WIREGUARD] = { "wireguard", "WireGuard", false, true, NULL },
+};
+
+int link_kind_find(const char *word)
+{
+	for (int k = 0; k < LINK_KIND_COUNT; k++)
+		if (!strcmp(link_kinds[k].word, word))
+			return k;
+	return -1;
+}
