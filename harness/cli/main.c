@@ -7,6 +7,7 @@
 #include "harness/cli/rootless.h"
 #include "harness/cli/select.h"
 #include "harness/base/netns.h"
+#include "harness/base/outfile.h"
 #include "harness/cli/options.h"
 #include "harness/run/runner.h"
 #include "reports/report.h"
@@ -142,17 +143,28 @@ struct outputs {
 	unsigned nfiles;
 };
 
+/* A --tap or --junit FILE, opened by outfile.h's rules: no planted link or hard link makes a root run write
+ * someone else's file. */
 static FILE *open_output(struct outputs *o, const char *path)
 {
+	char err[512];
 	FILE *f;
+	int fd;
 
 	if (!strcmp(path, "-"))
 		return stdout;
-	f = fopen(path, "w");
-	if (!f)
+	fd = report_file_open(path, err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, "nsharness: %s\n", err);
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
 		fprintf(stderr, "nsharness: cannot write %s: %s\n", path, strerror(errno));
-	else
+		close(fd);
+	} else {
 		o->files[o->nfiles++] = f;
+	}
 	return f;
 }
 
@@ -251,6 +263,8 @@ static void on_signal(int sig)
 	clock_interrupt();
 }
 
+/* Installed first thing in main: a SIGTERM that lands while the options are read ends the run as an
+ * interruption (reported), never by the default action. */
 static void catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART: blocked calls return EINTR */
@@ -333,7 +347,6 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	add_reporter(&o, &tally_reporter, NULL, 0, &info), o.reps[o.n - 1].priv = &cannot_run;
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages * copies;
-	catch_signals();
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n * copies, nstages);
 	if (opt->all_backends)
@@ -412,7 +425,7 @@ static int cmd_run(const struct options *opt, int argc, char **argv)
 	else if (n == 0)
 		ret = run_nothing(opt, shard_empty);
 	else if (opt->nkernels)
-		catch_signals(), ret = kernels_run(opt, sel.s, (unsigned)n);   /* QEMU runs the guests: no namespace here */
+		ret = kernels_run(opt, sel.s, (unsigned)n);   /* QEMU runs the guests: no namespace here */
 	else
 		ret = can_make_namespaces(opt) ? run_all(opt, sel.s, n) : EXIT_CANNOT_RUN;
 	selection_free(&sel);
@@ -477,11 +490,29 @@ static void answer_help(const struct options *opt)
 	}
 }
 
+/* --out: the folder opened once, before anything runs, without following links; a folder another user owns
+ * or can write (or anything planted inside it) is refused here, with nothing written. */
+static int open_out_dir(struct options *opt)
+{
+	char err[512];
+
+	opt->run.out_fd = -1;
+	if (!opt->run.out_dir)
+		return 0;
+	opt->run.out_fd = outdir_open(opt->run.out_dir, err, sizeof(err));
+	if (opt->run.out_fd < 0) {
+		fprintf(stderr, "nsharness: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
 	const struct command *cmd = NULL;
 
+	catch_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -517,5 +548,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsharness: --keep-captures needs --out DIR\n");
 		return EXIT_USAGE;
 	}
+	if (cmd->fn != cmd_check && !opt.list && open_out_dir(&opt))
+		return EXIT_USAGE;
 	return options_exit_status(&opt, cmd->fn(&opt, argc - optind, argv + optind));
 }

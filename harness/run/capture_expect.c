@@ -1,5 +1,6 @@
 /* capture_expect.c — a stage's captures: opened before its probes, judged after them. */
 #include "harness/run/capture_expect.h"
+#include "harness/base/outfile.h"
 #include "harness/scenario/kinds.h"
 #include "probes/capture.h"
 
@@ -107,16 +108,22 @@ void stage_captures_close(struct stage_captures *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st)
+void stage_captures_write(struct world *w, struct stage_captures *sc, const struct out_folder *dir,
+			  struct stage_result *st)
 {
 	for (unsigned i = 0; i < sc->ntaps && st->nartifacts < MAX_ARTIFACTS; i++) {
 		struct tap *t = &sc->taps[i];
-		char path[4096];
+		char name[256], path[sizeof(dir->path) + sizeof(name)], err[512];
+		int fd;
 
 		if (!t->cap || capture_drain(t->cap, DRAIN_QUIET_MS, wait_within(w->waits.drain_ms, w->deadline)) < 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s-%s.pcap", dir, w->sc->netns[t->where.ns].name, t->where.name);
-		if (capture_write(t->cap, path) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
+		snprintf(name, sizeof(name), "%s-%s.pcap", w->sc->netns[t->where.ns].name, t->where.name);
+		snprintf(path, sizeof(path), "%s/%s", dir->path, name);
+		fd = outfile_create(dir->fd, name, path, err, sizeof(err));
+		if (fd < 0)
+			fprintf(stderr, "nsharness: %s\n", err);
+		else if (capture_write(t->cap, fd) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
 			st->nartifacts++;
 	}
 }

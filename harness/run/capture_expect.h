@@ -32,8 +32,11 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i, const struct expect *e,
 			 struct check *c);
 
-/* Drains every capture and writes each as DIR/NS-IF.pcap, adding the paths to st's artifacts. */
-void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st);
+struct out_folder;
+/* Drains every capture and writes each as NS-IF.pcap in the folder dir (a new file, no link followed: see
+ * harness/base/outfile.h), adding the paths to st's artifacts. */
+void stage_captures_write(struct world *w, struct stage_captures *sc, const struct out_folder *dir,
+			  struct stage_result *st);
 
 void stage_captures_close(struct stage_captures *sc);
 
