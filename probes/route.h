@@ -15,11 +15,14 @@ struct route_probe {
 	const char *dev;          /* required output device, or NULL */
 	const struct addr *src;   /* required preferred source, or NULL */
 	unsigned timeout_ms;      /* for resolving the gateway as a neighbour */
+	bool read_only;           /* verify: a live host's tables are read, never changed (no neighbour solicited) */
 };
 
 /* Asks the kernel's FIB (RTM_GETROUTE) for dst, compares gateway, device and preferred source with what is
  * required, then checks that the chosen gateway is usable: not an address of the namespace itself, and
- * resolvable as a neighbour (ARP/ND answered within the timeout). */
+ * resolvable as a neighbour (ARP/ND answered within the timeout).  read_only: the neighbour entry is read
+ * and nothing is solicited (RTM_NEWNEIGH would add an entry to a live host's table): a gateway without a
+ * usable entry fails with CAUSE_GATEWAY_NOT_CACHED. */
 enum check_status probe_route(const struct route_probe *p, struct check *c);
 
 /* The resolved route, as the FIB answered. */

@@ -592,6 +592,13 @@ static int no_route_back_dnat(const struct cause *k, const struct txt *t, char *
 			"namespace must route the answer back", k->ns, t->a, k->ns2, t->b);
 }
 
+/* verify changes no table of the live host: it reads the neighbour entry and never solicits one. */
+static int gateway_not_cached(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "gateway %s has no usable neighbour entry (%s); verify reads the table only and "
+			"solicits nothing (%s)", t->a, k->word, ND_OR_ARP(k->addr.family));
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -663,6 +670,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_TRACE_RULE_DROP] = trace_rule_drop,
 	[CAUSE_TRACE_POLICY_DROP] = trace_policy_drop,
 	[CAUSE_TRACE_NAT_UNMATCHED] = trace_nat_unmatched,
+	[CAUSE_GATEWAY_NOT_CACHED] = gateway_not_cached,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -10,6 +10,7 @@
 #include "harness/base/outfile.h"
 #include "harness/cli/options.h"
 #include "harness/run/runner.h"
+#include "harness/world/world.h"
 #include "reports/report.h"
 
 #include <errno.h>
@@ -80,10 +81,20 @@ static void skip_all(const struct options *opt, const char *why)
 {
 	FILE *f;
 
+	char err[512];
+	int fd;
+
 	write_skip(stdout, opt, why);
 	for (unsigned i = 0; i < opt->ntap; i++) {
-		if (!strcmp(opt->tap_paths[i], "-") || !(f = fopen(opt->tap_paths[i], "w")))
+		if (!strcmp(opt->tap_paths[i], "-"))
 			continue;
+		fd = report_file_open(opt->tap_paths[i], err, sizeof(err));   /* no planted link followed */
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			fprintf(stderr, "nsharness: %s\n", fd < 0 ? err : strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
 		write_skip(f, opt, why);
 		fclose(f);
 	}
@@ -438,6 +449,7 @@ static int cmd_verify(const struct options *opt, int argc, char **argv)
 	struct options vopt = *opt;
 	struct scenario *s = NULL;
 	int ret = EXIT_USAGE;
+	char why[768];
 
 	if (argc != 1) {
 		fprintf(stderr, "nsharness verify: one scenario at a time (it describes one existing setup)\n");
@@ -454,6 +466,11 @@ static int cmd_verify(const struct options *opt, int argc, char **argv)
 	if (!(has_capability(CAP_SYS_ADMIN) && has_capability(CAP_NET_ADMIN))) {
 		fprintf(stderr, "nsharness verify: entering the setup's namespaces needs root (CAP_SYS_ADMIN)\n");
 		skip_all(opt, "verify needs root to enter the setup's namespaces");
+		ret = EXIT_CANNOT_RUN;
+	} else if (world_attach_check(s, vopt.run.verify_host, why, sizeof(why))) {
+		/* The operator's first mistake: not a verdict on the setup, a setup that is not there. */
+		fprintf(stderr, "nsharness verify: %s\n", why);
+		skip_all(opt, why);
 		ret = EXIT_CANNOT_RUN;
 	} else {
 		ret = run_all(&vopt, &s, 1);

@@ -53,7 +53,7 @@ static enum check_status run_route(struct world *w, const struct expect *e, stru
 		.nsfd = w->ns[e->ns].fd, .rtnl = &w->ns[e->ns].rtnl, .ns_name = w->sc->netns[e->ns].name,
 		.dst = e->u.route.dst, .via = e->u.route.has_via ? &e->u.route.via : NULL,
 		.dev = e->u.route.has_dev ? e->u.route.dev : NULL, .src = e->u.route.has_src ? &e->u.route.src : NULL,
-		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline),
+		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline), .read_only = w->attached,
 	};
 
 	return probe_route(&p, c);

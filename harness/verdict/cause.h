@@ -126,6 +126,7 @@ enum cause_kind {
 	CAUSE_TRACE_POLICY_DROP,      /* ns, key, key2; count: the probe's packets it dropped */
 	CAUSE_TRACE_NAT_UNMATCHED,    /* ns, key, key2, text, line, flag2/count; word: "source" or "destination" */
 
+	CAUSE_GATEWAY_NOT_CACHED,     /* addr, family, word (neighbour states): verify reads the live table only */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

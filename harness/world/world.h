@@ -58,9 +58,13 @@ int world_ns_sockets(void *ns);
 
 /* Verify mode: the scenario's namespaces are existing ones: host_name is the namespace nsharness runs in,
  * every other name is /run/netns/NAME (or /var/run/netns/NAME).  Opens sockets in them and changes
- * nothing.  A namespace that does not exist is left unbound, with the reason in w->missing.  0, or -errno
- * when not even the sockets could be opened. */
+ * nothing.  0, or -errno: -ENOENT when a namespace does not exist (err names it and what /run/netns holds),
+ * or why the sockets could not be opened. */
 int world_attach(struct world *w, const struct scenario *sc, const char *host_name, char *err, size_t errlen);
+
+/* Verify mode, before anything runs: every namespace of sc but host_name exists in /run/netns.  0, or
+ * -ENOENT with err naming the first missing one and listing what /run/netns holds. */
+int world_attach_check(const struct scenario *sc, const char *host_name, char *err, size_t errlen);
 
 /* Binds namespace ns (declared as created by a script) to fd, which the world then owns (closed on
  * failure too), and opens the world's sockets inside it.  0, or -errno with why in msg. */

@@ -148,4 +148,29 @@ mkdir "$tmp/mine" && ln -s /dev/null "$tmp/mine/null.tap"
 "$NSHARNESS" run -q --out "$tmp/mine/out" --tap "$tmp/mine/t.tap" --junit "$tmp/mine/null.tap" "$broken" >/dev/null 2>"$tmp/mine.err"
 [ $? -eq 1 ] && [ -s "$tmp/mine/t.tap" ] && ls "$tmp/mine/out/no-masquerade/nat/"*.pcap >/dev/null 2>&1
 ok $? "our own folders (and root's own link to /dev/null) are written as before" || diag "$tmp/mine.err"
+
+# 5. verify against the machine's own setup.  A namespace missing from /run/netns is an error naming it and
+# what /run/netns holds (exit 3), never a crash; and verify solicits no neighbour (RTM_NEWNEIGH) in the live
+# tables: a gateway nobody has talked to yet stays without an entry.
+printf 'scenario gateway\nnetns blue host wan\nveth host/veth0 blue/veth1\nstage default-route\n  expect route blue 198.51.100.2 via 10.1.1.2 dev veth1\n' >"$tmp/gateway.scn"
+cat >"$tmp/verify.sh" <<'SH'
+ip netns add blue && ip netns add other
+"$NSHARNESS" verify scenarios/seed.scn >"$tmp/missing.tap" 2>"$tmp/missing.err"
+echo "status $?" >>"$tmp/missing.err"
+ip netns del blue && ip netns del other
+sh tests/integration/data/existing-setup.sh good >/dev/null
+ip -n blue neigh show >"$tmp/neigh.before"
+"$NSHARNESS" verify "$tmp/gateway.scn" >"$tmp/neigh.tap" 2>&1
+echo "status $?" >>"$tmp/neigh.tap"
+ip -n blue neigh show >"$tmp/neigh.after"
+SH
+machine "$tmp/verify.sh"
+grep -qx "status 3" "$tmp/missing.err" &&
+	grep -q "namespace 'wan' does not exist: no /run/netns/wan (/run/netns holds: .*other" "$tmp/missing.err" &&
+	grep -q "^1..0 # SKIP namespace 'wan'" "$tmp/missing.tap"
+ok $? "verify: a namespace missing from /run/netns is named, with what it holds (exit 3)" || diag "$tmp/missing.err"
+grep -qx "status 1" "$tmp/neigh.tap" && grep -q "verify reads the table only and solicits nothing" "$tmp/neigh.tap" &&
+	[ ! -s "$tmp/neigh.before" ] && [ ! -s "$tmp/neigh.after" ]
+ok $? "verify: no neighbour entry is added to the live host (the gateway is read, not solicited)" ||
+	diag "$tmp/neigh.tap" "$tmp/neigh.after"
 done_testing

@@ -140,6 +140,8 @@ static const struct {
 	  "dropped 3 packets of the probe (nftrace): no rule there accepted it" },
 	{ CAUSE_TRACE_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) in "
 	  "net.ipv4.ip_forward chain net.ipv6.conf.all.forwarding matched nothing of the probe, no counter" },
+	{ CAUSE_GATEWAY_NOT_CACHED, "gateway 10.1.1.1 has no usable neighbour entry (FAILED); verify reads the "
+	  "table only and solicits nothing (ARP)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
