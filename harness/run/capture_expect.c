@@ -46,8 +46,16 @@ static int tap_find(const struct stage_captures *sc, const struct ifref *where)
 	return -1;
 }
 
-/* The tap on where, opened on first use.  Returns its index. */
-static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter)
+size_t stage_evidence_memory(unsigned nends)
+{
+	size_t share = nends ? EVIDENCE_MEMORY / nends : EVIDENCE_MEMORY;
+
+	return share < CAPTURE_MEMORY ? share : CAPTURE_MEMORY;
+}
+
+/* The tap on where, opened on first use with mem bytes for its frames.  Returns its index. */
+static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter,
+		   size_t mem)
 {
 	int i = tap_find(sc, where);
 	struct tap *t;
@@ -56,7 +64,7 @@ static int tap_get(struct world *w, struct stage_captures *sc, const struct ifre
 		return i;
 	t = &sc->taps[sc->ntaps];
 	t->where = *where;
-	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, CAPTURE_MEMORY, t->error, sizeof(t->error));
+	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, mem, t->error, sizeof(t->error));
 	return (int)sc->ntaps++;
 }
 
@@ -86,13 +94,14 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		const struct expect *e = &s->expects[stage->first_expect + i];
 
-		sc->tap_of[i] = expect_kind(e)->flags & EXPECT_F_CAPTURE ? tap_get(w, sc, &e->u.capture.where, filter) : -1;
+		sc->tap_of[i] = expect_kind(e)->flags & EXPECT_F_CAPTURE ?
+					tap_get(w, sc, &e->u.capture.where, filter, CAPTURE_MEMORY) : -1;
 	}
 	for (unsigned i = 0; all_links && i < s->nsteps; i++) {
 		if (s->steps[i].kind != STEP_VETH)
 			continue;
-		tap_get(w, sc, &s->steps[i].u.veth.a, filter);
-		tap_get(w, sc, &s->steps[i].u.veth.b, filter);
+		tap_get(w, sc, &s->steps[i].u.veth.a, filter, stage_evidence_memory(count_veth_ends(s)));
+		tap_get(w, sc, &s->steps[i].u.veth.b, filter, stage_evidence_memory(count_veth_ends(s)));
 	}
 	return 0;
 }

@@ -39,7 +39,7 @@ struct world {
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	int owner;                /* the sandbox user namespace that owns the namespaces (sandbox_owner.h); -1 attached */
 	char *programs_log;       /* what exec and script steps printed since the last world_take_log; owned */
-	size_t programs_len;
+	size_t programs_len, programs_cap;   /* its length and its buffer's size (grown by doubling) */
 };
 
 /* Creates the scenario's namespaces, owned by a sandbox user namespace of the world's own, so the programs its
