@@ -173,4 +173,15 @@ grep -qx "status 1" "$tmp/neigh.tap" && grep -q "verify reads the table only and
 	[ ! -s "$tmp/neigh.before" ] && [ ! -s "$tmp/neigh.after" ]
 ok $? "verify: no neighbour entry is added to the live host (the gateway is read, not solicited)" ||
 	diag "$tmp/neigh.tap" "$tmp/neigh.after"
+
+# 6. Clumsy input: a FIFO as scenario is refused at once (it blocked forever), and a script path that is a
+# folder is an error with file:line:col (sh "ran" it as an empty script).
+mkfifo "$tmp/fifo.scn"
+timeout 20 "$NSHARNESS" check "$tmp/fifo.scn" 2>"$tmp/fifo.err"
+[ $? -eq 2 ] && grep -q "fifo.scn: cannot read: not a regular file" "$tmp/fifo.err"
+ok $? "a FIFO as scenario: a clear error (exit 2), no wait" || diag "$tmp/fifo.err"
+printf 'scenario folder\nnetns host\nstage s\n  script host /etc\n  expect ping host 127.0.0.1\n' >"$tmp/folder.scn"
+"$NSHARNESS" check "$tmp/folder.scn" 2>"$tmp/folder.err"
+[ $? -eq 2 ] && grep -qF "$tmp/folder.scn:4:15: script '/etc' is not a regular file" "$tmp/folder.err"
+ok $? "script NS /etc: refused at parse time with file:line:col" || diag "$tmp/folder.err"
 done_testing
