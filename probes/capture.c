@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,25 +181,23 @@ const char *capture_error(const struct capture *cap)
 	return cap->err;
 }
 
-int capture_write(const struct capture *cap, const char *path)
+int capture_write(const struct capture *cap, int fd)
 {
 	pcap_t *dead = pcap_open_dead_with_tstamp_precision(cap->sock.linktype, CAPTURE_SNAPLEN,
 							     PCAP_TSTAMP_PRECISION_MICRO);
 	pcap_dumper_t *d = NULL;
-	FILE *f = NULL;
+	FILE *f = fdopen(fd, "wb");
 	int ret = -ENOMEM;
 
-	if (!dead)
-		goto out;
-	f = fopen(path, "wbe");
 	if (!f) {
 		ret = -errno;
+		close(fd);
 		goto out;
 	}
 	errno = 0;
-	d = pcap_dump_fopen(dead, f);
+	d = dead ? pcap_dump_fopen(dead, f) : NULL;
 	if (!d) {
-		ret = errno ? -errno : -EIO;
+		ret = !dead ? -ENOMEM : errno ? -errno : -EIO;
 		fclose(f);
 		goto out;
 	}
@@ -206,7 +205,7 @@ int capture_write(const struct capture *cap, const char *path)
 		pcap_dump((u_char *)d, &cap->frames[i].hdr, cap->frames[i].data);
 	errno = 0;
 	ret = pcap_dump_flush(d) || ferror(f) ? (errno ? -errno : -EIO) : 0;
-	pcap_dump_close(d);
+	pcap_dump_close(d);   /* closes f, and with it fd */
 out:
 	if (dead)
 		pcap_close(dead);

@@ -47,9 +47,9 @@ unsigned capture_missed(const struct capture *cap);
 int capture_linktype(const struct capture *cap);   /* DLT_* of the frames */
 const char *capture_error(const struct capture *cap);   /* the last drain error, "" when none */
 
-/* Writes the kept frames to path as a pcap file (same link type, microsecond timestamps), replacing it.
- * Returns 0 or -errno. */
-int capture_write(const struct capture *cap, const char *path);
+/* Writes the kept frames to the file fd as a pcap file (same link type, microsecond timestamps), and closes
+ * fd whatever happens (the caller opened it, without following links).  Returns 0 or -errno. */
+int capture_write(const struct capture *cap, int fd);
 
 void capture_close(struct capture *cap);   /* accepts NULL */
 

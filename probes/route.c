@@ -214,7 +214,8 @@ static enum check_status gateway_usable(const struct route_probe *p, const struc
 		CAUSE_COPY(k->ns, p->ns_name);
 		return check_set(c, CHECK_FAIL);
 	}
-	state = neigh_resolve(p->nsfd, p->rtnl, r->oif, &r->gateway, p->timeout_ms);
+	state = p->read_only ? neigh_state(p->rtnl, r->oif, &r->gateway) :
+			       neigh_resolve(p->nsfd, p->rtnl, r->oif, &r->gateway, p->timeout_ms);
 	if (state < 0) {
 		k = check_cause(c, CAUSE_GATEWAY_UNRESOLVABLE);
 		k->addr = r->gateway;
@@ -225,7 +226,7 @@ static enum check_status gateway_usable(const struct route_probe *p, const struc
 	if (neigh_usable(state))
 		return check_set(c, CHECK_PASS);
 	check_got(c, "; gateway %s unresolved (%s)", a, states);
-	k = check_cause(c, CAUSE_GATEWAY_UNANSWERED);
+	k = check_cause(c, p->read_only ? CAUSE_GATEWAY_NOT_CACHED : CAUSE_GATEWAY_UNANSWERED);
 	k->addr = r->gateway;
 	CAUSE_COPY(k->word, states);
 	k->ms = p->timeout_ms;

@@ -23,6 +23,7 @@ struct route_probe {
 	uint32_t mark;
 	int want_type;            /* the route type required (RTN_*), or -1 */
 	uint32_t want_table;      /* the table the route must come from, or 0 */
+	bool read_only;           /* verify: a live host's tables are read, never changed (no neighbour solicited) */
 };
 
 /* Asks the kernel's FIB (RTM_GETROUTE; with from, iif and mark the lookup a forwarded packet gets) for dst,
@@ -30,7 +31,9 @@ struct route_probe {
  * -EHOSTUNREACH, -EACCES) and table (RTA_TABLE; for a route that fails the lookup, the table of the entry the
  * rule walk of fib.h reaches) with what is required, then gateway, device and preferred source with what is
  * required, then checks that the chosen gateway is usable: not an address of the namespace itself, and
- * resolvable as a neighbour (ARP/ND answered within the timeout). */
+ * resolvable as a neighbour (ARP/ND answered within the timeout).  read_only: the neighbour entry is read
+ * and nothing is solicited (RTM_NEWNEIGH would add an entry to a live host's table): a gateway without a
+ * usable entry fails with CAUSE_GATEWAY_NOT_CACHED. */
 enum check_status probe_route(const struct route_probe *p, struct check *c);
 
 /* The resolved route, as the FIB answered. */

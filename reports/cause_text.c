@@ -672,6 +672,13 @@ static int spread_one_path(const struct cause *k, const struct txt *t, char *buf
 			"ports)", k->count, t->a, k->where, k->text, k->key, k->value);
 }
 
+/* verify changes no table of the live host: it reads the neighbour entry and never solicits one. */
+static int gateway_not_cached(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "gateway %s has no usable neighbour entry (%s); verify reads the table only and "
+			"solicits nothing (%s)", t->a, k->word, ND_OR_ARP(k->addr.family));
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -751,6 +758,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_COUNTER_RULE_DROP] = counter_rule_drop,
 	[CAUSE_COUNTER_POLICY_DROP] = counter_policy_drop,
 	[CAUSE_OWN_RULE_DROP] = own_rule_drop,
+	[CAUSE_GATEWAY_NOT_CACHED] = gateway_not_cached,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -7,8 +7,10 @@
 #include "harness/cli/rootless.h"
 #include "harness/cli/select.h"
 #include "harness/base/netns.h"
+#include "harness/base/outfile.h"
 #include "harness/cli/options.h"
 #include "harness/run/runner.h"
+#include "harness/world/world.h"
 #include "reports/report.h"
 
 #include <errno.h>
@@ -79,10 +81,20 @@ static void skip_all(const struct options *opt, const char *why)
 {
 	FILE *f;
 
+	char err[512];
+	int fd;
+
 	write_skip(stdout, opt, why);
 	for (unsigned i = 0; i < opt->ntap; i++) {
-		if (!strcmp(opt->tap_paths[i], "-") || !(f = fopen(opt->tap_paths[i], "w")))
+		if (!strcmp(opt->tap_paths[i], "-"))
 			continue;
+		fd = report_file_open(opt->tap_paths[i], err, sizeof(err));   /* no planted link followed */
+		if (fd < 0 || !(f = fdopen(fd, "w"))) {
+			fprintf(stderr, "nsharness: %s\n", fd < 0 ? err : strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
 		write_skip(f, opt, why);
 		fclose(f);
 	}
@@ -142,17 +154,28 @@ struct outputs {
 	unsigned nfiles;
 };
 
+/* A --tap or --junit FILE, opened by outfile.h's rules: no planted link or hard link makes a root run write
+ * someone else's file. */
 static FILE *open_output(struct outputs *o, const char *path)
 {
+	char err[512];
 	FILE *f;
+	int fd;
 
 	if (!strcmp(path, "-"))
 		return stdout;
-	f = fopen(path, "w");
-	if (!f)
+	fd = report_file_open(path, err, sizeof(err));
+	if (fd < 0) {
+		fprintf(stderr, "nsharness: %s\n", err);
+		return NULL;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
 		fprintf(stderr, "nsharness: cannot write %s: %s\n", path, strerror(errno));
-	else
+		close(fd);
+	} else {
 		o->files[o->nfiles++] = f;
+	}
 	return f;
 }
 
@@ -251,6 +274,8 @@ static void on_signal(int sig)
 	clock_interrupt();
 }
 
+/* Installed first thing in main: a SIGTERM that lands while the options are read ends the run as an
+ * interruption (reported), never by the default action. */
 static void catch_signals(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART: blocked calls return EINTR */
@@ -333,7 +358,6 @@ static int run_all(const struct options *opt, struct scenario **s, int n)
 	add_reporter(&o, &tally_reporter, NULL, 0, &info), o.reps[o.n - 1].priv = &cannot_run;
 	for (int i = 0; i < n; i++)
 		nstages += s[i]->nstages * copies;
-	catch_signals();
 	for (unsigned i = 0; i < o.n; i++)
 		o.ptrs[i]->ops->begin(o.ptrs[i], n * copies, nstages);
 	if (opt->all_backends)
@@ -412,7 +436,7 @@ static int cmd_run(const struct options *opt, int argc, char **argv)
 	else if (n == 0)
 		ret = run_nothing(opt, shard_empty);
 	else if (opt->nkernels)
-		catch_signals(), ret = kernels_run(opt, sel.s, (unsigned)n);   /* QEMU runs the guests: no namespace here */
+		ret = kernels_run(opt, sel.s, (unsigned)n);   /* QEMU runs the guests: no namespace here */
 	else
 		ret = can_make_namespaces(opt) ? run_all(opt, sel.s, n) : EXIT_CANNOT_RUN;
 	selection_free(&sel);
@@ -425,6 +449,7 @@ static int cmd_verify(const struct options *opt, int argc, char **argv)
 	struct options vopt = *opt;
 	struct scenario *s = NULL;
 	int ret = EXIT_USAGE;
+	char why[768];
 
 	if (argc != 1) {
 		fprintf(stderr, "nsharness verify: one scenario at a time (it describes one existing setup)\n");
@@ -441,6 +466,11 @@ static int cmd_verify(const struct options *opt, int argc, char **argv)
 	if (!(has_capability(CAP_SYS_ADMIN) && has_capability(CAP_NET_ADMIN))) {
 		fprintf(stderr, "nsharness verify: entering the setup's namespaces needs root (CAP_SYS_ADMIN)\n");
 		skip_all(opt, "verify needs root to enter the setup's namespaces");
+		ret = EXIT_CANNOT_RUN;
+	} else if (world_attach_check(s, vopt.run.verify_host, why, sizeof(why))) {
+		/* The operator's first mistake: not a verdict on the setup, a setup that is not there. */
+		fprintf(stderr, "nsharness verify: %s\n", why);
+		skip_all(opt, why);
 		ret = EXIT_CANNOT_RUN;
 	} else {
 		ret = run_all(&vopt, &s, 1);
@@ -477,11 +507,29 @@ static void answer_help(const struct options *opt)
 	}
 }
 
+/* --out: the folder opened once, before anything runs, without following links; a folder another user owns
+ * or can write (or anything planted inside it) is refused here, with nothing written. */
+static int open_out_dir(struct options *opt)
+{
+	char err[512];
+
+	opt->run.out_fd = -1;
+	if (!opt->run.out_dir)
+		return 0;
+	opt->run.out_fd = outdir_open(opt->run.out_dir, err, sizeof(err));
+	if (opt->run.out_fd < 0) {
+		fprintf(stderr, "nsharness: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opt = { 0 };
 	const struct command *cmd = NULL;
 
+	catch_signals();
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -517,5 +565,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nsharness: --keep-captures needs --out DIR\n");
 		return EXIT_USAGE;
 	}
+	if (cmd->fn != cmd_check && !opt.list && open_out_dir(&opt))
+		return EXIT_USAGE;
 	return options_exit_status(&opt, cmd->fn(&opt, argc - optind, argv + optind));
 }

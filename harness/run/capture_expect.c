@@ -1,5 +1,6 @@
 /* capture_expect.c — a stage's captures: opened before its probes, judged after them. */
 #include "harness/run/capture_expect.h"
+#include "harness/base/outfile.h"
 #include "harness/scenario/kinds.h"
 #include "probes/capture.h"
 
@@ -49,8 +50,16 @@ static int tap_find(const struct stage_captures *sc, const struct ifref *where)
 	return -1;
 }
 
-/* The tap on where, opened on first use.  Returns its index. */
-static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter)
+size_t stage_evidence_memory(unsigned nends)
+{
+	size_t share = nends ? EVIDENCE_MEMORY / nends : EVIDENCE_MEMORY;
+
+	return share < CAPTURE_MEMORY ? share : CAPTURE_MEMORY;
+}
+
+/* The tap on where, opened on first use with mem bytes for its frames.  Returns its index. */
+static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter,
+		   size_t mem)
 {
 	int i = tap_find(sc, where);
 	struct tap *t;
@@ -59,7 +68,7 @@ static int tap_get(struct world *w, struct stage_captures *sc, const struct ifre
 		return i;
 	t = &sc->taps[sc->ntaps];
 	t->where = *where;
-	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, CAPTURE_MEMORY, t->error, sizeof(t->error));
+	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, mem, t->error, sizeof(t->error));
 	return (int)sc->ntaps++;
 }
 
@@ -89,13 +98,14 @@ int stage_captures_open(struct world *w, const struct stage *stage, bool all_lin
 	for (unsigned i = 0; i < stage->nexpects; i++) {
 		const struct expect *e = &s->expects[stage->first_expect + i];
 
-		sc->tap_of[i] = expect_kind(e)->flags & EXPECT_F_CAPTURE ? tap_get(w, sc, &e->u.capture.where, filter) : -1;
+		sc->tap_of[i] = expect_kind(e)->flags & EXPECT_F_CAPTURE ?
+					tap_get(w, sc, &e->u.capture.where, filter, CAPTURE_MEMORY) : -1;
 	}
 	for (unsigned i = 0; all_links && i < s->nsteps; i++) {
 		if (s->steps[i].kind != STEP_VETH)
 			continue;
-		tap_get(w, sc, &s->steps[i].u.veth.a, filter);
-		tap_get(w, sc, &s->steps[i].u.veth.b, filter);
+		tap_get(w, sc, &s->steps[i].u.veth.a, filter, stage_evidence_memory(count_veth_ends(s)));
+		tap_get(w, sc, &s->steps[i].u.veth.b, filter, stage_evidence_memory(count_veth_ends(s)));
 	}
 	return 0;
 }
@@ -111,16 +121,22 @@ void stage_captures_close(struct stage_captures *sc)
 	memset(sc, 0, sizeof(*sc));
 }
 
-void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st)
+void stage_captures_write(struct world *w, struct stage_captures *sc, const struct out_folder *dir,
+			  struct stage_result *st)
 {
 	for (unsigned i = 0; i < sc->ntaps && st->nartifacts < MAX_ARTIFACTS; i++) {
 		struct tap *t = &sc->taps[i];
-		char path[4096];
+		char name[256], path[sizeof(dir->path) + sizeof(name)], err[512];
+		int fd;
 
 		if (!t->cap || capture_drain(t->cap, DRAIN_QUIET_MS, wait_within(w->waits.drain_ms, w->deadline)) < 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s-%s.pcap", dir, w->sc->netns[t->where.ns].name, t->where.name);
-		if (capture_write(t->cap, path) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
+		snprintf(name, sizeof(name), "%s-%s.pcap", w->sc->netns[t->where.ns].name, t->where.name);
+		snprintf(path, sizeof(path), "%s/%s", dir->path, name);
+		fd = outfile_create(dir->fd, name, path, err, sizeof(err));
+		if (fd < 0)
+			fprintf(stderr, "nsharness: %s\n", err);
+		else if (capture_write(t->cap, fd) == 0 && (st->artifacts[st->nartifacts] = strdup(path)))
 			st->nartifacts++;
 	}
 }

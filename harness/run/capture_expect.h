@@ -3,7 +3,11 @@
  * The captures of a stage open before its first probe runs, with a filter for the flows of the stage's own
  * probes (their destinations, both directions, before and after NAT), and are drained and judged after its
  * last probe.  When evidence is wanted (--out), every veth end of the world is captured too, so a failed
- * stage's .pcap files show the inside source before NAT and the rewritten one after it. */
+ * stage's .pcap files show the inside source before NAT and the rewritten one after it.
+ *
+ * Memory: each "expect capture" keeps up to CAPTURE_MEMORY (1 MiB) of frames; the evidence captures of every
+ * veth end share EVIDENCE_MEMORY (16 MiB) per stage, at most 1 MiB each (500 veth pairs: 16 KiB per end, not
+ * 1 GB).  Frames past a capture's share are counted, not kept (capture_missed, in the check's evidence). */
 #ifndef NSH_CAPTURE_EXPECT_H
 #define NSH_CAPTURE_EXPECT_H
 
@@ -11,6 +15,11 @@
 #include "harness/world/world.h"
 
 struct capture;
+
+#define EVIDENCE_MEMORY (16u << 20)   /* the frames all of a stage's evidence captures keep, together */
+
+/* The memory each of nends evidence captures may keep: EVIDENCE_MEMORY shared, at most 1 MiB each. */
+size_t stage_evidence_memory(unsigned nends);
 
 struct tap {
 	struct ifref where;
@@ -37,8 +46,11 @@ void stage_capture_check(struct world *w, struct stage_captures *sc, unsigned i,
  * interface: no evidence either way, so "expect capture ... fails" must not count it as the failure it wants. */
 bool capture_saw_nothing(const struct check *c);
 
-/* Drains every capture and writes each as DIR/NS-IF.pcap, adding the paths to st's artifacts. */
-void stage_captures_write(struct world *w, struct stage_captures *sc, const char *dir, struct stage_result *st);
+struct out_folder;
+/* Drains every capture and writes each as NS-IF.pcap in the folder dir (a new file, no link followed: see
+ * harness/base/outfile.h), adding the paths to st's artifacts. */
+void stage_captures_write(struct world *w, struct stage_captures *sc, const struct out_folder *dir,
+			  struct stage_result *st);
 
 void stage_captures_close(struct stage_captures *sc);
 

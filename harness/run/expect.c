@@ -56,7 +56,7 @@ static enum check_status run_route(struct world *w, const struct expect *e, stru
 		.nsfd = w->ns[e->ns].fd, .rtnl = &w->ns[e->ns].rtnl, .ns_name = w->sc->netns[e->ns].name,
 		.dst = e->u.route.dst, .via = e->u.route.has_via ? &e->u.route.via : NULL,
 		.dev = e->u.route.has_dev ? e->u.route.dev : NULL, .src = e->u.route.has_src ? &e->u.route.src : NULL,
-		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline),
+		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline), .read_only = w->attached,
 		.from = r->has_from ? &r->from : NULL, .iif_name = r->iif, .mark = r->mark,
 		.want_type = r->has_type ? r->type : -1, .want_table = r->has_table ? r->table : 0,
 	};

@@ -208,7 +208,7 @@ static void keep_program_output(struct world *w, const struct run_options *opt, 
 		free(log);
 	}
 	if (pl->len && opt->out_dir && (st->status == STAGE_FAIL || st->cannot_run || opt->keep_captures))
-		artifacts_write_log(opt->out_dir, w->sc, stage, pl->text, st);
+		artifacts_write_log(opt->out_fd, opt->out_dir, w->sc, stage, pl->text, st);
 }
 
 /* A stage this machine cannot run: skipped, its reason prefixed so that every report says why it is no
@@ -271,19 +271,19 @@ static void run_stage(struct world *w, unsigned index, const struct run_options 
 		/* The stage failed before any probe; the world as it stands is the evidence. */
 		st->status = STAGE_FAIL;
 		if (opt->out_dir)
-			artifacts_write(w, opt->out_dir, stage, NULL, st);
+			artifacts_write(w, opt->out_fd, opt->out_dir, stage, NULL, st);
 		break;
 	case SETUP_CANNOT_RUN:
 		/* Not a verdict on the world: this machine cannot build it.  The step's words say what is missing. */
 		cannot_run(st);
 		if (opt->out_dir)
-			artifacts_write(w, opt->out_dir, stage, NULL, st);
+			artifacts_write(w, opt->out_fd, opt->out_dir, stage, NULL, st);
 		break;
 	case SETUP_READY:
 		st->nexpects = stage->nexpects;
 		run_expectations(w, stage, &caps, opt->vacuity ? held : NULL, st);
 		if (opt->out_dir && (st->status == STAGE_FAIL || opt->keep_captures))
-			artifacts_write(w, opt->out_dir, stage, &caps, st);
+			artifacts_write(w, opt->out_fd, opt->out_dir, stage, &caps, st);
 		stage_captures_close(&caps);
 		break;
 	}

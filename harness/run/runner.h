@@ -10,6 +10,7 @@
 struct run_options {
 	bool verbose;             /* each step on stderr as it is applied, with its scenario line */
 	const char *out_dir;      /* --out: evidence of failed stages goes to OUT/SCENARIO/STAGE/; NULL for none */
+	int out_fd;               /* with out_dir: its folder, opened by outdir_open (no link followed) */
 	bool keep_captures;       /* --keep-captures: every stage's captures, passing ones too */
 	bool vacuity;             /* --vacuity: each stage's checks must fail before its steps are applied */
 	struct waits waits;       /* every wait of the run, scaled once by the options (--timeout-scale) */

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define MAX_FILE_BYTES (1u << 20)
@@ -294,14 +295,22 @@ static int read_bounded(int fd, char *buf, size_t *len)
 int scenario_load(const char *path, struct scenario **out, FILE *err)
 {
 	char *buf = NULL;
+	struct stat sb;
 	size_t len;
 	int fd, r = -ENOMEM, ret = -1;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO named as the scenario must not block the run forever; only a regular file is read. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		r = -errno;
 		goto out;
+	}
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
+		if (err)
+			fprintf(err, "%s: cannot read: not a regular file\n", path);
+		close(fd);
+		return -1;
 	}
 	buf = malloc(MAX_FILE_BYTES + 1);
 	if (buf)

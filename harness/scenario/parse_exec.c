@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void free_words(char ***v, unsigned *n)
@@ -172,6 +173,7 @@ int st_script(struct stmt *st)
 	struct step step = { .kind = STEP_SCRIPT };
 	struct scenario *s = st->p->s;
 	const struct token *t;
+	struct stat sb;
 
 	if (want_ns(st, &step.ns) || !(t = want(st, "PATH")))
 		return -1;
@@ -180,6 +182,13 @@ int st_script(struct stmt *st)
 		return oom(st->p);
 	if (access(step.u.script.path, R_OK)) {
 		serr(st, t->col, "cannot read script '%s': %s", step.u.script.path, strerror(errno));
+		step_free_args(&step);
+		return -1;
+	}
+	/* A folder, FIFO or device would "run" as nothing (sh reads a folder as empty) or block: a script is a
+	 * regular file. */
+	if (stat(step.u.script.path, &sb) || !S_ISREG(sb.st_mode)) {
+		serr(st, t->col, "script '%s' is not a regular file", step.u.script.path);
 		step_free_args(&step);
 		return -1;
 	}

@@ -152,6 +152,7 @@ enum cause_kind {
 	 * under every backend, whatever table the backend put it in (its counter goes in the evidence) */
 	CAUSE_OWN_RULE_DROP,          /* ns, text (the scenario's statement), line; flag: it rejects (word) */
 
+	CAUSE_GATEWAY_NOT_CACHED,     /* addr, family, word (neighbour states): verify reads the live table only */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -49,7 +49,7 @@ struct world {
 	char missing[MAX_NETNS][96];   /* attached: why namespace i could not be opened ("" when it was) */
 	int owner;                /* the sandbox user namespace that owns the namespaces (sandbox_owner.h); -1 attached */
 	char *programs_log;       /* what exec, script and service steps printed since the last world_take_log; owned */
-	size_t programs_len;
+	size_t programs_len, programs_cap;   /* its length and its buffer's size (grown by doubling) */
 };
 
 /* Creates the scenario's namespaces, owned by a sandbox user namespace of the world's own, so the programs its
@@ -68,9 +68,13 @@ int world_ns_sockets(void *ns);
 
 /* Verify mode: the scenario's namespaces are existing ones: host_name is the namespace nsharness runs in,
  * every other name is /run/netns/NAME (or /var/run/netns/NAME).  Opens sockets in them and changes
- * nothing.  A namespace that does not exist is left unbound, with the reason in w->missing.  0, or -errno
- * when not even the sockets could be opened. */
+ * nothing.  0, or -errno: -ENOENT when a namespace does not exist (err names it and what /run/netns holds),
+ * or why the sockets could not be opened. */
 int world_attach(struct world *w, const struct scenario *sc, const char *host_name, char *err, size_t errlen);
+
+/* Verify mode, before anything runs: every namespace of sc but host_name exists in /run/netns.  0, or
+ * -ENOENT with err naming the first missing one and listing what /run/netns holds. */
+int world_attach_check(const struct scenario *sc, const char *host_name, char *err, size_t errlen);
 
 /* Binds namespace ns (declared as created by a script) to fd, which the world then owns (closed on
  * failure too), and opens the world's sockets inside it.  0, or -errno with why in msg. */

@@ -105,4 +105,83 @@ grep -qx "watched [3-9]" "$tmp/window.status"
 ok $? "nsharness was killed while the sandbox's init was in its fork window" || diag "$tmp/window.status"
 [ ! -s "$tmp/window.started" ] && [ ! -s "$tmp/window.survivors" ]
 ok $? "the program never started, and no process of the run survived" || diag "$tmp/window.started" "$tmp/window.survivors"
+
+# 4. Output that follows no link.  A user (nobody) who owns the --out folder, or a folder inside it, or the
+# folder of a --tap/--junit FILE, plants links (and a hard link) to a root-owned file; the root run refuses
+# with exit 2 before writing anything, and the file is untouched.
+broken=scenarios/broken/no-masquerade.scn
+listing() { (cd "$1" && find . -printf '%p %u %m %y %l\n' | sort); }
+# refused NAME DESCRIPTION -- ARGS: the run exits 2 saying why, $tmp/NAME is unchanged, the sentinel too.
+refused() {
+	local name=$1 what=$2
+	shift 3
+	listing "$tmp/$name" >"$tmp/$name.before"
+	"$NSHARNESS" run "$@" "$broken" >"$tmp/$name.tap" 2>"$tmp/$name.err"
+	echo "status $?" >>"$tmp/$name.err"
+	listing "$tmp/$name" >"$tmp/$name.after"
+	grep -qx "status 2" "$tmp/$name.err" && grep -q "refusing" "$tmp/$name.err" &&
+		diff -q "$tmp/$name.before" "$tmp/$name.after" >/dev/null &&
+		[ "$(cat "$tmp/pub/sentinel")" = "root's own" ]
+	ok $? "$what: refused (exit 2), nothing written, the root-owned file untouched" || diag "$tmp/$name.err"
+}
+mkdir -p "$tmp/theirs/no-masquerade/nat"
+ln -s "$tmp/pub/sentinel" "$tmp/theirs/no-masquerade/nat/host.state"
+chown -R -h nobody "$tmp/theirs"
+refused theirs "--out a folder another user owns, with a link planted in it" -- --out "$tmp/theirs"
+mkdir -p "$tmp/inside/no-masquerade"
+ln -s "$tmp/pub" "$tmp/inside/no-masquerade/nat"
+chown -h nobody "$tmp/inside/no-masquerade/nat"
+refused inside "--out ours, a stage folder planted inside it as another user's link" -- --out "$tmp/inside"
+mkdir -p "$tmp/open/no-masquerade" && chmod 0777 "$tmp/open/no-masquerade"
+refused open "--out with a folder inside any user can write (no sticky bit)" -- --out "$tmp/open"
+mkdir -p "$tmp/linked" && ln -s "$tmp/pub" "$tmp/linked/out"
+refused linked "--out DIR where DIR itself is a symbolic link" -- --out "$tmp/linked/out"
+mkdir -p "$tmp/users" && chown nobody "$tmp/users" && ln -s "$tmp/pub/sentinel" "$tmp/users/r.tap"
+chown -h nobody "$tmp/users/r.tap"
+refused users "--tap FILE in another user's folder, FILE a link to a root-owned file" -- --tap "$tmp/users/r.tap"
+mkdir -m 1777 "$tmp/sticky" && ln -s "$tmp/pub/sentinel" "$tmp/sticky/j.xml" && chown -h nobody "$tmp/sticky/j.xml"
+refused sticky "--junit FILE in a sticky shared folder, FILE another user's link" -- --junit "$tmp/sticky/j.xml"
+mkdir -m 1777 "$tmp/hard" && ln "$tmp/pub/sentinel" "$tmp/hard/j.xml"
+refused hard "--junit FILE, a hard link to a root-owned file" -- --junit "$tmp/hard/j.xml"
+rm -f "$tmp/hard/j.xml"
+mkdir "$tmp/mine" && ln -s /dev/null "$tmp/mine/null.tap"
+"$NSHARNESS" run -q --out "$tmp/mine/out" --tap "$tmp/mine/t.tap" --junit "$tmp/mine/null.tap" "$broken" >/dev/null 2>"$tmp/mine.err"
+[ $? -eq 1 ] && [ -s "$tmp/mine/t.tap" ] && ls "$tmp/mine/out/no-masquerade/nat/"*.pcap >/dev/null 2>&1
+ok $? "our own folders (and root's own link to /dev/null) are written as before" || diag "$tmp/mine.err"
+
+# 5. verify against the machine's own setup.  A namespace missing from /run/netns is an error naming it and
+# what /run/netns holds (exit 3), never a crash; and verify solicits no neighbour (RTM_NEWNEIGH) in the live
+# tables: a gateway nobody has talked to yet stays without an entry.
+printf 'scenario gateway\nnetns blue host wan\nveth host/veth0 blue/veth1\nstage default-route\n  expect route blue 198.51.100.2 via 10.1.1.2 dev veth1\n' >"$tmp/gateway.scn"
+cat >"$tmp/verify.sh" <<'SH'
+ip netns add blue && ip netns add other
+"$NSHARNESS" verify scenarios/seed.scn >"$tmp/missing.tap" 2>"$tmp/missing.err"
+echo "status $?" >>"$tmp/missing.err"
+ip netns del blue && ip netns del other
+sh tests/integration/data/existing-setup.sh good >/dev/null
+ip -n blue neigh show >"$tmp/neigh.before"
+"$NSHARNESS" verify "$tmp/gateway.scn" >"$tmp/neigh.tap" 2>&1
+echo "status $?" >>"$tmp/neigh.tap"
+ip -n blue neigh show >"$tmp/neigh.after"
+SH
+machine "$tmp/verify.sh"
+grep -qx "status 3" "$tmp/missing.err" &&
+	grep -q "namespace 'wan' does not exist: no /run/netns/wan (/run/netns holds: .*other" "$tmp/missing.err" &&
+	grep -q "^1..0 # SKIP namespace 'wan'" "$tmp/missing.tap"
+ok $? "verify: a namespace missing from /run/netns is named, with what it holds (exit 3)" || diag "$tmp/missing.err"
+grep -qx "status 1" "$tmp/neigh.tap" && grep -q "verify reads the table only and solicits nothing" "$tmp/neigh.tap" &&
+	[ ! -s "$tmp/neigh.before" ] && [ ! -s "$tmp/neigh.after" ]
+ok $? "verify: no neighbour entry is added to the live host (the gateway is read, not solicited)" ||
+	diag "$tmp/neigh.tap" "$tmp/neigh.after"
+
+# 6. Clumsy input: a FIFO as scenario is refused at once (it blocked forever), and a script path that is a
+# folder is an error with file:line:col (sh "ran" it as an empty script).
+mkfifo "$tmp/fifo.scn"
+timeout 20 "$NSHARNESS" check "$tmp/fifo.scn" 2>"$tmp/fifo.err"
+[ $? -eq 2 ] && grep -q "fifo.scn: cannot read: not a regular file" "$tmp/fifo.err"
+ok $? "a FIFO as scenario: a clear error (exit 2), no wait" || diag "$tmp/fifo.err"
+printf 'scenario folder\nnetns host\nstage s\n  script host /etc\n  expect ping host 127.0.0.1\n' >"$tmp/folder.scn"
+"$NSHARNESS" check "$tmp/folder.scn" 2>"$tmp/folder.err"
+[ $? -eq 2 ] && grep -qF "$tmp/folder.scn:4:15: script '/etc' is not a regular file" "$tmp/folder.err"
+ok $? "script NS /etc: refused at parse time with file:line:col" || diag "$tmp/folder.err"
 done_testing

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <pcap/pcap.h>
@@ -225,11 +226,12 @@ static void test_capture_write(void)
 
 	fd = mkstemp(path);
 	CU_ASSERT_FATAL(fd >= 0);
-	close(fd);
-	CU_ASSERT_EQUAL(capture_write(cap, path), 0);
+	CU_ASSERT_EQUAL(capture_write(cap, fd), 0);   /* closes fd */
 	assert_file_matches(path, cap);
 	unlink(path);
-	CU_ASSERT_EQUAL(capture_write(cap, "/nonexistent/dir/x.pcap"), -ENOENT);
+	fd = open("/dev/full", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0)
+		CU_ASSERT_EQUAL(capture_write(cap, fd), -ENOSPC);   /* a full disk is an error, not a file */
 	listener_close(l);
 	capture_close(cap);
 	close(ns);

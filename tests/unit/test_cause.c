@@ -155,6 +155,8 @@ static const struct {
 	  "rule there accepted it" },
 	{ CAUSE_OWN_RULE_DROP, "host's rule 'expect ping blue 198.51.100.2' (line 12) dropped the probe (the kernel's "
 	  "account of it); the probe got back FAILED" },
+	{ CAUSE_GATEWAY_NOT_CACHED, "gateway 10.1.1.1 has no usable neighbour entry (FAILED); verify reads the "
+	  "table only and solicits nothing (ARP)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */

@@ -72,7 +72,7 @@ static void test_service_errors(void)
 
 static void test_script_args(void)
 {
-	struct scenario *s = parse_ok("scenario t\nnetns host\nscript host /dev/null lan \"10.7.0.2/24\" creates lan\n"
+	struct scenario *s = parse_ok("scenario t\nnetns host\nscript host /etc/passwd lan \"10.7.0.2/24\" creates lan\n"
 				      "stage s\n  expect ping lan 10.7.0.1\n");
 	const struct step *st;
 
@@ -87,13 +87,13 @@ static void test_script_args(void)
 	CU_ASSERT_EQUAL(st->u.script.creates, 1ull << 1);
 	scenario_free(s);
 	/* No arguments, as before: an empty list. */
-	s = parse_ok("scenario t\nnetns host\nscript host /dev/null\nstage s\n  expect link host/lo up\n");
+	s = parse_ok("scenario t\nnetns host\nscript host /etc/passwd\nstage s\n  expect link host/lo up\n");
 	if (s) {
 		CU_ASSERT_EQUAL(s->steps[0].u.script.nargs, 0);
 		CU_ASSERT_PTR_NULL(s->steps[0].u.script.args[0]);
 		scenario_free(s);
 	}
-	CHECK_ERRORS("scenario t\nnetns host\nscript host /dev/null a b creates\nstage s\n  expect link host/lo up\n",
+	CHECK_ERRORS("scenario t\nnetns host\nscript host /etc/passwd a b creates\nstage s\n  expect link host/lo up\n",
 		     "t.scn:3:34: 'script' takes NS PATH [ARG...] [creates NAME...]: missing NAME\n");
 	CHECK_ERRORS("scenario t\nnetns host\nscript \"host\" /dev/null\nstage s\n  expect link host/lo up\n",
 		     "t.scn:3:8: unexpected quoted string: only 'about' and exec's arguments take one\n");

@@ -45,11 +45,20 @@ static void test_binary_file(void)
  * reported nothing, so the script step was dropped from a file that was then accepted. */
 static void test_script_creates_nothing(void)
 {
-	CHECK_ERRORS("scenario t\nnetns host\nscript host /dev/null creates\nstage s\n  expect ping host 10.1.1.2\n",
-		"t.scn:3:30: 'script' takes NS PATH [ARG...] [creates NAME...]: missing NAME\n");
+	CHECK_ERRORS("scenario t\nnetns host\nscript host /etc/passwd creates\nstage s\n  expect ping host 10.1.1.2\n",
+		"t.scn:3:32: 'script' takes NS PATH [ARG...] [creates NAME...]: missing NAME\n");
 }
 
-UNIT_SUITE(regressions,
+/* A script that is a folder or a device: sh "ran" /etc as an empty script and the step succeeded. */
+static void test_script_not_regular(void)
+{
+	CHECK_ERRORS("scenario t\nnetns host\nscript host /etc\nstage s\n  expect ping host 10.1.1.2\n",
+		"t.scn:3:13: script '/etc' is not a regular file\n");
+	CHECK_ERRORS("scenario t\nnetns host\nscript host /dev/null\nstage s\n  expect ping host 10.1.1.2\n",
+		"t.scn:3:13: script '/dev/null' is not a regular file\n");
+}
+
+UNIT_SUITE(regressions, { "script PATH is a regular file", test_script_not_regular },
 	   { "bracketed IPv6 address without a port", test_bracketed_missing_port },
 	   { "binary file", test_binary_file },
 	   { "script ... creates, and no name", test_script_creates_nothing })
