@@ -94,7 +94,7 @@ static void test_script_args(void)
 		scenario_free(s);
 	}
 	CHECK_ERRORS("scenario t\nnetns host\nscript host /etc/passwd a b creates\nstage s\n  expect link host/lo up\n",
-		     "t.scn:3:34: 'script' takes NS PATH [ARG...] [creates NAME...]: missing NAME\n");
+		     "t.scn:3:36: 'script' takes NS PATH [ARG...] [creates NAME...]: missing NAME\n");
 	CHECK_ERRORS("scenario t\nnetns host\nscript \"host\" /dev/null\nstage s\n  expect link host/lo up\n",
 		     "t.scn:3:8: unexpected quoted string: only 'about' and exec's arguments take one\n");
 }
