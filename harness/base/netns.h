@@ -36,4 +36,7 @@ int netns_sysctl_read(int nsfd, const char *key, char *buf, size_t len);
  * -1 when it cannot be read. */
 long proc_read_long(const char *path);
 
+/* Writes text whole to a /proc file of the calling process's view (a uid_map, a sysctl).  0 or -errno. */
+int proc_write(const char *path, const char *text);
+
 #endif

@@ -10,18 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* The knobs distributions use to forbid unprivileged user namespaces, and how to lift each. */
 static void explain(int err, char *msg, size_t len)
 {
@@ -58,12 +46,12 @@ int rootless_enter(char *msg, size_t len)
 	}
 	/* setgroups must be denied before an unprivileged process may write its gid_map. */
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-	ret = write_file("/proc/self/setgroups", "deny");
+	ret = proc_write("/proc/self/setgroups", "deny");
 	if (ret == 0)
-		ret = write_file("/proc/self/uid_map", map);
+		ret = proc_write("/proc/self/uid_map", map);
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	if (ret == 0)
-		ret = write_file("/proc/self/gid_map", map);
+		ret = proc_write("/proc/self/gid_map", map);
 	if (ret)
 		snprintf(msg, len, "cannot map our ids into a user namespace: %s", strerror(-ret));
 	return ret;

@@ -209,6 +209,17 @@ static bool cause_if_forwarding(struct dg *d, const struct dg_path *p, struct ch
 	return if_forwarding_stops(d, p, false, c);
 }
 
+/* The router's route as the kernel chose it (as ip writes it), its table, and the user's rule that chose the
+ * table, when one did: the payload its route causes share. */
+static void router_route_of(const struct dg_path *p, struct cause *k)
+{
+	CAUSE_COPY(k->word, p->rroute);
+	CAUSE_COPY(k->word2, p->rtable);
+	k->flag = p->rrule_user;
+	if (k->flag)
+		CAUSE_COPY(k->text, p->rrule);
+}
+
 /* The errno a route type gives a lookup (fib_props): the kernel's answer agrees with the replayed walk. */
 static bool lookup_says_type(int err, int type)
 {
@@ -230,11 +241,7 @@ static bool cause_router_route(struct dg *d, const struct dg_path *p, struct che
 	} else if (lookup_says_type(p->rroute_err, p->rtype)) {
 		k.kind = CAUSE_ROUTER_ROUTE_DROPS;
 		k.value = p->rtype;
-		CAUSE_COPY(k.word, p->rroute);
-		CAUSE_COPY(k.word2, p->rtable);
-		k.flag = p->rrule_user;
-		if (k.flag)
-			CAUSE_COPY(k.text, p->rrule);
+		router_route_of(p, &k);
 	}
 	dg_cause(c, true, &k);
 	return true;
@@ -252,11 +259,7 @@ static bool cause_other_oif(struct dg *d, const struct expect *e, const struct d
 	k.addr = p->dst;
 	CAUSE_COPY(k.dev, p->roif);
 	CAUSE_COPY(k.dev2, e->u.forwarded.out.name);
-	CAUSE_COPY(k.word, p->rroute);
-	CAUSE_COPY(k.word2, p->rtable);
-	k.flag = p->rrule_user;
-	if (k.flag)
-		CAUSE_COPY(k.text, p->rrule);
+	router_route_of(p, &k);
 	dg_cause(c, true, &k);
 	return true;
 }

@@ -1,6 +1,7 @@
 /* sandbox_owner.c — making a sandbox user namespace and network namespaces it owns, in short-lived children
  * (a process with threads may not join or create a user namespace; a child of fork has one thread). */
 #define _GNU_SOURCE
+#include "harness/base/netns.h"
 #include "harness/sandbox/sandbox_owner.h"
 
 #include <errno.h>
@@ -40,18 +41,6 @@ void sandbox_owner_ids(uid_t *uid, gid_t *gid)
 	*gid = initial ? SANDBOX_ID : getgid();
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Maps root of child's user namespace to the sandbox ids, and opens it. */
 static int map_and_open(pid_t child)
 {
@@ -63,11 +52,11 @@ static int map_and_open(pid_t child)
 	sandbox_owner_ids(&uid, &gid);
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)child);
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)uid);
-	ret = write_file(path, map);
+	ret = proc_write(path, map);
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)child);
 	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)gid);
 	if (ret == 0)
-		ret = write_file(path, map);
+		ret = proc_write(path, map);
 	if (ret)
 		return ret;
 	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)child);

@@ -17,18 +17,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static int write_proc(const char *path, const char *value)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ret = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, value, strlen(value)) < 0)
-		ret = -errno;
-	close(fd);
-	return ret;
-}
-
 /* Runs inside each new namespace, on the thread that made it: the sockets the world talks through, IPv6
  * without duplicate address detection on every interface made later (link-local addresses included), so
  * neighbour discovery works the moment a link is up, and neighbour solicitations repeated every 200 ms
@@ -50,9 +38,9 @@ static int ns_init(void *p)
 
 	if (ret)
 		return ret;
-	write_proc("/proc/sys/net/ipv6/conf/default/accept_dad", "0");   /* absent without IPv6: not needed */
-	write_proc("/proc/sys/net/ipv6/neigh/default/retrans_time_ms", "200");
-	write_proc("/proc/sys/net/ipv4/neigh/default/retrans_time_ms", "200");
+	proc_write("/proc/sys/net/ipv6/conf/default/accept_dad", "0");   /* absent without IPv6: not needed */
+	proc_write("/proc/sys/net/ipv6/neigh/default/retrans_time_ms", "200");
+	proc_write("/proc/sys/net/ipv4/neigh/default/retrans_time_ms", "200");
 	return 0;
 }
 
