@@ -7,8 +7,10 @@
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 version=$(cat VERSION)
+# make as a user types it: not the SANITIZE=1 build or the flags of the `make check` that runs this test.
+mk() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory SANITIZE= "$@"; }
 
-make --no-print-directory install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/out" 2>&1
+mk install DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/out" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr" || diag "$tmp/out"
 bin="$tmp/root/usr/bin/nsharness"
 [ "$("$bin" --version)" = "nsharness $version" ]
@@ -25,20 +27,20 @@ for f in README.md NEWS LICENSE hacking.md; do [ -f "$tmp/root/usr/share/doc/nsh
 ok $? "the documents are installed"
 bash -n "$tmp/root/usr/share/bash-completion/completions/nsharness"
 ok $? "the bash completion is installed and is valid bash"
-make --no-print-directory uninstall DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/out" 2>&1
+mk uninstall DESTDIR="$tmp/root" PREFIX=/usr >"$tmp/out" 2>&1
 [ -z "$(find "$tmp/root" -type f)" ]
 ok $? "make uninstall removes every file install put there" || find "$tmp/root" -type f | diag
 
 # A missing library's pkg-config file: make stops before compiling anything, naming the package.
-make --no-print-directory PKG_CONFIG=false BUILD="$tmp/b" "$tmp/b/harness/base/clock.o" >"$tmp/out" 2>&1
+mk PKG_CONFIG=false BUILD="$tmp/b" "$tmp/b/harness/base/clock.o" >"$tmp/out" 2>&1
 [ $? -ne 0 ] && grep -q 'libmnl-dev' "$tmp/out" && grep -q 'apt-get install' "$tmp/out" && [ ! -e "$tmp/b/harness" ]
 ok $? "without pkg-config files, make names the Debian packages and compiles nothing" || diag "$tmp/out"
 
 # make dist: a tarball of the committed tree that builds by itself (in a git checkout only).
 if git rev-parse --git-dir >/dev/null 2>&1; then
-	make --no-print-directory dist DISTDIR="$tmp" >"$tmp/out" 2>&1 &&
+	mk dist DISTDIR="$tmp" >"$tmp/out" 2>&1 &&
 		tar -xzf "$tmp/nsharness-$version.tar.gz" -C "$tmp" &&
-		make -C "$tmp/nsharness-$version" --no-print-directory -j2 nsharness >"$tmp/out" 2>&1 &&
+		mk -C "$tmp/nsharness-$version" -j2 nsharness >"$tmp/out" 2>&1 &&
 		[ "$("$tmp/nsharness-$version/nsharness" --version)" = "nsharness $version" ]
 	ok $? "make dist writes nsharness-$version.tar.gz, which builds on its own" || diag "$tmp/out"
 fi
