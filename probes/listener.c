@@ -180,6 +180,7 @@ static void serve_udp(struct listener *l)
 		if (n < 0)
 			continue;
 		iov = (struct iovec){ line, (size_t)n };
+		memset(cout.buf, 0, sizeof(cout.buf));   /* CMSG_SPACE pads past the pktinfo: no stack bytes go out */
 		msg.msg_controllen = reply_pktinfo(&msg, cout.buf, sizeof(cout.buf));
 		msg.msg_control = msg.msg_controllen ? cout.buf : NULL;
 		sendmsg(l->fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
