@@ -13,22 +13,32 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cache=$tmp/cache
 kernel_scenarios="scenarios/kernel/vlan.scn scenarios/kernel/dummy.scn"
+# The examples of link kinds this machine's kernel lacks (the statements, not exec'd ip): they skip here.
+examples="scenarios/examples/vlan.scn scenarios/examples/dummy.scn scenarios/examples/bond.scn
+	scenarios/examples/vrf.scn scenarios/examples/gre.scn"
+nstages=$(( 7 + $("$NSHARNESS" run --list $examples | grep -c '^  ') ))
 
 # Natively, this machine's kernel has no vlan or dummy links: the stages fail.
 "$NSHARNESS" run -q $kernel_scenarios >"$tmp/native.tap" 2>&1
 [ $? -eq 1 ] && grep -q "Unknown device type" "$tmp/native.tap"
 ok $? "natively the vlan and dummy scenarios fail (this kernel lacks them)" || diag "$tmp/native.tap"
+"$NSHARNESS" run -q $examples >"$tmp/native-examples.tap" 2>&1
+[ $? -eq 3 ] && ! grep -q '^not ok' "$tmp/native-examples.tap" && grep -q '# SKIP cannot run here: .*lacks' "$tmp/native-examples.tap"
+ok $? "natively the vlan, dummy, bond, vrf and gre examples skip, naming what this kernel lacks (exit 3)" ||
+	diag "$tmp/native-examples.tap"
 
 # One boot runs everything, reported with the kernel's release.
 release=$(basename "$image" | sed 's/^vmlinuz-//')
 "$NSHARNESS" run --kernel "$image" --kernel-cache "$cache" --out "$tmp/out" --junit "$tmp/j.xml" \
-	scenarios/seed.scn $kernel_scenarios >"$tmp/guest.tap" 2>"$tmp/guest.err"
-ok $? "one boot of $release runs the seed, vlan and dummy scenarios: exit 0" || diag "$tmp/guest.tap" "$tmp/guest.err"
-[ "$(grep -c "^ok .*@$release: " "$tmp/guest.tap")" -eq 7 ] && grep -q "^1..7$" "$tmp/guest.tap"
-ok $? "TAP: the 7 stages pass, each named SCENARIO@$release" || diag "$tmp/guest.tap"
+	scenarios/seed.scn $kernel_scenarios $examples >"$tmp/guest.tap" 2>"$tmp/guest.err"
+ok $? "one boot of $release runs the seed, vlan and dummy scenarios and the link examples: exit 0" ||
+	diag "$tmp/guest.tap" "$tmp/guest.err"
+[ "$(grep -c "^ok .*@$release: " "$tmp/guest.tap")" -eq "$nstages" ] && grep -q "^1..$nstages$" "$tmp/guest.tap" &&
+	! grep -q '# SKIP' "$tmp/guest.tap"
+ok $? "TAP: the $nstages stages pass there, none skipped, each named SCENARIO@$release" || diag "$tmp/guest.tap"
 grep -q "^# kernel $release: $image, \(TCG (emulated)\|KVM\), ran in" "$tmp/guest.tap"
 ok $? "TAP names the kernel, its image and the accelerator" || diag "$tmp/guest.tap"
-[ "$(grep -c "<property name=\"kernel.release\" value=\"$release\"/>" "$tmp/j.xml")" -eq 3 ] &&
+[ "$(grep -c "<property name=\"kernel.release\" value=\"$release\"/>" "$tmp/j.xml")" -eq 8 ] &&
 	grep -q 'classname="vlan@'"$release"'"' "$tmp/j.xml" && xmllint --noout --schema tests/schemas/junit-10.xsd "$tmp/j.xml" 2>/dev/null
 ok $? "JUnit: every testsuite carries kernel.release $release and is valid" || diag "$tmp/j.xml"
 grep -q "Linux version $release" "$tmp/out/$release/console.log"
