@@ -6,6 +6,7 @@
 #include "harness/base/clock.h"
 #include "harness/run/expect.h"
 #include "harness/scenario/kinds.h"
+#include "harness/world/requires.h"
 #include "harness/world/steps.h"
 
 #include <errno.h>
@@ -304,6 +305,58 @@ static void skip_rest(struct scenario_result *res, unsigned from, const char *wh
 	}
 }
 
+/* The program a step runs as its first word, or NULL: exec's and service's (a script's interpreter is read
+ * from the script when it runs). */
+static const char *step_program(const struct step *s)
+{
+	if (s->kind == STEP_EXEC)
+		return s->u.exec.argv[0];
+	if (s->kind == STEP_SERVICE)
+		return s->u.service.argv[0];
+	return NULL;
+}
+
+/* What the scenario needs of this machine that can be known before anything is built: the programs its exec
+ * and service steps run, and the iptables backends' programs when it has firewall steps.  0, or -ENOPKG with
+ * what is missing (and which step needs it) in why. */
+static int preflight(const struct scenario *sc, const struct run_options *opt, char *why, size_t len)
+{
+	const struct iptables_tools *tools = &opt->tools[opt->backend];
+	char msg[300];
+	bool firewall = false;
+
+	for (unsigned i = 0; i < sc->nsteps; i++) {
+		const struct step *s = &sc->steps[i];
+		const char *program = step_program(s);
+
+		firewall |= step_is_firewall(s);
+		if (program && require_program(program, msg, sizeof(msg))) {
+			snprintf(why, len, "%s:%u: %s: %s", s->loc.file, s->loc.line, s->text, msg);
+			return -ENOPKG;
+		}
+	}
+	if (!firewall || opt->backend == BACKEND_NFT)
+		return 0;
+	if (require_program(tools->v4, msg, sizeof(msg)) || require_program(tools->v6, msg, sizeof(msg))) {
+		snprintf(why, len, "--backend %s: %s", backend_name[opt->backend], msg);
+		return -ENOPKG;
+	}
+	return 0;
+}
+
+/* A scenario this machine cannot run: every stage skipped, "cannot run here" with why, and no world built. */
+static void cannot_run_all(struct scenario_result *res, const char *why, struct reporter *const *reps, unsigned nreps)
+{
+	for (unsigned i = 0; i < res->scenario->nstages; i++) {
+		struct stage_result *st = &res->stages[res->nstages++];
+
+		st->stage = &res->scenario->stages[i];
+		snprintf(st->reason, sizeof(st->reason), "%s", why);
+		cannot_run(st);
+		report_stage(reps, nreps, res, st);
+	}
+}
+
 /* When the world cannot even be made, every stage fails with that reason: nothing was checked. */
 static void fail_all(struct scenario_result *res, const char *why, struct reporter *const *reps, unsigned nreps)
 {
@@ -381,6 +434,8 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 	res->started = time(NULL);
 	if (clock_interrupted()) {
 		skip_rest(res, 0, stop_reason(0), reps, nreps);
+	} else if (!opt->verify_host && preflight(sc, opt, err, sizeof(err))) {
+		cannot_run_all(res, err, reps, nreps);
 	} else if (!(w = malloc(sizeof(*w))) ||
 		   (ret = opt->verify_host ? world_attach(w, sc, opt->verify_host, err, sizeof(err)) :
 					     world_create(w, sc, err, sizeof(err)))) {

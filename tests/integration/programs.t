@@ -82,8 +82,24 @@ ok $? "nothing a program started outlives its deadline, not even in a session of
 one missing "exec host no-such-program-nsh --flag"
 "$NSHARNESS" run "$tmp/missing.scn" >"$tmp/tap" 2>&1
 ok $(( $? == 3 ? 0 : 1 )) "a program that does not exist: the run cannot run here (exit 3), no verdict" || diag "$tmp/tap"
-grep -q '^ok 1 - missing: s # SKIP cannot run here: .*a program is missing (exit status 127): nsharness: cannot run no-such-program-nsh: No such file or directory' "$tmp/tap" && ! grep -q '^not ok' "$tmp/tap"
-ok $? "its stage is skipped saying the program cannot be run, and why, not failed" || diag "$tmp/tap"
+grep -q "^ok 1 - missing: s # SKIP cannot run here: .*missing.scn:4: exec host no-such-program-nsh --flag: program 'no-such-program-nsh' is not installed" "$tmp/tap" && ! grep -q '^not ok' "$tmp/tap"
+ok $? "found before the world is built: its stage is skipped naming the step and the program, not failed" || diag "$tmp/tap"
+
+# A program only a script runs is found when it runs: status 127 of the shell ("not found").
+printf '#!/bin/sh
+no-such-tool-nsh --flag
+' >"$tmp/needs-tool.sh"
+printf 'scenario needs-tool\nnetns host\nstage s\n  script host needs-tool.sh\n  expect link host/lo up\n' >"$tmp/needs-tool.scn"
+"$NSHARNESS" run "$tmp/needs-tool.scn" >"$tmp/tap" 2>&1
+[ $? -eq 3 ] && grep -q '# SKIP cannot run here: .*a program is missing (exit status 127)' "$tmp/tap" && ! grep -q '^not ok' "$tmp/tap"
+ok $? "a program a script runs that is not installed: cannot run here (exit 3), not a failure" || diag "$tmp/tap"
+
+# An iptables backend whose programs are missing: cannot run, and never a disagreement under --backend all.
+"$NSHARNESS" run --backend all --iptables-legacy /nonexistent/iptables-legacy scenarios/seed.scn >"$tmp/tap" 2>"$tmp/err"
+[ $? -eq 3 ] && ! grep -q 'disagree' "$tmp/tap" "$tmp/err" &&
+	[ "$(grep -c '^ok [0-9]* - seed@iptables-legacy: .* # SKIP cannot run here: --backend iptables-legacy: program' "$tmp/tap")" -eq 5 ] &&
+	[ "$(grep -c '^ok [0-9]* - seed@nft: [a-z-]*$' "$tmp/tap")" -eq 5 ]
+ok $? "--backend all with iptables-legacy missing: its copy cannot run (exit 3), no backends disagree" || diag "$tmp/tap" "$tmp/err"
 
 printf '#!/bin/sh\nip netns add ns8\necho made ns8 and not ns9\n' >"$tmp/forgets.sh"
 printf 'scenario forgets\nnetns host\nstage s\n  script host forgets.sh creates ns9\n  expect link ns9/lo up\n' \
