@@ -699,8 +699,9 @@ static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf
 	int n;
 
 	(void)t;
-	n = snprintf(buf, len, "PMTU black hole: %s refused %llu packet%s too big for its next hop and answered with %s, "
-		     "but %s received none", k->ns, k->count, PLURAL(k->count), too_big_words(k->family), k->where);
+	/* the count varies with TCP's retransmissions: it stays in the evidence, out of the words */
+	n = snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
+		     "but %s received none", k->ns, too_big_words(k->family), k->where);
 	if (k->text[0] && n >= 0 && (size_t)n < len)
 		n += snprintf(buf + n, len - (size_t)n, ": %s's rule '%s'%s dropped them", k->ns2, k->text,
 			      k->line ? "" : " (not nsharness's)");

@@ -128,6 +128,9 @@ static enum check_status judge_conn(const struct expect *e, const struct conn_re
 		}
 		return check_set(c, CHECK_FAIL);
 	}
+	/* bytes N: connected is not enough, the server must have counted them all (the probe named the shortfall) */
+	if (e->u.conn.bytes && !(r->has_got && r->bytes_got == e->u.conn.bytes))
+		return check_set(c, CHECK_FAIL);
 	check_cause(c, CAUSE_NONE);
 	if (e->u.conn.has_peer && !(r->has_peer && addr_equal(&r->peer_seen, &e->u.conn.peer))) {
 		if (r->has_peer) {
