@@ -702,11 +702,6 @@ static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf
 	/* the count varies with TCP's retransmissions: it stays in the evidence, out of the words */
 	n = snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
 		     "but %s received none", k->ns, too_big_words(k->family), k->where);
-	if (k->text[0] && n >= 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, ": %s's rule '%s'%s dropped them", k->ns2, k->text,
-			      k->line ? "" : " (not nsharness's)");
-	if (k->line && n >= 0 && (size_t)n < len)
-		n += snprintf(buf + n, len - (size_t)n, " (line %u)", k->line);
 	return n;
 }
 

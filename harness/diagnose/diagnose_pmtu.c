@@ -5,8 +5,9 @@
  * (/proc/net/snmp, /proc/net/snmp6) read just before the probe and just after it failed.  A router's
  * FragFails rises for each packet it could not forward unfragmented (ip_forward, ip6_forward: the ICMP error
  * goes out then); the client's received "destination unreachable" (InType3) or Icmp6InPktTooBigs does not
- * rise when the errors were lost on the way back.  Where they were lost is the firewall drop the probe's
- * diagnosis already measured (a rule's counter or the kernel's trace), folded into the cause. */
+ * rise when the errors were lost on the way back.  Where they were lost stays in the evidence (the rules'
+ * counters): the kernel's trace follows the probe's own flow, not the router's ICMP error, so only the
+ * iptables-legacy counters would name the rule, and the cause must read the same under every backend. */
 #define _GNU_SOURCE
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/diagnose_cause.h"
@@ -104,18 +105,6 @@ void diagnose_pmtu_before(struct world *w, const struct expect *e, struct pmtu_c
 	}
 }
 
-/* The firewall drop the probe's diagnosis already named (a rule of some namespace): where the errors died. */
-static void fold_drop(const struct check *c, struct cause *k)
-{
-	const struct cause *d = &c->cause;
-
-	if (d->kind != CAUSE_OWN_RULE_DROP && d->kind != CAUSE_TRACE_RULE_DROP && d->kind != CAUSE_COUNTER_RULE_DROP)
-		return;
-	CAUSE_COPY(k->ns2, d->ns);
-	CAUSE_COPY(k->text, d->text);
-	k->line = d->line;
-}
-
 void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before, struct check *c)
 {
 	struct pmtu_counts after;
@@ -143,6 +132,5 @@ void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_co
 		       k.family == AF_INET6 ? "packet too big" : "destination unreachable");
 	if (after.ns[e->ns].told > before->ns[e->ns].told)
 		return;   /* the client was told: no black hole, the probe's own cause stands */
-	fold_drop(c, &k);
 	dg_cause(c, true, &k);
 }

@@ -159,8 +159,7 @@ enum cause_kind {
 				       * bytes (else: count is how many the client sent before the deadline) */
 	/* ---- harness/diagnose/diagnose_pmtu.c ---- */
 	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused count packets too big for its next hop and
-				       * answered with ICMP errors), where (the client, which received none), family;
-				       * ns2, text, line: the firewall rule that dropped them ("" unknown) */
+				       * answered with ICMP errors), where (the client, which received none), family */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 
