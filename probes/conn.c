@@ -39,6 +39,7 @@ struct attempt {
 	struct icmp_report icmp;
 	enum { PEER_OK, PEER_NONE, PEER_CLOSED, PEER_GARBLED, PEER_ERROR } peer;
 	int peer_errno;
+	unsigned long long bytes_ms;     /* how long sending the bytes took (when all were sent) */
 };
 
 const char *conn_outcome_name(enum conn_outcome o)
@@ -277,6 +278,63 @@ static void read_peer_tcp(struct attempt *at, struct conn_result *r)
 		at->peer = PEER_GARBLED;
 }
 
+/* Sends r->bytes_want zero bytes within the deadline, counting what the socket took. */
+static void send_bytes(struct attempt *at, struct conn_result *r)
+{
+	static const char zeros[65536];
+	short revents;
+
+	while (r->bytes_sent < r->bytes_want) {
+		size_t chunk = r->bytes_want - r->bytes_sent < sizeof(zeros) ? r->bytes_want - r->bytes_sent : sizeof(zeros);
+		ssize_t n = send(at->fd, zeros, chunk, MSG_NOSIGNAL);
+
+		if (n > 0) {
+			r->bytes_sent += (unsigned long long)n;
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return;
+		if (wait_fd(at->fd, POLLOUT, at->deadline, &revents) <= 0)
+			return;
+	}
+}
+
+/* The server's "GOT <n>\n" after the client's end of stream, within the deadline. */
+static void read_got_line(struct attempt *at, struct conn_result *r)
+{
+	char buf[40];
+	size_t used = 0;
+	short revents;
+
+	while (used < sizeof(buf) - 1) {
+		ssize_t n = recv(at->fd, buf + used, sizeof(buf) - 1 - used, 0);
+
+		if (n > 0) {
+			used += (size_t)n;
+			buf[used] = '\0';
+			if (strchr(buf, '\n'))
+				break;
+			continue;
+		}
+		if (n == 0 || (errno != EAGAIN && errno != EINTR) ||
+		    wait_fd(at->fd, POLLIN, at->deadline, &revents) <= 0)
+			return;
+	}
+	buf[used] = '\0';
+	r->has_got = sscanf(buf, "GOT %llu\n", &r->bytes_got) == 1;
+}
+
+/* After the PEER line: N bytes out, the client's side shut, the server's count back. */
+static void exchange_bytes(struct attempt *at, struct conn_result *r)
+{
+	msec_t start = clock_now_ms();
+
+	send_bytes(at, r);
+	if (r->bytes_sent == r->bytes_want && !shutdown(at->fd, SHUT_WR))
+		read_got_line(at, r);
+	at->bytes_ms = (unsigned long long)(clock_now_ms() - start);
+}
+
 /* An error the socket holds: its pending error, else an ICMP error only in the queue. */
 static int pending_error(struct attempt *at)
 {
@@ -349,6 +407,28 @@ static bool addr_is_any(const struct addr *a)
 	return !a->family || !memcmp(a->bytes, zero, a->family == AF_INET ? 4 : 16);
 }
 
+/* "; sent 100000 bytes, the server counted 100000 in 12 ms", or how far it got before the deadline. */
+static void describe_bytes(const struct attempt *at, const struct conn_result *r, struct check *c)
+{
+	struct cause *k;
+
+	if (r->has_got && r->bytes_got == r->bytes_want) {
+		check_got(c, "; sent %u bytes, the server counted them all in %llu ms", r->bytes_want, at->bytes_ms);
+		return;
+	}
+	if (r->has_got)
+		check_got(c, "; sent %u bytes, the server counted %llu", r->bytes_want, r->bytes_got);
+	else
+		check_got(c, "; %llu of %u bytes sent, no count from the server after %u ms", r->bytes_sent,
+			  r->bytes_want, at->waited_ms);
+	k = check_cause(c, CAUSE_CONN_BYTES_SHORT);
+	k->addr = *at->dst;
+	k->port = at->port;
+	k->value = (int)r->bytes_want;
+	k->flag = r->has_got;
+	k->count = r->has_got ? r->bytes_got : r->bytes_sent;
+}
+
 static void describe_connected(const struct attempt *at, const struct conn_result *r, struct check *c)
 {
 	static const char *const missing[] = {
@@ -363,6 +443,8 @@ static void describe_connected(const struct attempt *at, const struct conn_resul
 	check_got(c, "%s from %s; ", at->udp ? "answered; sent" : "connected", local);
 	if (at->peer == PEER_OK) {
 		check_got(c, "server saw %s", endpoint_str(&r->peer_seen, r->peer_port, seen, sizeof(seen)));
+		if (r->bytes_want)
+			describe_bytes(at, r, c);
 		return;
 	}
 	check_got(c, "%s", missing[at->peer]);
@@ -480,8 +562,10 @@ static enum check_status finish(struct attempt *at, int err, struct conn_result 
 	}
 	flow_evidence(at, r, c);
 	if (r->outcome == CONN_CONNECTED) {
+		bool all = !r->bytes_want || (r->has_got && r->bytes_got == r->bytes_want);
+
 		describe_connected(at, r, c);
-		return check_set(c, at->peer == PEER_OK ? CHECK_PASS : CHECK_FAIL);
+		return check_set(c, at->peer == PEER_OK && all ? CHECK_PASS : CHECK_FAIL);
 	}
 	describe_failure(at, r->outcome, err, c);
 	return check_set(c, CHECK_FAIL);
@@ -493,9 +577,11 @@ static int begin(int nsfd, struct attempt *at, int type, unsigned timeout_ms, st
 	char where[ENDPOINT_LEN];
 
 	uint16_t pinned = r->local_port;
+	uint32_t bytes = r->bytes_want;
 
 	memset(r, 0, sizeof(*r));
 	r->local_port = pinned;
+	r->bytes_want = bytes;
 	at->deadline = deadline_after(timeout_ms);
 	at->waited_ms = timeout_ms;
 	endpoint_str(at->dst, at->port, where, sizeof(where));
@@ -524,6 +610,8 @@ enum check_status probe_tcp(int nsfd, const struct addr *dst, uint16_t port, uns
 		read_icmp_report(at.fd, &at.icmp);
 	else
 		read_peer_tcp(&at, r);
+	if (!err && at.peer == PEER_OK && r->bytes_want)
+		exchange_bytes(&at, r);
 	return finish(&at, err, r, c);
 }
 

@@ -18,7 +18,9 @@ struct listener;
 
 /* A server in namespace nsfd on proto (IPPROTO_TCP or IPPROTO_UDP) port, on every address of both families
  * (an AF_INET6 socket with IPV6_V6ONLY off; AF_INET alone where the namespace has no IPv6).  A thread serves
- * it until listener_close: TCP accepts and writes the PEER line about the accepted peer, then closes; UDP
+ * it until listener_close: TCP accepts and writes the PEER line about the accepted peer, then counts the bytes the
+ * client sends until it shuts its side down, answers "GOT <n>\n" and closes (a client that closes after the
+ * PEER line just ends it); UDP
  * answers each datagram with the PEER line about its source, from the address it was sent to.
  * Returns NULL with a message in err when the socket cannot be made or bound (port in use). */
 struct listener *listener_open(int nsfd, int proto, uint16_t port, char *err, size_t errlen);
@@ -34,6 +36,10 @@ struct conn_result {
 	bool has_peer;            /* a PEER line was read: */
 	struct addr peer_seen;    /* the source address the server saw, */
 	uint16_t peer_port;       /* and port */
+	uint32_t bytes_want;      /* tcp, set by the caller: bytes to send after the PEER line (0: none) */
+	unsigned long long bytes_sent;   /* how many the client's socket took before the deadline */
+	bool has_got;             /* the server's "GOT <n>" line was read: */
+	unsigned long long bytes_got;    /* the bytes it counted */
 };
 
 /* Connects from inside namespace nsfd to dst:port from a fresh source port (flow_source_port), non-blocking,
@@ -45,6 +51,10 @@ struct conn_result {
  * "unreachable: No route to host (ICMP host unreachable from 10.1.1.2)", with a cause where the evidence
  * allows.  Returns CHECK_PASS when connected and the PEER line was read, CHECK_FAIL for every other outcome
  * (the caller compares r->outcome with the outcome it requires), CHECK_ERROR when the probe could not run. */
+/* With r->bytes_want N (tcp), once the PEER line is read the probe sends N bytes, shuts its side down and
+ * reads the server's count, all within the same deadline: CHECK_PASS only when the server counted all N;
+ * short of them (a path that carries the handshake but stalls full-sized segments, a PMTU black hole) the
+ * outcome is still "connected", the check fails with CAUSE_CONN_BYTES_SHORT. */
 /* For both probes: r->local_port, when the caller sets it before the call, is the source port to use (a
  * pinned flow, for a scenario about what conntrack remembers of it); 0 takes a fresh one. */
 enum check_status probe_tcp(int nsfd, const struct addr *dst, uint16_t port, unsigned timeout_ms,

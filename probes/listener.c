@@ -16,6 +16,15 @@
 #include <unistd.h>
 
 #define LISTEN_BACKLOG 64
+#define OPEN_CONNS 32             /* connections whose bytes are being counted at once */
+
+/* An accepted TCP connection after its PEER line: every byte the client sends is counted until it shuts its
+ * side down, then "GOT <n>\n" answers (the bytes probe, conn.c).  A client that just reads the PEER line and
+ * closes ends it at once. */
+struct counted {
+	int fd;                   /* -1: a free slot */
+	unsigned long long got;
+};
 
 struct listener {
 	int proto;
@@ -23,6 +32,7 @@ struct listener {
 	int family;               /* the socket's: AF_INET6 (dual-stack) or AF_INET */
 	int stop;                 /* eventfd: written once by listener_close */
 	pthread_t thread;
+	struct counted conn[OPEN_CONNS];
 };
 
 socklen_t sockaddr_from_addr(struct sockaddr_storage *ss, const struct addr *a, uint16_t port)
@@ -115,13 +125,40 @@ static void serve_tcp(struct listener *l)
 	int c, n;
 
 	while ((c = accept4(l->fd, (struct sockaddr *)&ss, &sl, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		unsigned i;
+
 		/* A fresh socket's send buffer is empty: the short line goes out whole, or the peer is gone. */
 		if (addr_from_sockaddr((struct sockaddr *)&ss, &a, &port) &&
 		    (n = peer_line_format(line, sizeof(line), &a, port)) > 0)
 			send(c, line, (size_t)n, MSG_NOSIGNAL);
-		close(c);
+		for (i = 0; i < OPEN_CONNS && l->conn[i].fd >= 0; i++)
+			;
+		if (i < OPEN_CONNS)
+			l->conn[i] = (struct counted){ .fd = c };
+		else
+			close(c);   /* every slot counting: this one gets its PEER line only */
 		sl = sizeof(ss);
 	}
+}
+
+/* Reads what a counted connection has; at its end of stream, answers "GOT <n>" and closes it.  The answer
+ * is short and the send buffer empty (the server never sent more than the PEER line): it goes out whole. */
+static void count_bytes(struct counted *k)
+{
+	char buf[65536], line[40];
+	ssize_t n;
+
+	while ((n = recv(k->fd, buf, sizeof(buf), 0)) > 0)
+		k->got += (unsigned long long)n;
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	if (n == 0) {
+		int len = snprintf(line, sizeof(line), "GOT %llu\n", k->got);
+
+		send(k->fd, line, (size_t)len, MSG_NOSIGNAL);
+	}
+	close(k->fd);
+	*k = (struct counted){ .fd = -1 };
 }
 
 /* The address a datagram was sent to, from its IPV6_PKTINFO / IP_PKTINFO, for the answer's source: with
@@ -192,11 +229,16 @@ static void serve_udp(struct listener *l)
 static void *serve(void *arg)
 {
 	struct listener *l = arg;
-	struct pollfd pfd[2] = { { .fd = l->fd, .events = POLLIN }, { .fd = l->stop, .events = POLLIN } };
+	struct pollfd pfd[2 + OPEN_CONNS] = { { .fd = l->fd, .events = POLLIN }, { .fd = l->stop, .events = POLLIN } };
 
 	for (;;) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+		for (unsigned i = 0; i < OPEN_CONNS; i++)
+			pfd[2 + i] = (struct pollfd){ .fd = l->conn[i].fd, .events = POLLIN };
+		if (poll(pfd, 2 + OPEN_CONNS, -1) < 0 && errno != EINTR)
 			break;
+		for (unsigned i = 0; i < OPEN_CONNS; i++)
+			if (l->conn[i].fd >= 0 && pfd[2 + i].revents)
+				count_bytes(&l->conn[i]);
 		if (pfd[1].revents)
 			break;
 		if (pfd[0].revents & POLLERR) {
@@ -273,6 +315,8 @@ struct listener *listener_open(int nsfd, int proto, uint16_t port, char *err, si
 	}
 	l->proto = proto;
 	l->fd = l->stop = -1;
+	for (unsigned i = 0; i < OPEN_CONNS; i++)
+		l->conn[i].fd = -1;
 	ret = proto == IPPROTO_TCP || proto == IPPROTO_UDP ? open_socket(l, nsfd) : -EPROTONOSUPPORT;
 	if (!ret)
 		ret = bind_listener(l, port, &what);
@@ -303,6 +347,9 @@ void listener_close(struct listener *l)
 		return;
 	eventfd_write(l->stop, 1);
 	pthread_join(l->thread, NULL);
+	for (unsigned i = 0; i < OPEN_CONNS; i++)
+		if (l->conn[i].fd >= 0)
+			close(l->conn[i].fd);
 	close(l->fd);
 	close(l->stop);
 	free(l);

@@ -679,6 +679,32 @@ static int gateway_not_cached(const struct cause *k, const struct txt *t, char *
 			"solicits nothing (%s)", t->a, k->word, ND_OR_ARP(k->addr.family));
 }
 
+static int conn_bytes_short(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (k->flag)
+		return snprintf(buf, len, "the server at %s port %u counted %llu of the %d bytes sent", t->a, k->port,
+				k->count, k->value);
+	return snprintf(buf, len, "the connection to %s port %u stalled: %llu of %d bytes left the client, and the "
+			"server never counted them", t->a, k->port, k->count, k->value);
+}
+
+/* The ICMP error a router answers a too-big packet with, by family. */
+static const char *too_big_words(int family)
+{
+	return family == AF_INET6 ? "ICMPv6 \"packet too big\"" : "ICMP \"fragmentation needed\"";
+}
+
+static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	int n;
+
+	(void)t;
+	/* the count varies with TCP's retransmissions: it stays in the evidence, out of the words */
+	n = snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
+		     "but %s received none", k->ns, too_big_words(k->family), k->where);
+	return n;
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -759,6 +785,8 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_COUNTER_POLICY_DROP] = counter_policy_drop,
 	[CAUSE_OWN_RULE_DROP] = own_rule_drop,
 	[CAUSE_GATEWAY_NOT_CACHED] = gateway_not_cached,
+	[CAUSE_CONN_BYTES_SHORT] = conn_bytes_short,
+	[CAUSE_PMTU_BLACK_HOLE] = pmtu_black_hole,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -38,6 +38,24 @@ void diagnose_end(struct dg *d);
 void diagnose_trace_arm(struct world *w, const struct expect *e);
 void diagnose_trace(struct world *w, struct check *c);
 
+/* The PMTU black hole (diagnose_pmtu.c), around a size-aware probe (ping with size and df, tcp with bytes):
+ * diagnose_pmtu_before, just before it, reads each namespace's SNMP counters (a router's packets too big to
+ * forward, the client's ICMP "destination unreachable" / ICMPv6 "packet too big" received); diagnose_pmtu,
+ * just after it failed (and after diagnose_trace), reads them again: a router that refused packets too big
+ * for its next hop while the client received no ICMP error is a PMTU black hole, the cause, naming the
+ * firewall rule already found to drop them.  Other expectations: nothing read, nothing named. */
+struct pmtu_one {
+	bool read;
+	unsigned long long too_big;   /* FragFails: packets it could not forward unfragmented */
+	unsigned long long told;      /* ICMP destination unreachable (v4) / packet too big (v6) received */
+};
+struct pmtu_counts {
+	int family;                   /* 0: not a size-aware expectation */
+	struct pmtu_one ns[MAX_NETNS];
+};
+void diagnose_pmtu_before(struct world *w, const struct expect *e, struct pmtu_counts *pc);
+void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before, struct check *c);
+
 void diagnose_traffic(struct dg *d, const struct expect *e, struct check *c);
 void diagnose_capture(struct dg *d, const struct expect *e, struct check *c);
 void diagnose_route(struct dg *d, const struct expect *e, struct check *c);

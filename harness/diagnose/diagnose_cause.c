@@ -7,7 +7,8 @@
 bool dg_cause_measured(enum cause_kind k)
 {
 	return k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP || k == CAUSE_TRACE_POLICY_DROP ||
-	       k == CAUSE_COUNTER_RULE_DROP || k == CAUSE_COUNTER_POLICY_DROP || k == CAUSE_OWN_RULE_DROP;
+	       k == CAUSE_COUNTER_RULE_DROP || k == CAUSE_COUNTER_POLICY_DROP || k == CAUSE_OWN_RULE_DROP ||
+	       k == CAUSE_PMTU_BLACK_HOLE;
 }
 
 void dg_cause(struct check *c, bool over_firewall, const struct cause *k)

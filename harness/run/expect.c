@@ -13,6 +13,7 @@
 #include "probes/spread.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Each probe waits the run's wait for it (w->waits, scaled once by the options), cut to the scenario's
@@ -127,6 +128,9 @@ static enum check_status judge_conn(const struct expect *e, const struct conn_re
 		}
 		return check_set(c, CHECK_FAIL);
 	}
+	/* bytes N: connected is not enough, the server must have counted them all (the probe named the shortfall) */
+	if (e->u.conn.bytes && !(r->has_got && r->bytes_got == e->u.conn.bytes))
+		return check_set(c, CHECK_FAIL);
 	check_cause(c, CAUSE_NONE);
 	if (e->u.conn.has_peer && !(r->has_peer && addr_equal(&r->peer_seen, &e->u.conn.peer))) {
 		if (r->has_peer) {
@@ -144,7 +148,7 @@ static enum check_status judge_conn(const struct expect *e, const struct conn_re
 
 static enum check_status run_conn(struct world *w, const struct expect *e, struct check *c)
 {
-	struct conn_result r = { .local_port = e->u.conn.sport };
+	struct conn_result r = { .local_port = e->u.conn.sport, .bytes_want = e->u.conn.bytes };
 	unsigned wait_ms = wait_within(w->waits.connect_ms, w->deadline);
 	enum check_status st = e->kind == EXPECT_TCP ?
 		probe_tcp(w->ns[e->ns].fd, &e->u.conn.dst, e->u.conn.port, wait_ms, &r, c) :
@@ -229,6 +233,7 @@ enum check_status expect_judge_capture(struct world *w, struct stage_captures *c
 enum check_status expect_run(struct world *w, const struct expect *e, struct check *c)
 {
 	struct fw_counts before;
+	struct pmtu_counts *pmtu = NULL;   /* a size-aware probe's SNMP counters before it */
 	bool traffic = expect_sends_traffic(e);   /* its failures are explained by the firewall's counters */
 
 	check_init(c);
@@ -250,6 +255,8 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 	if (traffic) {
 		fw_counts_read(&w->fw, &before);
 		diagnose_trace_arm(w, e);
+		if ((pmtu = malloc(sizeof(*pmtu))))
+			diagnose_pmtu_before(w, e, pmtu);
 	}
 	dispatch(w, e, c);
 	if (traffic && c->status == CHECK_FAIL && resolution_pending(w)) {
@@ -265,7 +272,10 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 	if (traffic && c->status == CHECK_FAIL) {
 		fw_explain(&w->fw, &before, c);
 		diagnose_trace(w, c);
+		if (pmtu)
+			diagnose_pmtu(w, e, pmtu, c);
 	}
+	free(pmtu);
 	return finish(e, c);
 }
 

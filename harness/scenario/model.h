@@ -70,6 +70,7 @@ enum step_kind {
 
 #define EXEC_MAX_ARGS 64
 #define PING_MAX_SIZE 9000     /* expect ping ... size N: bytes of ICMP payload at most */
+#define CONN_MAX_BYTES (64u << 20)  /* expect tcp ... bytes N: at most 64 MiB over one connection */
 #define ROUTE_MAX_NEXTHOPS 8   /* paths of one multipath route */
 #define TABLE_MAIN 254         /* RT_TABLE_MAIN: a route or lookup without 'table' */
 
@@ -196,7 +197,7 @@ enum expect_kind {
 	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] [from ADDR [iif IF]] [mark N]
 	                           * [type T] [table N] */
 	EXPECT_FORWARDED,         /* expect forwarded NS ADDR out NS/IF */
-	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] */
+	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] [bytes N] */
 	EXPECT_UDP,               /* expect udp NS ADDR:PORT [peer-seen ADDR] [sport PORT] */
 	EXPECT_CAPTURE,           /* expect capture NS/IF [src A]... [never-src A]... [dst A]... */
 	EXPECT_SPREAD,            /* expect spread NS ADDR over NS/IF NS/IF... [flows N] */
@@ -251,6 +252,7 @@ struct expect {
 			bool has_peer;
 			struct addr peer;            /* peer-seen: the source the server must report */
 			uint16_t sport;              /* sport PORT: a pinned source port; 0 = a fresh one */
+			uint32_t bytes;              /* tcp bytes N: the server must count N bytes; 0 = none sent */
 		} conn;
 		struct {
 			struct ifref where;

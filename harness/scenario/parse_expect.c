@@ -132,7 +132,7 @@ static int ex_forwarded(struct stmt *st, struct expect *e)
 /* The outcome words are in enum conn_outcome order. */
 static const struct optdef tcp_opts[] = {
 	OPT_ONE_OF("connects", NULL, 1), OPT_ONE_OF("refused", NULL, 1), OPT_ONE_OF("timeout", NULL, 1),
-	OPT_ONE_OF("unreachable", NULL, 1), OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT_END
+	OPT_ONE_OF("unreachable", NULL, 1), OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT("bytes", "N"), OPT_END
 };
 static const struct optdef udp_opts[] = { OPT("peer-seen", "ADDR"), OPT("sport", "PORT"), OPT_END };
 
@@ -140,7 +140,7 @@ static const struct optdef udp_opts[] = { OPT("peer-seen", "ADDR"), OPT("sport",
 static int ex_conn(struct stmt *st, struct expect *e)
 {
 	typeof(e->u.conn) *c = &e->u.conn;
-	const struct token *dst, *arg, *peer = NULL;
+	const struct token *dst, *arg, *peer = NULL, *bytes = NULL;
 	int k;
 
 	if (want_ns(st, &e->ns) || !(dst = want(st, "ADDR:PORT")) || addr_port_arg(st, dst, &c->dst, &c->port, true))
@@ -156,6 +156,12 @@ static int ex_conn(struct stmt *st, struct expect *e)
 				return -1;
 			continue;
 		}
+		if (!strcmp(arg[-1].s, "bytes")) {
+			if (number_arg(st, arg, "bytes", 1, CONN_MAX_BYTES, &c->bytes))
+				return -1;
+			bytes = arg;
+			continue;
+		}
 		if (addr_arg(st, arg, &c->peer) || family_pair(st, arg, c->peer.family, dst, c->dst.family))
 			return -1;
 		peer = arg;
@@ -165,6 +171,8 @@ static int ex_conn(struct stmt *st, struct expect *e)
 	/* arg - 1: the "peer-seen" word before its address. */
 	if (peer && c->outcome != CONN_CONNECTED)
 		return serr(st, (peer - 1)->col, "'peer-seen' needs the outcome 'connects'");
+	if (bytes && c->outcome != CONN_CONNECTED)
+		return serr(st, (bytes - 1)->col, "'bytes' needs the outcome 'connects'");
 	c->has_peer = peer != NULL;
 	return 0;
 }
@@ -230,7 +238,7 @@ const struct expect_kind_desc expect_kinds[EXPECT_KIND_COUNT] = {
 	[EXPECT_FORWARDED] = { "forwarded", "expect forwarded", "NS ADDR out NS/IF", ex_forwarded, EXPECT_F_TRAFFIC,
 			       forwarded_flow },
 	[EXPECT_TCP] = { "tcp", "expect tcp",
-			 "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR] [sport PORT]", ex_conn,
+			 "NS ADDR:PORT [connects|refused|timeout|unreachable] [peer-seen ADDR] [sport PORT] [bytes N]", ex_conn,
 			 EXPECT_F_TRAFFIC | EXPECT_F_CONN, conn_flow },
 	[EXPECT_UDP] = { "udp", "expect udp", "NS ADDR:PORT [peer-seen ADDR] [sport PORT]", ex_conn,
 			 EXPECT_F_TRAFFIC | EXPECT_F_CONN, conn_flow },

@@ -153,6 +153,13 @@ enum cause_kind {
 	CAUSE_OWN_RULE_DROP,          /* ns, text (the scenario's statement), line; flag: it rejects (word) */
 
 	CAUSE_GATEWAY_NOT_CACHED,     /* addr, family, word (neighbour states): verify reads the live table only */
+
+	/* ---- probes/conn.c: expect tcp ... bytes N ---- */
+	CAUSE_CONN_BYTES_SHORT,       /* addr, port, value (the bytes to send), flag: the server counted count
+				       * bytes (else: count is how many the client sent before the deadline) */
+	/* ---- harness/diagnose/diagnose_pmtu.c ---- */
+	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused count packets too big for its next hop and
+				       * answered with ICMP errors), where (the client, which received none), family */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -157,6 +157,10 @@ static const struct {
 	  "account of it); the probe got back FAILED" },
 	{ CAUSE_GATEWAY_NOT_CACHED, "gateway 10.1.1.1 has no usable neighbour entry (FAILED); verify reads the "
 	  "table only and solicits nothing (ARP)" },
+	{ CAUSE_CONN_BYTES_SHORT, "the connection to 10.1.1.1 port 8080 stalled: 3 of 1 bytes left the client, and "
+	  "the server never counted them" },
+	{ CAUSE_PMTU_BLACK_HOLE, "PMTU black hole: host refused packets too big for its next hop and answered with ICMP "
+	  "\"fragmentation needed\", but blue/veth1 received none" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -334,7 +338,8 @@ static void test_ranking(void)
 	for (int k = CAUSE_NONE; k < CAUSE_KINDS; k++)
 		CU_ASSERT(dg_cause_measured(k) == (k == CAUSE_FW_POLICY_DROP || k == CAUSE_TRACE_RULE_DROP ||
 						   k == CAUSE_TRACE_POLICY_DROP || k == CAUSE_COUNTER_RULE_DROP ||
-						   k == CAUSE_COUNTER_POLICY_DROP || k == CAUSE_OWN_RULE_DROP));
+						   k == CAUSE_COUNTER_POLICY_DROP || k == CAUSE_OWN_RULE_DROP ||
+						   k == CAUSE_PMTU_BLACK_HOLE));
 
 	check_init(&c);
 	check_cause(&c, CAUSE_PING_SILENT_DROP);

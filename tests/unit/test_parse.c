@@ -310,6 +310,12 @@ static void test_arity(void)
 		     "missing src, never-src or dst ADDR\n");
 	CHECK_ERRORS(HEAD STAGE "  expect tcp blue 10.1.1.2:80 refused peer-seen 10.1.1.1\n",
 		     "t.scn:6:39: 'peer-seen' needs the outcome 'connects'\n");
+	CHECK_ERRORS(HEAD STAGE "  expect tcp blue 10.1.1.2:80 timeout bytes 1000\n",
+		     "t.scn:6:39: 'bytes' needs the outcome 'connects'\n");
+	CHECK_ERRORS(HEAD STAGE "  expect tcp blue 10.1.1.2:80 bytes 0\n",
+		     "t.scn:6:37: bad bytes '0': expected a number from 1 to 67108864\n");
+	CHECK_ERRORS(HEAD STAGE "  expect tcp blue 10.1.1.2:80 bytes lots\n",
+		     "t.scn:6:37: bad bytes 'lots': expected a number from 1 to 67108864\n");
 	CHECK_ERRORS(HEAD "about blue\n" STAGE,
 		     "t.scn:4:7: 'about' takes \"TEXT\": expected a double-quoted string, found 'blue'\n");
 }
