@@ -819,8 +819,12 @@ void nat_miss_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISS_NOT_MATCHING:
 	case NAT_MISS_NO_FLOW:
 		mismatch_render(m, because, sizeof(because));
-		snprintf(buf, len, "'%s' (line %u) %s: %s", m->rule, m->line,
-			 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
+		if (m->line)
+			snprintf(buf, len, "'%s' (line %u) %s: %s", m->rule, m->line,
+				 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
+		else   /* a rule nsharness did not install, as iptables-save writes it */
+			snprintf(buf, len, "%s's rule '%s' %s: %s", m->ns, m->rule,
+				 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
 		return;
 	}
 }
