@@ -57,6 +57,9 @@ struct dg_path {
 	struct nat_miss nat_why;       /* when nat is NULL and the router has rules of the family: why none does */
 	bool nat_rules;                /* the router has source NAT rules of dst's family */
 	struct addr seen;              /* the source the destination sees: translated, or the client's own */
+	bool snat_ct;                  /* no step translates it, yet the router's conntrack entry for the probe
+					* shows source NAT (a user's rule did): seen is its reply's destination */
+	char snat_entry[200];          /* that entry, as conntrack.c writes it */
 	bool dnat;                     /* the router's conntrack entry for the probe shows DNAT: dst is the
 					* translated destination, dnat_from the one the probe was sent to */
 	struct addr dnat_from;
