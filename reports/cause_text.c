@@ -541,6 +541,14 @@ static int own_rule_drop(const struct cause *k, const struct txt *t, char *buf, 
 			k->word);
 }
 
+/* A translation step of the scenario's that translated nothing: its counter, whatever the backend. */
+static int own_nat_unmatched(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's %s NAT rule '%s' (line %u) matched nothing of the probe: its counter has "
+			"%llu flow%s", k->ns, k->word, k->text, k->line, k->count, k->count == 1 ? "" : "s");
+}
+
 /* ---- diagnosis: what let a must-fail probe through; a gateway ---- */
 
 static int rule_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -759,6 +767,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_COUNTER_POLICY_DROP] = counter_policy_drop,
 	[CAUSE_OWN_RULE_DROP] = own_rule_drop,
 	[CAUSE_GATEWAY_NOT_CACHED] = gateway_not_cached,
+	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

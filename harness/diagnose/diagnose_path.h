@@ -92,6 +92,13 @@ bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c);
  * Adds the way back as evidence; true when it named a cause. */
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
 
+/* ---- diagnose_dnat.c: a connection to a router's own address that its dnat steps should have sent on ---- */
+
+/* A tcp or udp probe to an address of one namespace that has dnat steps for the probe's protocol (applied by
+ * now) none of which translated a flow (their counters, through the world's backend, read 0; conntrack shows
+ * no DNAT of the probe): names the first with its counter (CAUSE_OWN_NAT_UNMATCHED).  True when it did. */
+bool dg_cause_dnat_unmatched(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

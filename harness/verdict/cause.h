@@ -153,6 +153,10 @@ enum cause_kind {
 	CAUSE_OWN_RULE_DROP,          /* ns, text (the scenario's statement), line; flag: it rejects (word) */
 
 	CAUSE_GATEWAY_NOT_CACHED,     /* addr, family, word (neighbour states): verify reads the live table only */
+	/* ---- harness/diagnose/diagnose_dnat.c: a dnat step nsharness installed that translated no flow, read from
+	 * its counter (every backend counts it alike) ---- */
+	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
+				       * word ("destination") */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

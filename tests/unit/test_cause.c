@@ -157,6 +157,8 @@ static const struct {
 	  "account of it); the probe got back FAILED" },
 	{ CAUSE_GATEWAY_NOT_CACHED, "gateway 10.1.1.1 has no usable neighbour entry (FAILED); verify reads the "
 	  "table only and solicits nothing (ARP)" },
+	{ CAUSE_OWN_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) matched nothing "
+	  "of the probe: its counter has 3 flows" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
