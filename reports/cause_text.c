@@ -541,6 +541,14 @@ static int own_rule_drop(const struct cause *k, const struct txt *t, char *buf, 
 			k->word);
 }
 
+/* A translation step of the scenario's that translated nothing: its counter, whatever the backend. */
+static int own_nat_unmatched(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s's %s NAT rule '%s' (line %u) matched nothing of the probe: its counter has "
+			"%llu flow%s", k->ns, k->word, k->text, k->line, k->count, k->count == 1 ? "" : "s");
+}
+
 /* ---- diagnosis: what let a must-fail probe through; a gateway ---- */
 
 static int rule_let_through(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -787,6 +795,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_GATEWAY_NOT_CACHED] = gateway_not_cached,
 	[CAUSE_CONN_BYTES_SHORT] = conn_bytes_short,
 	[CAUSE_PMTU_BLACK_HOLE] = pmtu_black_hole,
+	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
 };
 
 bool cause_kind_rendered(enum cause_kind k)
@@ -847,8 +856,12 @@ void nat_miss_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISS_NOT_MATCHING:
 	case NAT_MISS_NO_FLOW:
 		mismatch_render(m, because, sizeof(because));
-		snprintf(buf, len, "'%s' (line %u) %s: %s", m->rule, m->line,
-			 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
+		if (m->line)
+			snprintf(buf, len, "'%s' (line %u) %s: %s", m->rule, m->line,
+				 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
+		else   /* a rule nsharness did not install, as iptables-save writes it */
+			snprintf(buf, len, "%s's rule '%s' %s: %s", m->ns, m->rule,
+				 m->kind == NAT_MISS_NO_FLOW ? "matched no flow" : "does not match it", because);
 		return;
 	}
 }

@@ -154,7 +154,7 @@ static void no_route_back(struct dg *d, const struct dg_path *p, const struct ba
 		k.kind = CAUSE_NO_ROUTE_BACK_DNAT;
 		CAUSE_COPY(k.ns2, dg_ns(d, (unsigned)p->router));
 		k.addr2 = p->dst;
-	} else if (p->router >= 0 && !p->nat) {
+	} else if (p->router >= 0 && !p->nat && !p->snat_ct) {
 		k.flag = true;
 		k.nat = p->nat_why;
 	} else if (p->router < 0)

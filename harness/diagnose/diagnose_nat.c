@@ -35,6 +35,10 @@ const struct step *dg_nat_for(struct world *w, unsigned router, const struct dg_
 		if (!miss)
 			miss = &r.v[i];
 	}
+	if (!miss && dg_user_nat_for(w, router, pk, why)) {
+		*any = true;   /* the user's own rules, as the kernel holds them */
+		return NULL;
+	}
 	if (!miss) {
 		why->kind = NAT_MISS_NO_RULE;
 		CAUSE_COPY(why->ns, w->sc->netns[router].name);

@@ -26,4 +26,38 @@ bool dg_rules_read(struct world *w, unsigned ns, struct dg_rules *r);
 const struct step *dg_nat_for(struct world *w, unsigned router, const struct dg_packet *pk, bool *any,
 			      struct nat_miss *why);
 
+/* ---- diagnose_usernat.c: source NAT rules nsharness did not install, as iptables-save writes them ---- */
+
+#define DG_MAX_USER_NAT 64
+
+/* One "-A POSTROUTING ... -j MASQUERADE|SNAT" line of `iptables-save -c -t nat` (iptables-nft or legacy). */
+struct dg_saved_nat {
+	char text[CAUSE_TEXT];    /* the line without its counter, as iptables-save writes it */
+	int family;
+	uint64_t packets;         /* flows it translated (a nat chain sees a flow's first packet only) */
+	bool has_from;
+	struct prefix from;       /* -s */
+	char oif[IFNAMSIZ];       /* -o ("" any; a trailing '+' is a prefix) */
+	bool masquerade, snat;
+	bool unjudged;            /* it has matches this reading does not judge: never said not to match for them */
+};
+
+/* Parses one line of `iptables-save -c -t nat` (with or without its "[P:B] " counter) for family.  Pure.  True
+ * when it is a POSTROUTING source NAT rule (r filled); false for any other line. */
+bool dg_saved_nat_parse(const char *line, int family, struct dg_saved_nat *r);
+
+/* True when rule r may translate packet pk (its family, -s and -o allow it; pk's unknown fields allow
+ * anything).  Otherwise fills why's mismatch fields with the first reason.  Pure. */
+bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *pk, struct nat_miss *why);
+
+/* Namespace ns's source NAT rules of family that nsharness did not install, read by iptables-nft-save and
+ * iptables-legacy-save (ip6tables-* for AF_INET6) run in its sandbox: at most max, how many.  0 in verify
+ * mode (a live host is no sandbox's). */
+unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max);
+
+/* Why none of router's user source NAT rules translates pk: false when it has none of pk's family.  True
+ * otherwise, with why naming the first that does not match (text as iptables-save writes it, line 0, ns the
+ * router; NAT_MISS_NO_FLOW when it has translated no flow), or cleared when one may translate pk. */
+bool dg_user_nat_for(struct world *w, unsigned router, const struct dg_packet *pk, struct nat_miss *why);
+
 #endif

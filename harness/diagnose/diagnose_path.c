@@ -90,14 +90,36 @@ static void router_entry(struct dg_path *p)
 		snprintf(p->riif, sizeof(p->riif), "%s", p->nh_owner->ifname);
 }
 
+struct snat_find {
+	struct dg_path *p;
+	struct addr sent_to;           /* the probe's destination as the client sent it */
+};
+
+/* The probe's own entry (its source and destination in the original direction) with source NAT: the reply
+ * tuple's destination is the source the destination saw, whoever installed the rule that chose it. */
+static int snat_entry(const struct ct_entry *e, void *arg)
+{
+	struct snat_find *f = arg;
+
+	if (!ct_entry_is_snat(e) || !addr_equal(&e->orig.src, &f->p->src) || !addr_equal(&e->orig.dst, &f->sent_to))
+		return 0;
+	f->p->seen = e->reply.dst;
+	f->p->snat_ct = true;
+	ct_entry_str(e, f->p->snat_entry, sizeof(f->p->snat_entry));
+	return 1;
+}
+
 static void router_nat(struct dg *d, struct dg_path *p)
 {
 	struct dg_packet pk = { p->dst.family, p->riif, p->roif, p->src, p->dst, CT_NEW };
+	struct snat_find f = { p, p->dnat ? p->dnat_from : p->dst };
 	const struct dg_addr *out;
 
 	p->nat = dg_nat_for(d->w, (unsigned)p->router, &pk, &p->nat_rules, &p->nat_why);
-	if (!p->nat)
+	if (!p->nat) {   /* the kernel's own account: what conntrack says was done to the probe */
+		conntrack_dump(d->w->ns[p->router].fd, snat_entry, &f);
 		return;
+	}
 	if (p->nat->kind == STEP_SNAT)
 		p->seen = p->nat->u.nat.to;
 	else if (p->rr.has_prefsrc)
@@ -364,6 +386,9 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 	if (p->nat)
 		check_evidence(c, "%s translates %s to %s: %s:%u %s", r, s, addr_str(&p->seen, t, sizeof(t)),
 			       p->nat->loc.file, p->nat->loc.line, p->nat->text);
+	else if (p->snat_ct)
+		check_evidence(c, "%s translates %s to %s: its conntrack entry: %s", r, s,
+			       addr_str(&p->seen, t, sizeof(t)), p->snat_entry);
 	else if (p->nat_rules) {
 		char why[200];
 

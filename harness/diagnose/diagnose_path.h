@@ -57,6 +57,9 @@ struct dg_path {
 	struct nat_miss nat_why;       /* when nat is NULL and the router has rules of the family: why none does */
 	bool nat_rules;                /* the router has source NAT rules of dst's family */
 	struct addr seen;              /* the source the destination sees: translated, or the client's own */
+	bool snat_ct;                  /* no step translates it, yet the router's conntrack entry for the probe
+					* shows source NAT (a user's rule did): seen is its reply's destination */
+	char snat_entry[200];          /* that entry, as conntrack.c writes it */
 	bool dnat;                     /* the router's conntrack entry for the probe shows DNAT: dst is the
 					* translated destination, dnat_from the one the probe was sent to */
 	struct addr dnat_from;
@@ -88,6 +91,13 @@ bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c);
  * ends have different prefixes), or a next hop that does not answer ARP (and why: rp_filter at the other end).
  * Adds the way back as evidence; true when it named a cause. */
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
+
+/* ---- diagnose_dnat.c: a connection to a router's own address that its dnat steps should have sent on ---- */
+
+/* A tcp or udp probe to an address of one namespace that has dnat steps for the probe's protocol (applied by
+ * now) none of which translated a flow (their counters, through the world's backend, read 0; conntrack shows
+ * no DNAT of the probe): names the first with its counter (CAUSE_OWN_NAT_UNMATCHED).  True when it did. */
+bool dg_cause_dnat_unmatched(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
 
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 

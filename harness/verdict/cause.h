@@ -160,6 +160,10 @@ enum cause_kind {
 	/* ---- harness/diagnose/diagnose_pmtu.c ---- */
 	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused count packets too big for its next hop and
 				       * answered with ICMP errors), where (the client, which received none), family */
+	/* ---- harness/diagnose/diagnose_dnat.c: a dnat step nsharness installed that translated no flow, read from
+	 * its counter (every backend counts it alike) ---- */
+	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
+				       * word ("destination") */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -161,6 +161,8 @@ static const struct {
 	  "the server never counted them" },
 	{ CAUSE_PMTU_BLACK_HOLE, "PMTU black hole: host refused packets too big for its next hop and answered with ICMP "
 	  "\"fragmentation needed\", but blue/veth1 received none" },
+	{ CAUSE_OWN_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) matched nothing "
+	  "of the probe: its counter has 3 flows" },
 };
 
 /* Every kind has a row, and every row says what the table says. */

@@ -1,0 +1,184 @@
+/* diagnose_usernat.c — source NAT rules nsharness did not install (a user's `exec ... iptables -t nat ...`),
+ * read back from the kernel the way iptables-save writes them, and judged against a packet exactly like the
+ * scenario's own masquerade and snat steps.  The same rule reads the same under every backend: iptables-nft
+ * and iptables-legacy both write "-A POSTROUTING -s 10.1.1.0/24 -o veth0 -j MASQUERADE". */
+#include "harness/diagnose/diagnose_nat.h"
+#include "harness/base/addr.h"
+#include "harness/sandbox/sandbox.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+/* The next space-separated word of *p (advanced past it), or NULL at the end; the word is NUL-terminated in
+ * place. */
+static char *next_word(char **p)
+{
+	char *w = *p + strspn(*p, " ");
+
+	if (!*w)
+		return NULL;
+	*p = w + strcspn(w, " ");
+	if (**p)
+		*(*p)++ = '\0';
+	return w;
+}
+
+/* Reads the counter "[P:B] " of an iptables-save -c line; the line without it goes to text. */
+static const char *skip_counter(const char *line, uint64_t *packets)
+{
+	*packets = 0;
+	if (line[0] != '[')
+		return line;
+	*packets = strtoull(line + 1, NULL, 10);
+	line = strchr(line, ']');
+	return line ? line + 1 + strspn(line + 1, " ") : "";
+}
+
+/* One option of a rule: its effect on r.  False for an option this reading cannot judge (a negation, or a
+ * match other than the source and the output interface): such a rule is never said not to match for it. */
+static bool rule_option(struct dg_saved_nat *r, const char *opt, const char *arg)
+{
+	if (!strcmp(opt, "-s"))
+		return arg && prefix_parse(arg, &r->from) == ADDR_OK && (r->has_from = true);
+	if (!strcmp(opt, "-o"))
+		return arg && snprintf(r->oif, sizeof(r->oif), "%s", arg) < (int)sizeof(r->oif);
+	if (!strcmp(opt, "-j")) {
+		r->masquerade = arg && !strcmp(arg, "MASQUERADE");
+		r->snat = arg && !strcmp(arg, "SNAT");
+		return true;
+	}
+	return false;
+}
+
+bool dg_saved_nat_parse(const char *line, int family, struct dg_saved_nat *r)
+{
+	char buf[sizeof(r->text)], *p = buf, *opt;
+
+	memset(r, 0, sizeof(*r));
+	r->family = family;
+	line = skip_counter(line, &r->packets);
+	if (snprintf(r->text, sizeof(r->text), "%s", line) >= (int)sizeof(r->text))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (!(opt = next_word(&p)) || strcmp(opt, "-A") || !(opt = next_word(&p)) || strcmp(opt, "POSTROUTING"))
+		return false;
+	while ((opt = next_word(&p))) {
+		bool negated = !strcmp(opt, "!");   /* "! -s P": the option's opposite, not judged here */
+		const char *arg;
+
+		if (negated && !(opt = next_word(&p)))
+			break;
+		arg = next_word(&p);
+		if (!strncmp(opt, "--", 2))   /* a target's or match's own option (--to-source, --random) */
+			continue;
+		if (negated || !rule_option(r, opt, arg))
+			r->unjudged = true;
+	}
+	return r->masquerade || r->snat;
+}
+
+/* The interface name matches iptables' way: exact, or a prefix when the rule's name ends in '+'. */
+static bool oif_matches(const char *rule, const char *out)
+{
+	size_t len = strlen(rule);
+
+	if (!rule[0])
+		return true;
+	if (rule[len - 1] == '+')
+		return out && !strncmp(rule, out, len - 1);
+	return out && !strcmp(rule, out);
+}
+
+bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *pk, struct nat_miss *why)
+{
+	if (r->family != pk->family) {
+		why->mismatch = NAT_MISMATCH_FAMILY;
+		why->rule_family = r->family;
+		return false;
+	}
+	if (r->has_from && !dg_prefix_contains(&r->from, &pk->src) && pk->src.family) {
+		why->mismatch = NAT_MISMATCH_SOURCE;
+		why->src = pk->src;
+		why->from = r->from;
+		return false;
+	}
+	if (pk->oif && pk->oif[0] && !oif_matches(r->oif, pk->oif)) {
+		why->mismatch = NAT_MISMATCH_OIF;
+		CAUSE_COPY(why->oif, r->oif);
+		CAUSE_COPY(why->out, pk->oif);
+		return false;
+	}
+	return true;
+}
+
+/* The nat table's POSTROUTING source NAT rules of one save program, appended to out (at most max in all). */
+static void saved_rules(struct world *w, unsigned ns, const char *tool, int family, struct dg_saved_nat *out,
+			unsigned max, unsigned *n)
+{
+	char tool_arg[32], table[] = "nat", counters[] = "-c", msg[256];
+	char *const argv[] = { tool_arg, counters, "-t", table, NULL };
+	struct sandbox_run run = { .nsfd = w->ns[ns].fd, .argv = argv, .timeout_ms = (unsigned)w->waits.program_ms };
+	struct sandbox_result res;
+
+	snprintf(tool_arg, sizeof(tool_arg), "%s", tool);
+	if (sandbox_exec(&run, &res, msg, sizeof(msg)))
+		return;
+	for (char *line = res.status == 0 ? res.output : NULL, *next; line && *line && *n < max; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		if (!dg_saved_nat_parse(line, family, &out[*n]))
+			continue;
+		if (!firewall_step_of(&w->fw, ns, &(struct fw_rule_ref){ family, "nat", "POSTROUTING", 0,
+									 out[*n].text, !strstr(tool, "-nft") }))
+			(*n)++;   /* nsharness's own rules are its steps', judged by dg_nat_for */
+	}
+	sandbox_result_free(&res);
+}
+
+unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
+{
+	unsigned n = 0;
+
+	if (w->attached || w->ns[ns].fd < 0)
+		return 0;   /* a live host's namespaces are no sandbox's */
+	if (family == AF_INET6) {
+		saved_rules(w, ns, "ip6tables-nft-save", family, out, max, &n);
+		saved_rules(w, ns, "ip6tables-legacy-save", family, out, max, &n);
+	} else {
+		saved_rules(w, ns, "iptables-nft-save", family, out, max, &n);
+		saved_rules(w, ns, "iptables-legacy-save", family, out, max, &n);
+	}
+	return n;
+}
+
+bool dg_user_nat_for(struct world *w, unsigned router, const struct dg_packet *pk, struct nat_miss *why)
+{
+	struct dg_saved_nat *rules = calloc(DG_MAX_USER_NAT, sizeof(*rules));
+	unsigned n = rules ? dg_saved_nat_read(w, router, pk->family, rules, DG_MAX_USER_NAT) : 0;
+	const struct dg_saved_nat *miss = NULL;
+	bool found = false;
+
+	for (unsigned i = 0; i < n && !found; i++) {
+		struct nat_miss one = { 0 };
+
+		if (dg_saved_nat_matches(&rules[i], pk, &one)) {
+			found = true;   /* it translates the packet: no reason to give */
+			memset(why, 0, sizeof(*why));
+		} else if (!miss) {
+			miss = &rules[i];
+			*why = one;
+		}
+	}
+	if (!found && miss) {
+		why->kind = miss->packets ? NAT_MISS_NOT_MATCHING : NAT_MISS_NO_FLOW;
+		CAUSE_COPY(why->ns, w->sc->netns[router].name);
+		CAUSE_COPY(why->rule, miss->text);
+		why->line = 0;
+	}
+	free(rules);
+	return found || miss;
+}
