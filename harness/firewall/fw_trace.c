@@ -1,5 +1,6 @@
 /* fw_trace.c — nftrace for a probe's packets: the trace table, its socket, and the rules a trace names. */
 #include "harness/firewall/fw_trace.h"
+#include "probes/closer.h"
 #include "harness/base/clock.h"
 #include "harness/base/nl.h"
 
@@ -26,11 +27,27 @@
 #define TRACE_ACK_MS 5000         /* the kernel's answer to a batch: not a scaled wait, as NL_TIMEOUT_MS */
 #define TRACE_COMMENT "nsharness: marks its probes' packets for nftrace; no verdicts"
 
+/* Destinations whose packets the trace marks.  Rules are only ever added: a deleted rule leaves the kernel
+ * destroy work that every later close of a netfilter netlink socket in the namespace waits for (an RCU grace
+ * period, 10 to 25 ms).  Past this many destinations, the chains are flushed and begun again. */
+#define TRACE_MAX_DSTS 16
+
 struct fw_trace {
 	struct nl query;          /* batches and dumps */
 	struct nl trace;          /* NFNLGRP_NFTRACE */
 	bool made;                /* the table and its chains exist */
+	struct addr dsts[TRACE_MAX_DSTS];   /* marked so far */
+	unsigned ndsts;
 };
+
+/* Whether the trace already marks packets to and from dst. */
+static bool trace_marks(const struct fw_trace *t, const struct addr *dst)
+{
+	for (unsigned i = 0; i < t->ndsts; i++)
+		if (addr_equal(&t->dsts[i], dst))
+			return true;
+	return false;
+}
 
 static const struct {
 	const char *name;
@@ -63,13 +80,21 @@ struct fw_trace *fw_trace_open(int nsfd, char *err, size_t errlen)
 	return t;
 }
 
-void fw_trace_close(struct fw_trace *t)
+static void trace_release(void *arg)
 {
-	if (!t)
-		return;
+	struct fw_trace *t = arg;
+
 	nl_close(&t->query);
 	nl_close(&t->trace);
 	free(t);
+}
+
+/* A netlink socket subscribed to a multicast group waits for a grace period when it is released: off the
+ * caller's path, as the captures' (probes/closer.h). */
+void fw_trace_close(struct fw_trace *t)
+{
+	if (t)
+		closer_defer(trace_release, t);
 }
 
 /* ---- the batch that arms the trace ---- */
@@ -235,6 +260,11 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 		free(buf);
 		return -ENOMEM;
 	}
+	if (t->made && trace_marks(t, dst)) {
+		free(buf);
+		drain(t);
+		return 0;
+	}
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b), seq++);
 	next_msg(b);
 	if (!t->made) {
@@ -242,9 +272,10 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 		acks++;
 		for (unsigned i = 0; i < 2; i++, acks++)
 			put_chain(b, seq++, i);
-	} else {
+	} else if (t->ndsts == TRACE_MAX_DSTS) {
 		put_flush(b, seq++);
 		acks++;
+		t->ndsts = 0;
 	}
 	for (unsigned i = 0; i < 2; i++, acks += 2) {
 		put_rule(b, seq++, trace_chains[i].name, dst, true);
@@ -256,8 +287,10 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 	ret = batch_talk(&t->query, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), acks, err, errlen);
 	mnl_nlmsg_batch_stop(b);
 	free(buf);
-	if (!ret)
+	if (!ret) {
 		t->made = true;
+		t->dsts[t->ndsts++] = *dst;
+	}
 	drain(t);
 	return ret;
 }

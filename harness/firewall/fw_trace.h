@@ -49,8 +49,10 @@ struct fw_trace;
 /* Opens the query and the trace sockets inside namespace nsfd; creates nothing yet.  NULL with why in err. */
 struct fw_trace *fw_trace_open(int nsfd, char *err, size_t errlen);
 
-/* Makes the trace table exist (first call) and sets its rules to trace what goes to or comes from dst, in one
- * atomic batch; drops the events still queued.  0, or -errno with why in err. */
+/* Makes the trace table exist (first call) and adds rules to trace what goes to or comes from dst, in one
+ * atomic batch (nothing when dst is already traced: rules are added, not replaced, so the kernel keeps no
+ * destroy work for later socket closes to wait on); drops the events still queued.  0, or -errno with why in
+ * err. */
 int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t errlen);
 
 /* The events received since fw_trace_arm, in order, at most max (the rest are dropped); never waits: the
