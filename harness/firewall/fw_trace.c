@@ -250,20 +250,22 @@ static void drain(struct fw_trace *t)
 
 int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t errlen)
 {
-	char *buf = calloc(1, TRACE_BATCH);   /* padding bytes go to the kernel too */
-	struct mnl_nlmsg_batch *b = buf ? mnl_nlmsg_batch_start(buf, TRACE_BATCH) : NULL;
+	char *buf;
+	struct mnl_nlmsg_batch *b;
 	uint32_t seq = t->query.seq;
 	unsigned acks = 0;
 	int ret;
 
+	if (t->made && trace_marks(t, dst)) {
+		drain(t);
+		return 0;
+	}
+	buf = calloc(1, TRACE_BATCH);   /* padding bytes go to the kernel too */
+	b = buf ? mnl_nlmsg_batch_start(buf, TRACE_BATCH) : NULL;
+
 	if (!b) {
 		free(buf);
 		return -ENOMEM;
-	}
-	if (t->made && trace_marks(t, dst)) {
-		free(buf);
-		drain(t);
-		return 0;
 	}
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b), seq++);
 	next_msg(b);
