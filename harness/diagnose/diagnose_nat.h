@@ -51,13 +51,27 @@ bool dg_saved_nat_parse(const char *line, int family, struct dg_saved_nat *r);
 bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *pk, struct nat_miss *why);
 
 /* Namespace ns's source NAT rules of family that nsharness did not install, read by iptables-nft-save and
- * iptables-legacy-save (ip6tables-* for AF_INET6) run in its sandbox: at most max, how many.  0 in verify
- * mode (a live host is no sandbox's). */
+ * iptables-legacy-save (ip6tables-* for AF_INET6) run in its sandbox, then those written with nft itself
+ * (dg_nft_nat_read): at most max, how many.  0 in verify mode (a live host is no sandbox's). */
 unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max);
 
 /* Why none of router's user source NAT rules translates pk: false when it has none of pk's family.  True
  * otherwise, with why naming the first that does not match (text as iptables-save writes it, line 0, ns the
  * router; NAT_MISS_NO_FLOW when it has translated no flow), or cleared when one may translate pk. */
 bool dg_user_nat_for(struct world *w, unsigned router, const struct dg_packet *pk, struct nat_miss *why);
+
+/* ---- diagnose_nftnat.c: source NAT rules a user added with nft itself, read through libnftnl ---- */
+
+struct nlmsghdr;
+
+/* Reads one NFT_MSG_NEWRULE message (a rule dump's answer) for family.  Pure.  True when it is a masquerade or
+ * snat rule of family (an inet rule without meta nfproto is of both) outside nsharness's own tables and not
+ * iptables-nft's (no xtables match or target): r then holds its words as nft writes them (without the
+ * counter's numbers), its counter, source prefix and output interface ("eth*" read as "eth+"). */
+bool dg_nft_nat_parse(const struct nlmsghdr *nlh, int family, struct dg_saved_nat *r);
+
+/* Namespace ns's nft source NAT rules of family (as dg_nft_nat_parse reads them), by one rule dump of every
+ * table in-process: at most max, how many (0 when the dump fails). */
+unsigned dg_nft_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max);
 
 #endif

@@ -1,7 +1,8 @@
 /* diagnose_usernat.c — source NAT rules nsharness did not install (a user's `exec ... iptables -t nat ...`),
  * read back from the kernel the way iptables-save writes them, and judged against a packet exactly like the
  * scenario's own masquerade and snat steps.  The same rule reads the same under every backend: iptables-nft
- * and iptables-legacy both write "-A POSTROUTING -s 10.1.1.0/24 -o veth0 -j MASQUERADE". */
+ * and iptables-legacy both write "-A POSTROUTING -s 10.1.1.0/24 -o veth0 -j MASQUERADE".  Rules written with
+ * nft itself are read by diagnose_nftnat.c into the same form and judged here too. */
 #include "harness/diagnose/diagnose_nat.h"
 #include "harness/base/addr.h"
 #include "harness/sandbox/sandbox.h"
@@ -152,7 +153,7 @@ unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_s
 		saved_rules(w, ns, "iptables-nft-save", family, out, max, &n);
 		saved_rules(w, ns, "iptables-legacy-save", family, out, max, &n);
 	}
-	return n;
+	return n + dg_nft_nat_read(w, ns, family, out + n, max - n);   /* and those written with nft itself */
 }
 
 bool dg_user_nat_for(struct world *w, unsigned router, const struct dg_packet *pk, struct nat_miss *why)
