@@ -197,3 +197,27 @@ fail_errno:
 		snprintf(msg, msglen, "%s", strerror(-t.error));
 	return t.error;
 }
+
+int nl_receive(struct nl *nl, msec_t deadline, int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg)
+{
+	char buf[NL_RECV_SIZE];
+	int fd = mnl_socket_get_fd(nl->sock), done = 0;
+
+	while (!done) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		int left, got = poll(&pfd, 1, deadline_left(deadline));
+		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+
+		if (got == 0)
+			return -ETIMEDOUT;
+		if (got < 0 && errno == EINTR)
+			continue;
+		left = got < 0 ? -1 : (int)mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (left < 0)
+			return -errno;
+		for (; !done && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
+			if (nlh->nlmsg_pid == nl->portid)
+				done = fn(nlh, arg);
+	}
+	return 0;
+}

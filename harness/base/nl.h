@@ -6,6 +6,8 @@
 #ifndef NSH_NL_H
 #define NSH_NL_H
 
+#include "harness/base/clock.h"
+
 #include <libmnl/libmnl.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,8 +32,13 @@ void nl_close(struct nl *nl);
 /* Stamps nlh with the next sequence number, sends it, and reads answers until its ack, its NLMSG_DONE, or
  * (for a plain GET that carries NLM_F_ACK) the ack that follows the data.  Data messages go to cb (may be NULL).
  * Returns 0, or -errno with the kernel's extended ack message (or strerror) in msg.  Waits at most
- * timeout_ms (scaled); -ETIMEDOUT after that. */
+ * NL_TIMEOUT_MS (nl.c: a bound on a lost answer, not one of the run's scaled waits); -ETIMEDOUT after that. */
 int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *msg, size_t msglen);
+
+/* Reads what the kernel sends to this socket (its portid) until fn, handed each message in turn, says it has
+ * all it waits for by returning 1; for answers that nl_talk's one request does not fit (a batch's acks and
+ * echoes).  0, -ETIMEDOUT at deadline, or -errno. */
+int nl_receive(struct nl *nl, msec_t deadline, int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
 
 /* Reads an NLMSG_ERROR message: returns 0 for an ack, -errno for a refusal, and copies the extended ack
  * message (NLMSGERR_ATTR_MSG), if any, into msg (else msg is set to ""). */

@@ -16,7 +16,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,40 +203,40 @@ static void put_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *chain,
 	next_msg(b);
 }
 
+/* The answers to a batch: counts its acks down, keeping the first refusal. */
+struct batch_acks {
+	unsigned left;
+	int first;
+	char *err;
+	size_t errlen;
+};
+
+static int on_batch_ack(const struct nlmsghdr *h, void *arg)
+{
+	struct batch_acks *a = arg;
+	char msg[NL_MSG_LEN];
+	int ret;
+
+	if (h->nlmsg_type != NLMSG_ERROR)
+		return 0;
+	ret = nl_parse_error(h, msg, sizeof(msg));
+	if (ret && !a->first) {
+		a->first = ret;
+		snprintf(a->err, a->errlen, "nftrace table: %s", msg[0] ? msg : strerror(-ret));
+	}
+	return --a->left == 0;
+}
+
 /* Sends the batch and reads an answer for each of its acked messages; the first refusal is returned. */
 static int batch_talk(struct nl *nl, const void *buf, size_t len, unsigned acks, char *err, size_t errlen)
 {
-	char rbuf[MNL_SOCKET_BUFFER_SIZE], msg[NL_MSG_LEN];
-	msec_t deadline = deadline_after(TRACE_ACK_MS);
-	int fd = mnl_socket_get_fd(nl->sock), first = 0;
+	struct batch_acks a = { .left = acks, .err = err, .errlen = errlen };
+	int ret;
 
 	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
 		return -errno;
-	while (acks) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int n = poll(&pfd, 1, deadline_left(deadline));
-		const struct nlmsghdr *h;
-
-		if (n == 0)
-			return -ETIMEDOUT;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || (n = (int)mnl_socket_recvfrom(nl->sock, rbuf, sizeof(rbuf))) < 0)
-			return -errno;
-		for (h = (const struct nlmsghdr *)rbuf; mnl_nlmsg_ok(h, n); h = mnl_nlmsg_next(h, &n)) {
-			int ret;
-
-			if (h->nlmsg_type != NLMSG_ERROR)
-				continue;
-			acks--;
-			ret = nl_parse_error(h, msg, sizeof(msg));
-			if (ret && !first) {
-				first = ret;
-				snprintf(err, errlen, "nftrace table: %s", msg[0] ? msg : strerror(-ret));
-			}
-		}
-	}
-	return first;
+	ret = acks ? nl_receive(nl, deadline_after(TRACE_ACK_MS), on_batch_ack, &a) : 0;
+	return ret ? ret : a.first;
 }
 
 static void drain(struct fw_trace *t)

@@ -10,7 +10,6 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -267,33 +266,6 @@ static int on_batch_answer(const struct nlmsghdr *nlh, void *arg)
 	return a->fatal || (a->got >= a->want && (a->error || a->echoes >= a->echoes_want));
 }
 
-/* Reads the answers addressed to this socket, handing each to fn, until fn says it has all it waits for
- * (returns 1).  Returns 0, -ETIMEDOUT at the deadline, or -errno. */
-static int receive(struct nft_ns *n, int (*fn)(const struct nlmsghdr *, void *), void *arg)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	msec_t deadline = deadline_after(NFT_TIMEOUT_MS);
-	int fd = mnl_socket_get_fd(n->nl.sock), done = 0;
-
-	while (!done) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int left, got = poll(&pfd, 1, deadline_left(deadline));
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
-
-		if (got == 0)
-			return -ETIMEDOUT;
-		if (got < 0 && errno == EINTR)
-			continue;
-		left = got < 0 ? -1 : (int)mnl_socket_recvfrom(n->nl.sock, buf, sizeof(buf));
-		if (left < 0)
-			return -errno;
-		for (; !done && mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left))
-			if (nlh->nlmsg_pid == n->nl.portid)
-				done = fn(nlh, arg);
-	}
-	return 0;
-}
-
 static void commit(struct nft_ns *n, const struct nft_batch *b)
 {
 	for (unsigned i = 0; i < b->nmsgs; i++) {
@@ -346,7 +318,7 @@ int nft_apply(struct nft_ns *n, const struct step *const *steps, unsigned nsteps
 	if (!ret && mnl_socket_sendto(n->nl.sock, b.buf, b.len) < 0)
 		ret = -errno;
 	if (!ret)
-		ret = receive(n, on_batch_answer, &a);
+		ret = nl_receive(&n->nl, deadline_after(NFT_TIMEOUT_MS), on_batch_answer, &a);
 	if (!ret)
 		ret = a.error;
 	if (!ret)
