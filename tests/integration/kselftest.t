@@ -49,7 +49,8 @@ write_test fail.sh "exec $nsh run --kselftest scenarios/broken/lo-down.scn"
 write_test skip.sh "exec $nsh run --kselftest --filter 'seed:*' --shard 2/2 scenarios/seed.scn"
 # Interrupted: SIGTERM once the first ping of a stuck stage runs; the results so far are written.
 write_test interrupted.sh "$nsh run --kselftest -v tests/integration/data/stuck.scn 2>\"$tmp/stuck.err\" & pid=\$!
-until grep -q 'forward host policy drop' \"$tmp/stuck.err\" 2>/dev/null; do read -r -t 0.05 <> <(:) || :; done
+until=\$((SECONDS + 20))
+until grep -q 'forward host policy drop' \"$tmp/stuck.err\" 2>/dev/null || [ \$SECONDS -ge \$until ]; do read -r -t 0.05 <> <(:) || :; done
 kill -TERM \$pid; wait \$pid"
 (
 	set +u   # runner.sh is not written for nounset
