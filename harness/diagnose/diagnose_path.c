@@ -367,13 +367,15 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 			       addr_str(&p->dnat_from, t, sizeof(t)), a);
 	check_evidence(c, "%s (the router): %s = %s, %s = %s", r, dg_forwarding_key(p->dst.family), p->fwd,
 		       dg_forwarding_key(other), p->fwd_other);
-	if (p->fwd_in_key[0] || p->fwd_back_key[0])
-		check_evidence(c, "%s: %s = %s, %s = %s", r, p->fwd_in_key[0] ? p->fwd_in_key : "(in)", p->fwd_in,
-			       p->fwd_back_key[0] ? p->fwd_back_key : "(out)", p->fwd_back);
+	if (p->fwd_in_key[0] && p->fwd_back_key[0])
+		check_evidence(c, "%s: %s = %s, %s = %s", r, p->fwd_in_key, p->fwd_in, p->fwd_back_key, p->fwd_back);
+	else if (p->fwd_in_key[0] || p->fwd_back_key[0])
+		check_evidence(c, "%s: %s = %s", r, p->fwd_in_key[0] ? p->fwd_in_key : p->fwd_back_key,
+			       p->fwd_in_key[0] ? p->fwd_in : p->fwd_back);
 	if (p->rrule[0] || p->rroute[0])
-		check_evidence(c, "%s: the packet %s%s%s takes rule '%s' and route '%s' (table %s)", r,
-			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", p->rlookup_iif ? "" : "",
-			       p->rrule[0] ? p->rrule : "?", p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
+		check_evidence(c, "%s: the packet %s%s takes rule '%s' and route '%s' (table %s)", r,
+			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", p->rrule[0] ? p->rrule : "?",
+			       p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
 	if (p->rroute_err) {
 		check_evidence(c, "%s: no route to %s (%s)", r, a, strerror(-p->rroute_err));
 		return;
