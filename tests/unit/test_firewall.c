@@ -2,24 +2,12 @@
  * which step installed each rule (the save text is what iptables-nft 1.8.9 printed for these commands). */
 #include "harness/firewall/firewall.h"
 #include "harness/firewall/iptables_save.h"
+#include "tests/unit/step_fixture.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
-
-static struct step step_of(enum step_kind kind, unsigned line, const char *text)
-{
-	return (struct step){ .kind = kind, .loc = { "seed.scn", line, 3 }, .text = (char *)text };
-}
-
-static struct prefix prefix_of(const char *text, unsigned len)
-{
-	struct prefix p = { .addr.family = AF_INET, .len = len };
-
-	inet_pton(AF_INET, text, p.addr.bytes);
-	return p;
-}
 
 /* forward host accept iif veth0 oif ens160 from 10.1.1.0/24 ct new,established,related */
 static struct step accept_out(void)
@@ -42,29 +30,6 @@ static struct step accept_in(void)
 	s.u.rule.family = AF_INET;
 	strcpy(s.u.rule.iif, "ens160");
 	strcpy(s.u.rule.oif, "veth0");
-	return s;
-}
-
-static struct step masquerade(void)
-{
-	struct step s = step_of(STEP_MASQUERADE, 28, "masquerade host from 10.1.1.0/24 oif ens160");
-
-	s.u.nat.family = AF_INET;
-	s.u.nat.has_from = true;
-	s.u.nat.from = prefix_of("10.1.1.0", 24);
-	strcpy(s.u.nat.oif, "ens160");
-	return s;
-}
-
-static struct step dnat(void)
-{
-	struct step s = step_of(STEP_DNAT, 30, "dnat host iif ens160 tcp 8080 to 10.1.1.1:80");
-
-	s.u.dnat.proto = IPPROTO_TCP;
-	strcpy(s.u.dnat.iif, "ens160");
-	s.u.dnat.port = 8080;
-	s.u.dnat.to = prefix_of("10.1.1.1", 32).addr;
-	s.u.dnat.to_port = 80;
 	return s;
 }
 
@@ -146,7 +111,7 @@ static void test_key_of_policy_and_overflow(void)
 
 static void test_save_rules_and_steps(void)
 {
-	struct step st[] = { accept_out(), accept_in(), masquerade(), dnat() };
+	struct step st[] = { accept_out(), accept_in(), seed_masquerade(), seed_dnat() };
 	struct ipt_mine mine[4];
 	struct fw_rule rules[8];
 	struct fw_counters c = { .rules = rules, .max = 8 };

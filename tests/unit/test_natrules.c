@@ -4,6 +4,7 @@
 #include "harness/firewall/iptables.h"
 #include "harness/firewall/nft.h"
 #include "tests/unit/parse_check.h"
+#include "tests/unit/step_fixture.h"
 #include "tests/unit/unit.h"
 
 #include <libnftnl/rule.h>
@@ -33,19 +34,6 @@ static struct scenario *one_step(const char *stmt, int line)
 
 	snprintf(text, sizeof(text), NAT_HEAD "%s\n" STAGE, stmt);
 	return parse_ok(text, line);
-}
-
-static void rule_is(const struct step *s, const char *expected)
-{
-	char text[2048] = "";
-	struct nftnl_rule *r = nft_rule_from_step(s);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	nftnl_rule_snprintf(text, sizeof(text), r, NFTNL_OUTPUT_DEFAULT, 0);
-	nftnl_rule_free(r);
-	CU_ASSERT_STRING_EQUAL(text, expected);
-	if (strcmp(text, expected))
-		printf("\n%s: got\n%s\nwanted\n%s\n", s->text, text, expected);
 }
 
 /* The iptables commands of s, each as one line of words, joined by '\n'. */
@@ -79,7 +67,7 @@ static void test_dnat_dst_range(void)
 	s = &sc->steps[1];
 	CU_ASSERT(s->kind == STEP_DNAT && s->u.dnat.has_dst && s->u.dnat.port == 8000 && s->u.dnat.port_hi == 8010);
 	CU_ASSERT(s->u.dnat.to_port == 80 && s->u.dnat.to_port_hi == 90);
-	rule_is(s, "inet nsharness prerouting\n"
+	nft_rule_is(s, "inet nsharness prerouting\n"
 		"  [ meta load nfproto => reg 1 ]\n"
 		"  [ cmp eq reg 1 0x00000002 ]\n"
 		"  [ meta load iifname => reg 1 ]\n"
@@ -109,7 +97,7 @@ static void test_redirect(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
 	s = &sc->steps[1];
 	CU_ASSERT(s->kind == STEP_REDIRECT && !s->u.dnat.has_dst && s->u.dnat.proto == IPPROTO_UDP);
-	rule_is(s, "inet nsharness prerouting\n"
+	nft_rule_is(s, "inet nsharness prerouting\n"
 		"  [ meta load l4proto => reg 1 ]\n"
 		"  [ cmp eq reg 1 0x00000011 ]\n"
 		"  [ payload load 2b @ transport header + 2 => reg 1 ]\n"
@@ -125,7 +113,7 @@ static void test_redirect(void)
 	scenario_free(sc);
 	sc = one_step("redirect host iif veth0 tcp 80 to 8080", __LINE__);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
-	rule_is(&sc->steps[1], "inet nsharness prerouting\n"
+	nft_rule_is(&sc->steps[1], "inet nsharness prerouting\n"
 		"  [ meta load iifname => reg 1 ]\n"
 		"  [ cmp eq reg 1 0x68746576 0x00000030 0x00000000 0x00000000 ]\n"
 		"  [ meta load l4proto => reg 1 ]\n"
@@ -146,7 +134,7 @@ static void test_forward_ports_reject(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
 	s = &sc->steps[1];
 	CU_ASSERT(s->u.rule.verdict == VERDICT_REJECT && s->u.rule.proto == IPPROTO_TCP && s->u.rule.family == 0);
-	rule_is(s, "inet nsharness forward\n"
+	nft_rule_is(s, "inet nsharness forward\n"
 		"  [ meta load iifname => reg 1 ]\n"
 		"  [ cmp eq reg 1 0x68746576 0x00000030 0x00000000 0x00000000 ]\n"
 		"  [ meta load l4proto => reg 1 ]\n"
@@ -166,7 +154,7 @@ static void test_forward_ports_reject(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(sc);
 	s = &sc->steps[1];
 	CU_ASSERT(s->u.rule.family == AF_INET);
-	rule_is(s, "inet nsharness forward\n"
+	nft_rule_is(s, "inet nsharness forward\n"
 		"  [ meta load nfproto => reg 1 ]\n"
 		"  [ cmp eq reg 1 0x00000002 ]\n"
 		"  [ payload load 4b @ network header + 12 => reg 1 ]\n"

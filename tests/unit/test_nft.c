@@ -1,6 +1,7 @@
 /* test_nft.c — steps as nftables rules (libnftnl's own text of each), batches, and refusals named by step. */
 #include "harness/firewall/nft.h"
 #include "harness/base/netns.h"
+#include "tests/unit/step_fixture.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
@@ -15,24 +16,6 @@
 #include <unistd.h>
 
 /* ---- hand-made steps (the parser is not needed to test this) ---- */
-
-static struct addr addr_of(const char *text)
-{
-	struct addr a = { .family = strchr(text, ':') ? AF_INET6 : AF_INET };
-
-	inet_pton(a.family, text, a.bytes);
-	return a;
-}
-
-static struct prefix prefix_of(const char *text, unsigned len)
-{
-	return (struct prefix){ addr_of(text), len };
-}
-
-static struct step step_of(enum step_kind kind, unsigned line, const char *text)
-{
-	return (struct step){ .kind = kind, .loc = { "seed.scn", line, 3 }, .text = (char *)text };
-}
 
 static struct step policy_drop(void)
 {
@@ -51,49 +34,13 @@ static struct step accept_out(void)
 	return s;
 }
 
-static struct step masquerade(void)
-{
-	struct step s = step_of(STEP_MASQUERADE, 28, "masquerade host from 10.1.1.0/24 oif ens160");
-
-	s.u.nat.family = AF_INET;
-	s.u.nat.has_from = true;
-	s.u.nat.from = prefix_of("10.1.1.0", 24);
-	strcpy(s.u.nat.oif, "ens160");
-	return s;
-}
-
-static struct step dnat_port(void)
-{
-	struct step s = step_of(STEP_DNAT, 30, "dnat host iif ens160 tcp 8080 to 10.1.1.1:80");
-
-	s.u.dnat.proto = IPPROTO_TCP;
-	strcpy(s.u.dnat.iif, "ens160");
-	s.u.dnat.port = 8080;
-	s.u.dnat.to = addr_of("10.1.1.1");
-	s.u.dnat.to_port = 80;
-	return s;
-}
-
 /* ---- one rule per step kind, as libnftnl prints it ---- */
-
-static void check_rule(const struct step *s, const char *expected)
-{
-	char text[2048] = "";
-	struct nftnl_rule *r = nft_rule_from_step(s);
-
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	nftnl_rule_snprintf(text, sizeof(text), r, NFTNL_OUTPUT_DEFAULT, 0);
-	nftnl_rule_free(r);
-	CU_ASSERT_STRING_EQUAL(text, expected);
-	if (strcmp(text, expected))
-		printf("\n%s: got\n%s\nwanted\n%s\n", s->text, text, expected);
-}
 
 static void test_forward_ifnames(void)
 {
 	struct step s = accept_out();
 
-	check_rule(&s, "inet nsharness forward\n"
+	nft_rule_is(&s, "inet nsharness forward\n"
 		   "  [ meta load iifname => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x68746576 0x00000030 0x00000000 0x00000000 ]\n"   /* "veth0", NUL-padded */
 		   "  [ meta load oifname => reg 1 ]\n"
@@ -113,7 +60,7 @@ static void test_forward_ipv4_prefixes_ct(void)
 	s.u.rule.from = prefix_of("10.1.1.77", 32);
 	s.u.rule.to = prefix_of("198.51.100.7", 25);   /* host bits set: the rule compares the network */
 	s.u.rule.ct = CT_ESTABLISHED | CT_RELATED;
-	check_rule(&s, "inet nsharness forward\n"
+	nft_rule_is(&s, "inet nsharness forward\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x00000002 ]\n"
 		   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
@@ -136,7 +83,7 @@ static void test_forward_ipv6_prefixes(void)
 	s.u.rule.has_from = s.u.rule.has_to = true;
 	s.u.rule.from = prefix_of("2001:db8:2::", 64);
 	s.u.rule.to = prefix_of("2001:db8:1::", 48);
-	check_rule(&s, "inet nsharness forward\n"
+	nft_rule_is(&s, "inet nsharness forward\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x0000000a ]\n"
 		   "  [ payload load 16b @ network header + 8 => reg 1 ]\n"
@@ -153,9 +100,9 @@ static void test_forward_ipv6_prefixes(void)
 
 static void test_masquerade(void)
 {
-	struct step s = masquerade();
+	struct step s = seed_masquerade();
 
-	check_rule(&s, "inet nsharness postrouting\n"
+	nft_rule_is(&s, "inet nsharness postrouting\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x00000002 ]\n"
 		   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
@@ -173,7 +120,7 @@ static void test_masquerade_without_prefix(void)
 	struct step s = step_of(STEP_MASQUERADE, 28, "masquerade host oif ens160");
 
 	strcpy(s.u.nat.oif, "ens160");
-	check_rule(&s, "inet nsharness postrouting\n"
+	nft_rule_is(&s, "inet nsharness postrouting\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x00000002 ]\n"
 		   "  [ meta load oifname => reg 1 ]\n"
@@ -191,7 +138,7 @@ static void test_snat(void)
 	s.u.nat.from = prefix_of("10.2.0.0", 16);
 	strcpy(s.u.nat.oif, "ens160");
 	s.u.nat.to = addr_of("198.51.100.1");
-	check_rule(&s, "inet nsharness postrouting\n"
+	nft_rule_is(&s, "inet nsharness postrouting\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x00000002 ]\n"
 		   "  [ payload load 4b @ network header + 12 => reg 1 ]\n"
@@ -206,9 +153,9 @@ static void test_snat(void)
 
 static void test_dnat_port(void)
 {
-	struct step s = dnat_port();
+	struct step s = seed_dnat();
 
-	check_rule(&s, "inet nsharness prerouting\n"
+	nft_rule_is(&s, "inet nsharness prerouting\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x00000002 ]\n"
 		   "  [ meta load iifname => reg 1 ]\n"
@@ -230,7 +177,7 @@ static void test_dnat_ipv6_same_port(void)
 	s.u.dnat.proto = IPPROTO_UDP;
 	s.u.dnat.port = 53;
 	s.u.dnat.to = addr_of("2001:db8:1::1");
-	check_rule(&s, "inet nsharness prerouting\n"
+	nft_rule_is(&s, "inet nsharness prerouting\n"
 		   "  [ meta load nfproto => reg 1 ]\n"
 		   "  [ cmp eq reg 1 0x0000000a ]\n"
 		   "  [ meta load l4proto => reg 1 ]\n"
@@ -317,7 +264,7 @@ static void build(struct nft_batch *b, const struct nft_have *have, const struct
  * appended, and the counting rule last. */
 static void test_batch_first_use(void)
 {
-	const struct step steps[] = { policy_drop(), accept_out(), masquerade() };
+	const struct step steps[] = { policy_drop(), accept_out(), seed_masquerade() };
 	const struct expect_msg want[] = {
 		{ NFNL_MSG_BATCH_BEGIN, REQ, NFT_OBJ_BATCH, -1 },
 		{ NFT(NFT_MSG_NEWTABLE), CREATE, NFT_OBJ_TABLE, 0 },
@@ -346,7 +293,7 @@ static void test_batch_first_use(void)
 /* Later: forward rules go in before the counting rule (its handle as position, no NLM_F_APPEND). */
 static void test_batch_later_inserts_before_counting(void)
 {
-	const struct step steps[] = { accept_out(), dnat_port() };
+	const struct step steps[] = { accept_out(), seed_dnat() };
 	const struct expect_msg want[] = {
 		{ NFNL_MSG_BATCH_BEGIN, REQ, NFT_OBJ_BATCH, -1 },
 		{ NFT(NFT_MSG_NEWRULE), INSERT, NFT_OBJ_RULE, 0 },
@@ -435,7 +382,7 @@ static struct nlmsghdr *fake_error(char *buf, const struct nlmsghdr *req, int er
 
 static void test_error_names_step(void)
 {
-	const struct step steps[] = { policy_drop(), accept_out(), masquerade() };
+	const struct step steps[] = { policy_drop(), accept_out(), seed_masquerade() };
 	char buf[512], err[512];
 	struct nft_have have = { 0 };
 	const struct nlmsghdr *rule;
@@ -484,7 +431,7 @@ static int live_ns(void)
 
 static void test_live_apply_and_describe(void)
 {
-	const struct step steps[] = { policy_drop(), accept_out(), masquerade() };
+	const struct step steps[] = { policy_drop(), accept_out(), seed_masquerade() };
 	const struct step *ptrs[] = { &steps[0], &steps[1], &steps[2] };
 	struct nft_counter c[4];
 	struct nft_ns *n, *again;
