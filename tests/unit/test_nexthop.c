@@ -6,6 +6,7 @@
 #include "harness/base/rtnl_msg.h"
 #include "harness/base/rtnl_nexthop.h"
 #include "harness/scenario/model.h"
+#include "probes/fib.h"
 #include "tests/unit/parse_check.h"
 #include "tests/unit/unit.h"
 
@@ -217,10 +218,39 @@ static void test_msg_route_nhid(void)
 	assert_bytes(rtnl_msg_route_new(buf, &r), want, sizeof(want));
 }
 
+/* A dumped route that names a nexthop object (compat mode also gives its gateway and device): read with its
+ * id, and written as `ip route` writes it. */
+static void test_fib_reads_nhid(void)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(memset(buf, 0, sizeof(buf)));
+	struct rtmsg *rtm;
+	struct addr dst = ip("198.51.100.0"), gw = ip("192.0.2.2");
+	static struct fib f;
+	char text[FIB_TEXT];
+
+	nlh->nlmsg_type = RTM_NEWROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	*rtm = (struct rtmsg){ .rtm_family = AF_INET, .rtm_dst_len = 25, .rtm_table = RT_TABLE_MAIN,
+			       .rtm_type = RTN_UNICAST };
+	mnl_attr_put_u32(nlh, RTA_TABLE, RT_TABLE_MAIN);
+	mnl_attr_put(nlh, RTA_DST, 4, dst.bytes);
+	mnl_attr_put_u32(nlh, RTA_NH_ID, 1);
+	mnl_attr_put(nlh, RTA_GATEWAY, 4, gw.bytes);
+	mnl_attr_put_u32(nlh, RTA_OIF, 4);
+	memset(&f, 0, sizeof(f));
+	f.family = AF_INET;
+	CU_ASSERT_EQUAL_FATAL(fib_parse_route(nlh, &f), 0);
+	CU_ASSERT_EQUAL_FATAL(f.nroutes, 1);
+	CU_ASSERT_EQUAL(f.routes[0].nhid, 1);
+	CU_ASSERT_STRING_EQUAL(fib_route_str(&f.routes[0], "ens161", text, sizeof(text)),
+			       "198.51.100.0/25 nhid 1 via 192.0.2.2 dev ens161");
+}
+
 UNIT_SUITE(nexthop,
 	   { "nexthop and route nhid: the model", test_model },
 	   { "exact errors: ids, groups, routes", test_errors },
 	   { "RTM_NEWNEXTHOP via, onlink", test_msg_via_onlink },
 	   { "RTM_NEWNEXTHOP group with weights", test_msg_group },
 	   { "RTM_NEWNEXTHOP blackhole, device, IPv6", test_msg_blackhole_dev_v6 },
-	   { "RTM_NEWROUTE nhid", test_msg_route_nhid })
+	   { "RTM_NEWROUTE nhid", test_msg_route_nhid },
+	   { "a route dump's RTA_NH_ID read back", test_fib_reads_nhid })
