@@ -12,6 +12,7 @@
 #include "harness/scenario/kinds.h"
 #include "harness/scenario/parse.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -43,6 +44,23 @@ static bool number_in(const char *s, size_t n, unsigned long min, unsigned long 
 	buf[n] = '\0';
 	*out = strtoul(buf, &end, 10);
 	return !*end && *out >= min && *out <= max;
+}
+
+/* An id: 1 to 2^32-1, decimal or 0x hexadecimal (as route's numbers; read here, not through parse_route.c,
+ * which calls this file for nhid). */
+static int id_arg(struct stmt *st, const struct token *t, const char *what, uint32_t *out)
+{
+	bool hex = t->s[0] == '0' && (t->s[1] == 'x' || t->s[1] == 'X');
+	unsigned long long v = 0;
+	char *end = (char *)t->s;
+
+	errno = 0;
+	if (t->s[0] >= '0' && t->s[0] <= '9')
+		v = strtoull(t->s, &end, hex ? 16 : 10);
+	if (end == t->s || *end || errno || v < 1 || v > UINT32_MAX)
+		return serr(st, t->col, "bad %s '%s': expected a number from 1 to %u", what, t->s, UINT32_MAX);
+	*out = (uint32_t)v;
+	return 0;
 }
 
 /* One member "ID[,WEIGHT]" at s[0..n), at column col: declared before, in this namespace, not a group. */
@@ -110,7 +128,7 @@ int st_nexthop(struct stmt *st)
 	while ((k = next_opt(st, nexthop_opts, &arg)) >= 0) {
 		int ret = 0;
 
-		if (k == NO_ID && !(ret = number_arg(st, arg, "nexthop id", 1, UINT32_MAX, &id)))
+		if (k == NO_ID && !(ret = id_arg(st, arg, "nexthop id", &id)))
 			nh->id = id, idt = arg;
 		else if (k == NO_VIA)
 			ret = addr_arg(st, arg, &nh->via);
@@ -159,7 +177,7 @@ int nhid_arg(struct stmt *st, unsigned ns, const struct token *t, uint32_t *id, 
 {
 	const struct step *nh;
 
-	if (number_arg(st, t, "nhid", 1, UINT32_MAX, id))
+	if (id_arg(st, t, "nhid", id))
 		return -1;
 	if (!(nh = nexthop_declared(st->p->s, ns, *id)))
 		return serr(st, t->col, "nhid %u: no nexthop of that id is declared before this route in %s", *id,
