@@ -54,23 +54,34 @@ static int make_link(struct world *w, const struct ifref *ref, struct wg_end *e,
 	return e->ifindex < 0 ? e->ifindex : 0;
 }
 
-/* Its generic netlink socket, the family's id, its private key and port, and the public key read back. */
+/* Its generic netlink socket, the family's id, its private key and port, and the public key read back.  0, or
+ * -errno with what was being done and why in msg. */
 static int key_end(struct world *w, const struct step *st, unsigned i, struct wg_end *e, char *msg, size_t msglen)
 {
 	const struct ifref *ref = &st->u.wireguard.end[i];
 	char why[NL_MSG_LEN] = "";
-	int ret = nl_open(&e->genl, w->ns[ref->ns].fd, NETLINK_GENERIC, 0);
 	const char *doing = "opening generic netlink";
+	int ret = nl_open(&e->genl, w->ns[ref->ns].fd, NETLINK_GENERIC, 0);
 
-	if (ret == 0 && (doing = "finding the wireguard generic netlink family",
-			 ret = nl_talk(&e->genl, genl_msg_family_get(w->buf, WG_GENL_NAME), on_family, &e->family, why,
-				       sizeof(why))) == 0 && e->family == 0)
+	if (ret)
+		goto out;
+	doing = "finding the wireguard generic netlink family";
+	ret = nl_talk(&e->genl, genl_msg_family_get(w->buf, WG_GENL_NAME), on_family, &e->family, why, sizeof(why));
+	if (ret == 0 && e->family == 0)
 		ret = -ENOENT;
-	if (ret == 0 && (doing = "generating a private key", ret = wg_key_generate(e->key)) == 0 &&
-	    (doing = "setting its private key", ret = nl_talk(&e->genl, wg_msg_set_device(w->buf, e->family, e->ifindex,
-			 e->key, st->u.wireguard.port, NULL), NULL, NULL, why, sizeof(why))) == 0)
-		ret = (doing = "reading its public key", nl_talk(&e->genl, wg_msg_get_device(w->buf, e->family, e->ifindex),
-			on_device, e->pub, why, sizeof(why)));
+	if (ret)
+		goto out;
+	doing = "generating a private key";
+	if ((ret = wg_key_generate(e->key)))
+		goto out;
+	doing = "setting its private key and port";
+	ret = nl_talk(&e->genl, wg_msg_set_device(w->buf, e->family, e->ifindex, e->key, st->u.wireguard.port, NULL),
+		      NULL, NULL, why, sizeof(why));
+	if (ret)
+		goto out;
+	doing = "reading its public key";
+	ret = nl_talk(&e->genl, wg_msg_get_device(w->buf, e->family, e->ifindex), on_device, e->pub, why, sizeof(why));
+out:
 	if (ret)
 		snprintf(msg, msglen, "%s/%s: %s: %s", w->sc->netns[ref->ns].name, ref->name, doing,
 			 why[0] ? why : strerror(-ret));
@@ -104,7 +115,6 @@ int wireguard_apply(struct world *w, const struct step *st, char *msg, size_t ms
 	int ret = 0;
 
 	memset(ends, 0, sizeof(ends));
-	ends[0].genl.sock = ends[1].genl.sock = NULL;
 	for (unsigned i = 0; i < 2 && ret == 0; i++)
 		ret = make_link(w, &st->u.wireguard.end[i], &ends[i], msg, msglen);
 	for (unsigned i = 0; i < 2 && ret == 0; i++)
