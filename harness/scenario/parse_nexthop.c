@@ -19,6 +19,8 @@
 
 #define NH_WEIGHT_MAX 256
 
+typedef typeof(((struct step *)0)->u.nexthop) nexthop_step;
+
 enum { NO_ID, NO_VIA, NO_DEV, NO_ONLINK, NO_BLACKHOLE, NO_GROUP };
 static const struct optdef nexthop_opts[] = {
 	OPT("id", "N"), OPT("via", "ADDR"), OPT("dev", "IF"), OPT("onlink", NULL), OPT("blackhole", NULL),
@@ -64,7 +66,7 @@ static int id_arg(struct stmt *st, const struct token *t, const char *what, uint
 }
 
 /* One member "ID[,WEIGHT]" at s[0..n), at column col: declared before, in this namespace, not a group. */
-static int member_arg(struct stmt *st, unsigned ns, const char *s, size_t n, unsigned col, typeof(((struct step *)0)->u.nexthop) *g)
+static int member_arg(struct stmt *st, unsigned ns, const char *s, size_t n, unsigned col, nexthop_step *g)
 {
 	const char *comma = memchr(s, ',', n);
 	size_t idn = comma ? (size_t)(comma - s) : n;
@@ -94,7 +96,7 @@ static int member_arg(struct stmt *st, unsigned ns, const char *s, size_t n, uns
 }
 
 /* ID[,WEIGHT]/ID[,WEIGHT]...; a blackhole may only be a group's one member (the kernel's rule). */
-static int group_arg(struct stmt *st, unsigned ns, const struct token *t, typeof(((struct step *)0)->u.nexthop) *g)
+static int group_arg(struct stmt *st, unsigned ns, const struct token *t, nexthop_step *g)
 {
 	const char *s = t->s;
 

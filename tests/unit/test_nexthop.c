@@ -195,7 +195,8 @@ static void test_msg_blackhole_dev_v6(void)
 		8, 0, 5, 0, 3, 0, 0, 0,
 	};
 	struct addr gw6 = ip("2001:db8::1");
-	struct rtnl_nh bh = { .id = 5, .blackhole = true }, d = { .id = 3, .oif = 3 }, six = { .id = 6, .via = &gw6, .oif = 3 };
+	struct rtnl_nh bh = { .id = 5, .blackhole = true }, d = { .id = 3, .oif = 3 };
+	struct rtnl_nh six = { .id = 6, .via = &gw6, .oif = 3 };
 
 	assert_bytes(rtnl_msg_nexthop_new(buf, &bh), blackhole, sizeof(blackhole));
 	assert_bytes(rtnl_msg_nexthop_new(buf, &d), dev, sizeof(dev));
