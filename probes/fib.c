@@ -105,6 +105,7 @@ int fib_parse_route(const struct nlmsghdr *nlh, struct fib *f)
 	    (tb[RTA_GATEWAY] && !attr_addr(tb[RTA_GATEWAY], f->family, &r->gateway)))
 		return -EBADMSG;
 	r->has_gateway = tb[RTA_GATEWAY] != NULL;
+	r->nhid = attr_u32(tb[RTA_NH_ID], 0);
 	f->nroutes++;
 	return 0;
 }
@@ -266,6 +267,8 @@ const char *fib_route_str(const struct fib_route *r, const char *dev, char *buf,
 		n += snprintf(buf + n, len - (size_t)n, "%s/%u", addr_str(&r->dst, a, sizeof(a)), r->dst_len);
 	else
 		n += snprintf(buf + n, len - (size_t)n, "default");
+	if (r->nhid)
+		n += snprintf(buf + n, len - (size_t)n, " nhid %u", r->nhid);
 	if (r->has_gateway)
 		n += snprintf(buf + n, len - (size_t)n, " via %s", addr_str(&r->gateway, a, sizeof(a)));
 	if (dev && dev[0])

@@ -40,6 +40,7 @@ struct fib_route {
 	int oif;
 	bool has_gateway;
 	struct addr gateway;
+	uint32_t nhid;                /* RTA_NH_ID: the nexthop object it uses, 0 for none */
 };
 
 struct fib {

@@ -50,6 +50,10 @@ static int route_attr(const struct nlattr *a, void *data)
 		rr->r->has_prefsrc = true;
 		copy_addr(&rr->r->prefsrc, rr->family, a);
 		break;
+	case RTA_NH_ID:
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			rr->r->nhid = mnl_attr_get_u32(a);
+		break;
 	}
 	return MNL_CB_OK;
 }
@@ -339,6 +343,19 @@ static enum check_status lookup_failed(const struct route_probe *p, int ret, con
 	return check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
 }
 
+/* A route that names a nexthop object: the lookup answers with the path it resolved, and the FIB entry
+ * that matched names the object; that is evidence of which object chose the path. */
+static void nexthop_evidence(const struct route_probe *p, struct check *c)
+{
+	char msg[NL_MSG_LEN], a[ADDR_STRLEN];
+	struct route_info entry;
+
+	if (route_lookup_in(p->rtnl, &p->dst, p->from, p->iif, p->mark, true, &entry, msg, sizeof(msg)) == 0 &&
+	    entry.nhid)
+		check_evidence(c, "%s: the route to %s uses nexthop object %u\n", p->ns_name,
+			       addr_str(&p->dst, a, sizeof(a)), entry.nhid);
+}
+
 enum check_status probe_route(const struct route_probe *p, struct check *c)
 {
 	char dev[IFNAMSIZ] = "?", msg[NL_MSG_LEN];
@@ -356,6 +373,7 @@ enum check_status probe_route(const struct route_probe *p, struct check *c)
 	if (r.oif)
 		link_state_read(p->rtnl, NULL, r.oif, dev, &st);
 	describe_route(&r, dev, c);
+	nexthop_evidence(p, c);
 	if ((p->want_type >= 0 || p->want_table) && !type_and_table_match(p, 0, &r, c))
 		return check_set(c, CHECK_FAIL);
 	if (!route_matches(p, &r, dev, c))

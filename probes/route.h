@@ -45,6 +45,7 @@ struct route_info {
 	uint32_t table;           /* RTA_TABLE: the table the route was found in (0 when the kernel did not say) */
 	bool has_gateway, has_prefsrc;
 	struct addr gateway, prefsrc;
+	uint32_t nhid;            /* RTA_NH_ID: the nexthop object of the entry (a fib_match answer says it), or 0 */
 };
 
 /* One FIB lookup.  0, or -errno (-ENETUNREACH: no route) with the kernel's words in msg. */

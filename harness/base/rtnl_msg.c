@@ -121,7 +121,7 @@ static void put_multipath(struct nlmsghdr *nlh, int family, const struct rtnl_ne
 /* iproute2's scope: a unicast route with neither gateway nor paths is on link; everything else universe. */
 static uint8_t route_scope(const struct rtnl_route *r)
 {
-	return r->type == RTN_UNICAST && !r->via && !r->nnh ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+	return r->type == RTN_UNICAST && !r->via && !r->nnh && !r->nhid ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
 }
 
 struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r)
@@ -149,6 +149,10 @@ struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r)
 		mnl_attr_put(nlh, RTA_PREFSRC, addr_len(family), r->prefsrc->bytes);
 	if (r->nnh) {
 		put_multipath(nlh, family, r->nh, r->nnh);
+		return nlh;
+	}
+	if (r->nhid) {
+		mnl_attr_put_u32(nlh, RTA_NH_ID, r->nhid);
 		return nlh;
 	}
 	if (r->via)

@@ -42,6 +42,7 @@ struct rtnl_route {
 	int oif;
 	const struct rtnl_nexthop *nh;
 	unsigned nnh;
+	uint32_t nhid;            /* a nexthop object's id (RTA_NH_ID), 0 for none: then no via, oif or nh */
 };
 /* Adds r exactly as iproute2 does for the same command (a table >= 256 in RTA_TABLE only; a non-unicast type
  * without device or gateway at universe scope; a device route at link scope). */

@@ -65,6 +65,10 @@ enum step_kind {
 	STEP_MASTER,              /* master NS/IF NS/MASTER: a port of a bridge, bond or vrf */
 	STEP_MTU,                 /* mtu NS/IF N */
 	STEP_REQUIRES,            /* requires kernel FEATURE... | requires program NAME... (one step per word) */
+	STEP_NEXTHOP,             /* nexthop NS id N via ADDR [dev IF] [onlink] | dev IF | blackhole
+	                           * | group ID[,W]/ID[,W]... (parse_nexthop.c) */
+	STEP_WIREGUARD,           /* wireguard NS/IF NS/IF endpoints ADDR ADDR [port N] [allowed-ips LIST LIST]
+	                           * (parse_wireguard.c) */
 	STEP_KIND_COUNT
 };
 
@@ -73,6 +77,9 @@ enum step_kind {
 #define CONN_MAX_BYTES (64u << 20)  /* expect tcp ... bytes N: at most 64 MiB over one connection */
 #define ROUTE_MAX_NEXTHOPS 8   /* paths of one multipath route */
 #define TABLE_MAIN 254         /* RT_TABLE_MAIN: a route or lookup without 'table' */
+#define NEXTHOP_MAX_GROUP 32   /* members of one nexthop group */
+#define WG_MAX_ALLOWED 8       /* allowed-ips prefixes of one wireguard end */
+#define WG_DEFAULT_PORT 51820  /* wg-quick's and the WireGuard paper's */
 
 /* One path of a multipath route (RTA_MULTIPATH, as `ip route ... nexthop via A dev X weight W`). */
 struct route_nexthop {
@@ -116,6 +123,7 @@ struct step {
 			struct addr src;             /* RTA_PREFSRC */
 			unsigned nnexthops;          /* 0: a single path (via/dev above); else a multipath route */
 			struct route_nexthop nexthops[ROUTE_MAX_NEXTHOPS];
+			uint32_t nhid;               /* nhid N: a nexthop object's id (no via, dev or nexthop); 0 none */
 		} route;
 		struct { char key[128]; char value[64]; } sysctl;   /* key with '/' separators: net/ipv4/ip_forward */
 		struct { int family; enum verdict_word policy; } policy;      /* family: AF_INET, AF_INET6 or 0 for both */
@@ -188,6 +196,22 @@ struct step {
 			int ready_proto;             /* IPPROTO_TCP or IPPROTO_UDP; 0: ready once started */
 			uint16_t ready_port;         /* it is ready when a socket of ready_proto listens on it in ns */
 		} service;
+		struct {                         /* nexthop: an object routes name by id (`ip nexthop add`) */
+			uint32_t id;                 /* 1.. */
+			bool has_via, onlink, blackhole;
+			struct addr via;
+			char dev[IFNAMSIZ];          /* "" = none */
+			unsigned ngroup;             /* > 0: a group of the members below, nothing else */
+			uint32_t group[NEXTHOP_MAX_GROUP];
+			uint16_t weight[NEXTHOP_MAX_GROUP];   /* 1..256 */
+		} nexthop;
+		struct {                         /* wireguard: two ends, each the other's one peer */
+			struct ifref end[2];
+			struct addr endpoint[2];     /* each end's own underlay address (the other end's endpoint) */
+			uint16_t port;               /* both ends listen on it */
+			unsigned nallowed[2];        /* 0: 0.0.0.0/0 and ::/0 */
+			struct prefix allowed[2][WG_MAX_ALLOWED];   /* the sources each end may send from */
+		} wireguard;
 	} u;
 };
 

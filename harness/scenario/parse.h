@@ -128,4 +128,13 @@ int number_arg(struct stmt *st, const struct token *t, const char *what, uint32_
 int table_arg(struct stmt *st, const struct token *t, uint32_t *table);
 int route_type_arg(struct stmt *st, const struct token *t, const char *const *allowed, uint8_t *type);
 
+/* parse_nexthop.c: the nexthop statement (its row in step_kinds[]); the nexthop of id in ns declared so far
+ * (NULL if none); a route's `nhid ID` at t: declared before it in ns, *family its gateway's family. */
+int st_nexthop(struct stmt *st);
+const struct step *nexthop_declared(const struct scenario *s, unsigned ns, uint32_t id);
+int nhid_arg(struct stmt *st, unsigned ns, const struct token *t, uint32_t *id, int *family);
+
+/* parse_wireguard.c: the wireguard statement (its row in step_kinds[]). */
+int st_wireguard(struct stmt *st);
+
 #endif

@@ -14,8 +14,8 @@
 #define MTU_MAX 65535
 #define BRIDGE_VLAN_FILTERING "bridge-vlan-filtering"
 
-/* The step kind of each link kind written as a statement (wireguard is a feature to require, no statement:
- * its keys and peers need a library this project does not use). */
+/* The step kind of each link kind written as a statement (wireguard has a pair statement of its own,
+ * parse_wireguard.c: its ends are each other's peers). */
 static const enum step_kind step_of[LINK_KIND_COUNT] = {
 	[LINK_BRIDGE] = STEP_BRIDGE, [LINK_VLAN] = STEP_VLAN, [LINK_DUMMY] = STEP_DUMMY,
 	[LINK_MACVLAN] = STEP_MACVLAN, [LINK_IPVLAN] = STEP_IPVLAN, [LINK_VXLAN] = STEP_VXLAN, [LINK_GRE] = STEP_GRE,

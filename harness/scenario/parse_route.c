@@ -4,7 +4,8 @@
  *
  * Multipath is written as iproute2 writes it (`nexthop via A dev X weight W nexthop ...`) and installed as
  * one route with RTA_MULTIPATH, not as nexthop objects: the route is then one statement, reads back in
- * `ip route` as the user wrote it, and is judged by the same FIB lookups as any other route. */
+ * `ip route` as the user wrote it, and is judged by the same FIB lookups as any other route.  A route may
+ * instead name a nexthop object (`nhid ID`, declared by the `nexthop` statement of parse_nexthop.c). */
 #include "harness/base/addr.h"
 #include "harness/scenario/kinds.h"
 #include "harness/scenario/parse.h"
@@ -72,10 +73,10 @@ int route_type_arg(struct stmt *st, const struct token *t, const char *const *al
 /* ---- route ---- */
 
 /* The words that belong to the route, not to one path; a path's words end at one of them. */
-enum { RO_VIA, RO_DEV, RO_NEXTHOP, RO_TYPE, RO_TABLE, RO_METRIC, RO_SRC, RO_ONLINK };
+enum { RO_VIA, RO_DEV, RO_NEXTHOP, RO_TYPE, RO_TABLE, RO_METRIC, RO_SRC, RO_ONLINK, RO_NHID };
 static const struct optdef route_opts[] = {
 	OPT("via", "ADDR"), OPT("dev", "IF"), OPT_REPEAT("nexthop", NULL), OPT("type", "TYPE"), OPT("table", "N"),
-	OPT("metric", "N"), OPT("src", "ADDR"), OPT("onlink", NULL), OPT_END
+	OPT("metric", "N"), OPT("src", "ADDR"), OPT("onlink", NULL), OPT("nhid", "ID"), OPT_END
 };
 enum { NH_VIA, NH_DEV, NH_WEIGHT, NH_ONLINK };
 static const struct optdef nexthop_opts[] = {
@@ -87,7 +88,7 @@ static bool ends_nexthop(const struct stmt *st)
 	const char *w = st->l->tok[st->i].s;
 
 	return !strcmp(w, "nexthop") || !strcmp(w, "type") || !strcmp(w, "table") || !strcmp(w, "metric") ||
-	       !strcmp(w, "src");
+	       !strcmp(w, "src") || !strcmp(w, "nhid");
 }
 
 /* One `nexthop via A [dev X] [weight W] [onlink]`, its words read with their own "given twice" record. */
@@ -143,6 +144,8 @@ static int route_opt(struct stmt *st, unsigned ns, int k, const struct token *ar
 		return number_arg(st, arg, "metric", 0, UINT32_MAX, &r->metric);
 	case RO_SRC:
 		return addr_arg(st, arg, &r->src);
+	case RO_NHID:
+		return 0;   /* read by st_route once the route's family is known */
 	}
 	r->onlink = true;
 	return 0;
@@ -154,13 +157,18 @@ static int route_consistent(struct stmt *st, const struct token *dst, struct ste
 	typeof(step->u.route) *r = &step->u.route;
 	unsigned col = end_col(st);
 
+	if (r->nhid && (r->has_via || r->has_dev || r->nnexthops || r->onlink))
+		return uerr(st, col, "a route with 'nhid' takes its paths from the nexthop object: no 'via', 'dev', "
+			    "'nexthop' or 'onlink' of its own");
+	if (r->nhid && r->type != RTN_UNICAST)
+		return uerr(st, col, "a route of type %s takes no 'nhid'", type_word(r->type));
 	if (r->nnexthops && (r->has_via || r->has_dev))
 		return uerr(st, col, "write a multipath route with 'nexthop' paths only, without a 'via' or 'dev' of "
 			    "its own");
 	if (r->type != RTN_UNICAST && (r->has_via || r->has_dev || r->nnexthops))
 		return uerr(st, col, "a route of type %s takes no 'via', 'dev' or 'nexthop'", type_word(r->type));
-	if (r->type == RTN_UNICAST && !r->has_via && !r->has_dev && !r->nnexthops)
-		return uerr(st, col, "missing 'via ADDR' or 'dev IF'");
+	if (r->type == RTN_UNICAST && !r->has_via && !r->has_dev && !r->nnexthops && !r->nhid)
+		return uerr(st, col, "missing 'via ADDR', 'dev IF' or 'nhid ID'");
 	if (r->onlink && !r->has_dev)
 		return uerr(st, col, "'onlink' needs 'dev IF'");
 	for (unsigned i = 0; i < r->nnexthops; i++)
@@ -226,7 +234,8 @@ int st_route(struct stmt *st)
 {
 	struct step step = { .kind = STEP_ROUTE };
 	typeof(step.u.route) *r = &step.u.route;
-	const struct token *dst, *arg = NULL, *via = NULL, *src = NULL;
+	const struct token *dst, *arg = NULL, *via = NULL, *src = NULL, *nhid = NULL;
+	int nh_family = 0;
 	bool dflt;
 	int k;
 
@@ -242,8 +251,9 @@ int st_route(struct stmt *st)
 			return -1;
 		via = k == RO_VIA ? arg : via;
 		src = k == RO_SRC ? arg : src;
+		nhid = k == RO_NHID ? arg : nhid;
 	}
-	if (k == -2)
+	if (k == -2 || (nhid && nhid_arg(st, step.ns, nhid, &r->nhid, &nh_family)))
 		return -1;
 	r->has_via = via != NULL;
 	r->has_dev = r->dev[0] != '\0';
@@ -252,11 +262,13 @@ int st_route(struct stmt *st)
 	/* "default" takes its family from the gateway (or the first path's): IPv4 unless that is IPv6. */
 	if (dflt) {
 		int fam = via ? r->via.family : r->nnexthops && r->nexthops[0].has_via ? r->nexthops[0].via.family :
-			  src ? r->src.family : AF_INET;
+			  nhid ? nh_family : src ? r->src.family : AF_INET;
 
 		r->dst = (struct prefix){ .addr.family = fam };
 	} else if (via && family_pair(st, via, r->via.family, dst, r->dst.addr.family))
 		return -1;
+	if (nhid && r->dst.addr.family == AF_INET6 && nh_family == AF_INET)
+		return serr(st, nhid->col, "nhid %u is an IPv4 nexthop: an IPv6 route cannot use one", r->nhid);
 	if (route_consistent(st, dst, &step, src) || route_unique(st, &step))
 		return -1;
 	return add_whole_step(st, &step);

@@ -132,6 +132,7 @@ static const struct {
 	{ "addresses", sd_addrs_print },
 	{ "routes", sd_routes_print },
 	{ "neighbours", sd_neighs_print },
+	{ "nexthops", sd_nexthops_print },
 };
 
 /* Writes the links, addresses, routes and neighbours sections and leaves the links in links.  Returns 0 or

@@ -67,11 +67,13 @@ const char *sd_link_name(const struct sd_links *links, int ifindex, char *buf);
  *               static", "local 10.1.1.1 dev veth1 table local proto kernel scope host src 10.1.1.1" (every table,
  *               both families)
  *   neighbours: "10.1.1.2 dev veth1 lladdr 7e:.. REACHABLE"
- * The last three dump rtnl's namespace and return 0 or -errno (lines written before an error stay); *count
+ *   nexthops:   "id 1 via 198.51.100.2 dev ens160", "id 10 group 1/2,2", "id 4 blackhole" (objects, ip nexthop)
+ * The last four dump rtnl's namespace and return 0 or -errno (lines written before an error stay); *count
  * is how many lines were written. */
 void sd_links_print(const struct sd_links *links, FILE *out);
 int sd_addrs_print(struct nl *rtnl, const struct sd_links *links, FILE *out, unsigned *count);
 int sd_routes_print(struct nl *rtnl, const struct sd_links *links, FILE *out, unsigned *count);
 int sd_neighs_print(struct nl *rtnl, const struct sd_links *links, FILE *out, unsigned *count);
+int sd_nexthops_print(struct nl *rtnl, const struct sd_links *links, FILE *out, unsigned *count);
 
 #endif

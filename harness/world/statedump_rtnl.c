@@ -10,6 +10,7 @@
 #include <linux/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/neighbour.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
 #include <string.h>
@@ -406,6 +407,8 @@ static void route_rest_print(const struct print *p, const struct rtmsg *rtm, con
 	char a[INET6_ADDRSTRLEN], buf[IFNAMSIZ], num[12];
 	unsigned table = valid(tb[RTA_TABLE], MNL_TYPE_U32) ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm->rtm_table;
 
+	if (valid(tb[RTA_NH_ID], MNL_TYPE_U32))
+		fprintf(p->out, " nhid %u", mnl_attr_get_u32(tb[RTA_NH_ID]));
 	if (addr_text(tb[RTA_GATEWAY], rtm->rtm_family, a, sizeof(a)))
 		fprintf(p->out, " via %s", a);
 	if (valid(tb[RTA_OIF], MNL_TYPE_U32))
@@ -488,4 +491,60 @@ int sd_neighs_print(struct nl *rtnl, const struct sd_links *links, FILE *out, un
 
 	*count = p.count;
 	return err;
+}
+
+/* ---- nexthop objects ---- */
+
+/* A group's members as ip writes them: "1/2,2" (a weight shown when it is not 1). */
+static void group_print(FILE *out, const struct nlattr *a)
+{
+	const struct nexthop_grp *g = mnl_attr_get_payload(a);
+	size_t n = mnl_attr_get_payload_len(a) / sizeof(*g);
+
+	fprintf(out, " group ");
+	for (size_t i = 0; i < n; i++) {
+		unsigned w = ((unsigned)g[i].weight_high << 8 | g[i].weight) + 1;
+
+		fprintf(out, "%s%u", i ? "/" : "", g[i].id);
+		if (w != 1)
+			fprintf(out, ",%u", w);
+	}
+}
+
+static int on_nexthop(const struct nlmsghdr *nlh, void *data)
+{
+	struct print *p = data;
+	const struct nhmsg *nhm = mnl_nlmsg_get_payload(nlh);
+	const struct nlattr *tb[NHA_MAX + 1];
+	char a[INET6_ADDRSTRLEN], buf[IFNAMSIZ];
+
+	if (nlh->nlmsg_type != RTM_NEWNEXTHOP || !attrs_of(nlh, sizeof(*nhm), tb, NHA_MAX) ||
+	    !valid(tb[NHA_ID], MNL_TYPE_U32))
+		return MNL_CB_OK;
+	fprintf(p->out, "id %u", mnl_attr_get_u32(tb[NHA_ID]));
+	if (tb[NHA_GROUP])
+		group_print(p->out, tb[NHA_GROUP]);
+	if (tb[NHA_BLACKHOLE])
+		fprintf(p->out, " blackhole");
+	if (addr_text(tb[NHA_GATEWAY], nhm->nh_family, a, sizeof(a)))
+		fprintf(p->out, " via %s", a);
+	if (valid(tb[NHA_OIF], MNL_TYPE_U32))
+		fprintf(p->out, " dev %s", sd_link_name(p->links, mnl_attr_get_u32(tb[NHA_OIF]), buf));
+	if (nhm->nh_flags & RTNH_F_ONLINK)
+		fprintf(p->out, " onlink");
+	if (nhm->nh_flags & RTNH_F_DEAD)
+		fprintf(p->out, " dead");
+	fprintf(p->out, "\n");
+	p->count++;
+	return MNL_CB_OK;
+}
+
+/* A kernel without nexthop objects refuses the dump: it holds none, which is no error of the dump's. */
+int sd_nexthops_print(struct nl *rtnl, const struct sd_links *links, FILE *out, unsigned *count)
+{
+	struct print p = { links, out, 0 };
+	int err = dump(rtnl, RTM_GETNEXTHOP, sizeof(struct nhmsg), on_nexthop, &p);
+
+	*count = p.count;
+	return err == -EOPNOTSUPP ? 0 : err;
 }

@@ -4,9 +4,11 @@
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_msg.h"
 #include "harness/base/rtnl_newlink.h"
+#include "harness/base/rtnl_nexthop.h"
 #include "harness/sandbox/sandbox.h"
 #include "harness/world/service.h"
 #include "harness/world/requires.h"
+#include "harness/world/wireguard.h"
 #include "harness/scenario/kinds.h"
 #include "probes/conn.h"
 
@@ -100,7 +102,7 @@ static int do_route(struct world *w, const struct step *st, char *msg, size_t ms
 	struct rtnl_route req = {
 		.dst = &r->dst, .type = r->type, .table = r->table, .has_metric = r->has_metric, .metric = r->metric,
 		.onlink = r->onlink, .via = r->has_via ? &r->via : NULL, .prefsrc = r->has_src ? &r->src : NULL,
-		.nh = nh, .nnh = r->nnexthops,
+		.nh = nh, .nnh = r->nnexthops, .nhid = r->nhid,
 	};
 
 	if ((req.oif = dev_index(w, st->ns, r->has_dev ? r->dev : "", msg, msglen)) < 0)
@@ -318,6 +320,20 @@ static int do_requires(struct world *w, const struct step *st, char *msg, size_t
 	return require_kernel(st->u.requires.name, &st->u.requires.trial, msg, msglen);
 }
 
+static int do_nexthop(struct world *w, const struct step *st, char *msg, size_t msglen)
+{
+	const typeof(st->u.nexthop) *n = &st->u.nexthop;
+	struct rtnl_nh_member members[NEXTHOP_MAX_GROUP];
+	struct rtnl_nh req = { .id = n->id, .via = n->has_via ? &n->via : NULL, .onlink = n->onlink,
+			       .blackhole = n->blackhole, .group = members, .ngroup = n->ngroup };
+
+	for (unsigned k = 0; k < n->ngroup; k++)
+		members[k] = (struct rtnl_nh_member){ .id = n->group[k], .weight = n->weight[k] };
+	if ((req.oif = dev_index(w, st->ns, n->dev, msg, msglen)) < 0)
+		return req.oif;
+	return talk(w, st->ns, rtnl_msg_nexthop_new(w->buf, &req), msg, msglen);
+}
+
 typedef int (*step_runner)(struct world *w, const struct step *st, char *msg, size_t msglen);
 
 /* Each kind's runner.  Firewall kinds (kinds.h) have none: a stage installs them as one batch through the
@@ -348,6 +364,8 @@ static const step_runner runners[STEP_KIND_COUNT] = {
 	[STEP_MASTER] = do_master,
 	[STEP_MTU] = do_mtu,
 	[STEP_REQUIRES] = do_requires,
+	[STEP_NEXTHOP] = do_nexthop,
+	[STEP_WIREGUARD] = wireguard_apply,
 };
 
 int steps_apply(struct world *w, const struct step *st, char *msg, size_t msglen)

@@ -76,7 +76,22 @@ static void check_step(const struct scenario *s, const struct step *st)
 			__builtin_trap();
 		break;
 	case STEP_ROUTE:
-		if (st->u.route.nnexthops > ROUTE_MAX_NEXTHOPS)
+		if (st->u.route.nnexthops > ROUTE_MAX_NEXTHOPS || (st->u.route.nhid && (st->u.route.nnexthops ||
+		    st->u.route.has_via || st->u.route.has_dev)))
+			__builtin_trap();
+		break;
+	case STEP_NEXTHOP:   /* an id, a member list in bounds, each member a nexthop declared before */
+		if (!st->u.nexthop.id || st->u.nexthop.ngroup > NEXTHOP_MAX_GROUP || !TERMINATED(st->u.nexthop.dev))
+			__builtin_trap();
+		for (unsigned k = 0; k < st->u.nexthop.ngroup; k++)
+			if (!st->u.nexthop.weight[k] || st->u.nexthop.weight[k] > 256 || st->u.nexthop.group[k] == st->u.nexthop.id)
+				__builtin_trap();
+		break;
+	case STEP_WIREGUARD:
+		check_ifref(s, &st->u.wireguard.end[0]);
+		check_ifref(s, &st->u.wireguard.end[1]);
+		if (st->u.wireguard.nallowed[0] > WG_MAX_ALLOWED || st->u.wireguard.nallowed[1] > WG_MAX_ALLOWED ||
+		    st->u.wireguard.endpoint[0].family != st->u.wireguard.endpoint[1].family || !st->u.wireguard.port)
 			__builtin_trap();
 		break;
 	case STEP_KIND_COUNT:

@@ -298,7 +298,7 @@ static void test_arity(void)
 	CHECK_ERRORS(HEAD "up\n" STAGE, "t.scn:4:3: 'up' takes NS/IF...: missing NS/IF\n");
 	CHECK_ERRORS(HEAD "up blue host/veth0\n" STAGE, "t.scn:4:4: 'up' takes NS/IF...: expected NS/IF, found 'blue'\n");
 	CHECK_ERRORS(HEAD "route blue default\n" STAGE,
-		     "t.scn:4:19: 'route' takes NS DEST [via ADDR] [dev IF] [options]: missing 'via ADDR' or 'dev IF'\n");
+		     "t.scn:4:19: 'route' takes NS DEST [via ADDR] [dev IF] [options]: missing 'via ADDR', 'dev IF' or 'nhid ID'\n");
 	CHECK_ERRORS(HEAD "route blue default via\n" STAGE,
 		     "t.scn:4:23: 'route' takes NS DEST [via ADDR] [dev IF] [options]: missing ADDR after 'via'\n");
 	CHECK_ERRORS(HEAD "snat host from 10.0.0.0/8\n" STAGE,

@@ -295,7 +295,8 @@ static void test_no_namespace(void)
 	fclose(out);
 	check_has(dump, "# namespace gone\n== links\n(cannot read: Bad file descriptor)\n== addresses\n"
 		  "(cannot read: Bad file descriptor)\n== routes\n(cannot read: Bad file descriptor)\n== neighbours\n"
-		  "(cannot read: Bad file descriptor)\n== nftables\n(cannot read: Bad file descriptor)\n== conntrack\n"
+		  "(cannot read: Bad file descriptor)\n== nexthops\n(cannot read: Bad file descriptor)\n== nftables\n"
+		  "(cannot read: Bad file descriptor)\n== conntrack\n"
 		  "(cannot read: Bad file descriptor)\n== sysctls\n"
 		  "net.ipv4.ip_forward: cannot read: Bad file descriptor\n");
 	check_has(dump, "net.ipv4.conf.default.rp_filter: cannot read: Bad file descriptor\n");
