@@ -873,8 +873,11 @@ static void mismatch_render(const struct nat_miss *m, char *buf, size_t len)
 		snprintf(buf, len, "it is for port %u, the probe is to port %u", m->rule_port, m->port);
 		return;
 	case NAT_MISMATCH_DST:
-		snprintf(buf, len, "it is for destination %s, the probe is to %s", prefix_str(&m->to, pre, sizeof(pre)),
-			 addr_str(&m->dst, a, sizeof(a)));
+		if (m->to.len == addr_bits(m->to.addr.family))   /* one address: as a packet's */
+			addr_str(&m->to.addr, pre, sizeof(pre));
+		else
+			prefix_str(&m->to, pre, sizeof(pre));
+		snprintf(buf, len, "it is for destination %s, the probe is to %s", pre, addr_str(&m->dst, a, sizeof(a)));
 		return;
 	case NAT_MISMATCH_PROTO:
 		snprintf(buf, len, "it is for %s, the probe is %s", proto_name(m->rule_proto), proto_name(m->proto));

@@ -323,6 +323,7 @@ static bool cause_no_listener(struct dg *d, const struct expect *e, const struct
 /* A probe that should have got through and did not: the first break on its way, client to router to back. */
 static void explain_failed(struct dg *d, const struct expect *e, struct check *c)
 {
+	bool user_dnat = false;
 	struct dg_path p;
 
 	dg_path_build(d, e, &p);
@@ -335,7 +336,8 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 		return;
 	/* A forwarded probe needs no way back, but rp_filter may drop it on its way there. */
 	if (!dg_cause_rp_filter(d, &p, c) && e->kind != EXPECT_FORWARDED && !dg_cause_way_back(d, &p, c) &&
-	    !dg_cause_dnat_unmatched(d, e, &p, c))
+	    !dg_cause_dnat_unmatched(d, e, &p, c) && !dg_cause_user_dnat_unmatched(d, e, &p, c, &user_dnat) &&
+	    !user_dnat)
 		cause_no_listener(d, e, &p, c);
 	dg_conntrack_evidence(d, &p, c);
 }
