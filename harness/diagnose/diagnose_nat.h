@@ -59,7 +59,8 @@ bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *
 
 /* Namespace ns's source NAT rules of family that nsharness did not install, read by iptables-nft-save and
  * iptables-legacy-save (ip6tables-* for AF_INET6) run in its sandbox, then those written with nft itself
- * (dg_nft_nat_read): at most max, how many.  0 in verify mode (a live host is no sandbox's). */
+ * (dg_nft_nat_read): at most max, how many.  In verify mode (a live host is no sandbox's) all are read
+ * in-process, creating nothing: nft's and iptables-nft's through libnftnl, iptables-legacy's by fw_legacy. */
 unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max);
 
 /* Why none of router's user source NAT rules translates pk: false when it has none of pk's family.  True
@@ -88,8 +89,8 @@ bool dg_saved_dnat_parse(const char *line, int family, struct dg_saved_nat *r);
 bool dg_saved_dnat_matches(const struct dg_saved_nat *r, const struct dg_dnat_packet *pk, struct nat_miss *why);
 
 /* Namespace ns's destination NAT rules of family that nsharness did not install, as dg_saved_nat_read reads
- * source NAT rules (iptables-nft-save, iptables-legacy-save, then nft's own); in verify mode, the nft and
- * iptables-nft ones only, read in-process (dg_nft_dnat_read).  At most max, how many. */
+ * source NAT rules (iptables-nft-save, iptables-legacy-save, then nft's own; in verify mode in-process, as
+ * dg_saved_nat_read does).  At most max, how many. */
 unsigned dg_saved_dnat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max);
 
 /* ---- diagnose_nftnat.c: source NAT rules a user added with nft itself, read through libnftnl ---- */

@@ -5,6 +5,7 @@
  * nft itself are read by diagnose_nftnat.c into the same form and judged here too. */
 #include "harness/diagnose/diagnose_nat.h"
 #include "harness/base/addr.h"
+#include "harness/firewall/fw_legacy.h"
 #include "harness/sandbox/sandbox.h"
 
 #include <inttypes.h>
@@ -230,12 +231,42 @@ static void saved_rules(struct world *w, unsigned ns, const char *tool, int fami
 	sandbox_result_free(&res);
 }
 
+/* Verify mode: a live host's namespaces are no sandbox's, so no iptables-*-save runs there.  Its legacy nat
+ * rules are read in-process instead (fw_legacy.h: the getsockopts iptables-legacy-save uses, creating nothing),
+ * worded as far as the entries tell: a rule with a "-m" match whose options are not worded (--dport) is
+ * unjudged. */
+static void legacy_rules(struct world *w, unsigned ns, int family, const char *chain, saved_parser parse,
+			 struct dg_saved_nat *out, unsigned max, unsigned *n)
+{
+	struct fw_legacy l = { 0 };
+	char err[256];
+
+	if (fw_legacy_read(w->ns[ns].fd, &l, err, sizeof(err)))
+		return;
+	for (unsigned i = 0; i < l.n && *n < max; i++) {
+		const struct fw_legacy_rule *r = &l.v[i];
+
+		if (r->family != family || r->policy || strcmp(r->table, "nat") || strcmp(r->chain, chain) ||
+		    !parse(r->text, family, &out[*n]))
+			continue;
+		out[*n].packets = r->packets;
+		out[*n].unjudged |= strstr(r->text, " -m ") != NULL;
+		(*n)++;
+	}
+	fw_legacy_free(&l);
+}
+
 unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
 {
 	unsigned n = 0;
 
-	if (w->attached || w->ns[ns].fd < 0)
-		return 0;   /* a live host's namespaces are no sandbox's */
+	if (w->ns[ns].fd < 0)
+		return 0;
+	if (w->attached) {   /* in-process: nft's and iptables-nft's rules (dg_nft_nat_read), legacy ones */
+		n = dg_nft_nat_read(w, ns, family, out, max);
+		legacy_rules(w, ns, family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
+		return n;
+	}
 	if (family == AF_INET6) {
 		saved_rules(w, ns, "ip6tables-nft-save", family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
 		saved_rules(w, ns, "ip6tables-legacy-save", family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
@@ -252,8 +283,11 @@ unsigned dg_saved_dnat_read(struct world *w, unsigned ns, int family, struct dg_
 
 	if (w->ns[ns].fd < 0)
 		return 0;
-	if (w->attached)   /* a live host's namespaces are no sandbox's: in-process, iptables-nft's included */
-		return dg_nft_dnat_read(w, ns, family, out, max);
+	if (w->attached) {   /* as dg_saved_nat_read */
+		n = dg_nft_dnat_read(w, ns, family, out, max);
+		legacy_rules(w, ns, family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
+		return n;
+	}
 	if (family == AF_INET6) {
 		saved_rules(w, ns, "ip6tables-nft-save", family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
 		saved_rules(w, ns, "ip6tables-legacy-save", family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
