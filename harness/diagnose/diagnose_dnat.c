@@ -66,12 +66,20 @@ static const char *arrival_iif(const struct dg *d, const struct dg_path *p, unsi
 	return "";
 }
 
-/* The rule to name among rules none of which may translate the probe: the first whose protocol and family
- * are the probe's (its mismatch is then the telling one), else the first. */
+/* Whether rule r is about the probe's kind of flow at all: its protocol (or any), or, for another protocol,
+ * the probe's very port (then the protocol is the mistake).  A rule for other flows altogether (udp 53 beside
+ * a tcp 8080 probe) says nothing about this one. */
+static bool relevant(const struct dg_saved_nat *r, const struct dg_dnat_packet *pk)
+{
+	return !r->proto || r->proto == pk->proto || r->dport == pk->dport;
+}
+
+/* The rule to name among rules none of which may translate the probe: the first of the probe's protocol
+ * (its mismatch is then the telling one), else the first. */
 static unsigned rule_to_name(const struct dg_saved_nat *rules, unsigned n, const struct dg_dnat_packet *pk)
 {
 	for (unsigned i = 0; i < n; i++)
-		if (rules[i].family == pk->family && (!rules[i].proto || rules[i].proto == pk->proto))
+		if (!rules[i].proto || rules[i].proto == pk->proto)
 			return i;
 	return 0;
 }
@@ -83,7 +91,7 @@ bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const st
 	struct dg_saved_nat *rules;
 	struct dg_dnat_packet pk;
 	struct ifref peer;
-	unsigned n, w, pick;
+	unsigned n, w, pick, kept = 0;
 	bool may = false;
 
 	*any = false;
@@ -94,6 +102,10 @@ bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const st
 	n = dg_saved_dnat_read(d->w, w, p->dst.family, rules, DG_MAX_USER_NAT);
 	pk = (struct dg_dnat_packet){ p->dst.family, arrival_iif(d, p, w, &peer), p->dst,
 				      e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP, e->u.conn.port };
+	for (unsigned i = 0; i < n; i++)
+		if (relevant(&rules[i], &pk))
+			rules[kept++] = rules[i];
+	n = kept;
 	*any = n > 0;
 	for (unsigned i = 0; i < n && !may; i++) {
 		struct nat_miss why = { 0 };
