@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <linux/rtnetlink.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,6 +15,8 @@ struct txt {
 };
 
 typedef int (*cause_row)(const struct cause *k, const struct txt *t, char *buf, size_t len);
+
+static void mismatch_render(const struct nat_miss *m, char *buf, size_t len);
 
 #define PLURAL(n) ((n) == 1 ? "" : "s")
 #define ND_OR_ARP(family) ((family) == AF_INET6 ? "neighbour discovery" : "ARP")
@@ -542,6 +545,24 @@ static int own_rule_drop(const struct cause *k, const struct txt *t, char *buf, 
 }
 
 /* A translation step of the scenario's that translated nothing: its counter, whatever the backend. */
+static int force_forwarding_other_if(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s does not forward %s arriving on %s: %s = 0, and the kernel reads the incoming "
+			"interface's %s = %d; %s = %llu is set on %s, the outgoing interface", k->ns,
+			family_name(k->family), k->dev, k->word, k->key, k->value, k->key2, k->count, k->dev2);
+}
+
+static int user_dnat_unmatched(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char why[200] = "";
+
+	(void)t;
+	mismatch_render(&k->nat, why, sizeof(why));
+	return snprintf(buf, len, "%s's destination NAT rule '%s' matched nothing of the probe: its counter has %llu "
+			"flow%s%s%s", k->ns, k->text, k->count, PLURAL(k->count), why[0] ? "; " : "", why);
+}
+
 static int own_nat_unmatched(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
 	(void)t;
@@ -796,6 +817,8 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_CONN_BYTES_SHORT] = conn_bytes_short,
 	[CAUSE_PMTU_BLACK_HOLE] = pmtu_black_hole,
 	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
+	[CAUSE_FORCE_FORWARDING_OTHER_IF] = force_forwarding_other_if,
+	[CAUSE_USER_DNAT_UNMATCHED] = user_dnat_unmatched,
 };
 
 bool cause_kind_rendered(enum cause_kind k)
@@ -818,6 +841,13 @@ size_t cause_render(const struct cause *k, char *buf, size_t len)
 	return strlen(buf);
 }
 
+/* An IP protocol's name as iptables writes it. */
+static const char *proto_name(int proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : proto == IPPROTO_ICMP ? "icmp" :
+	       proto == IPPROTO_ICMPV6 ? "ipv6-icmp" : "another protocol";
+}
+
 /* "it is for oif ens161, the packet leaves by ens160": why one rule does not match. */
 static void mismatch_render(const struct nat_miss *m, char *buf, size_t len)
 {
@@ -836,6 +866,24 @@ static void mismatch_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISMATCH_OIF:
 		snprintf(buf, len, "it is for oif %s, the packet leaves by %s", m->oif, m->out[0] ? m->out : "another interface");
 		return;
+	case NAT_MISMATCH_IIF:
+		snprintf(buf, len, "it is for iif %s, the probe came in by %s", m->iif, m->in);
+		return;
+	case NAT_MISMATCH_DPORT:
+		snprintf(buf, len, "it is for port %u, the probe is to port %u", m->rule_port, m->port);
+		return;
+	case NAT_MISMATCH_DST:
+		if (m->to.len == addr_bits(m->to.addr.family))   /* one address: as a packet's */
+			addr_str(&m->to.addr, pre, sizeof(pre));
+		else
+			prefix_str(&m->to, pre, sizeof(pre));
+		snprintf(buf, len, "it is for destination %s, the probe is to %s", pre, addr_str(&m->dst, a, sizeof(a)));
+		return;
+	case NAT_MISMATCH_PROTO:
+		snprintf(buf, len, "it is for %s, the probe is %s", proto_name(m->rule_proto), proto_name(m->proto));
+		return;
+	case NAT_MISMATCH_UNKNOWN:
+		break;
 	}
 	buf[0] = '\0';
 }

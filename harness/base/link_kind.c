@@ -38,3 +38,16 @@ int link_kind_find(const char *word)
 			return k;
 	return -1;
 }
+
+static const struct sysctl_feature sysctl_features[] = {
+	/* ip6_forward() forwards when conf.all.forwarding or the incoming interface's force_forwarding is 1 */
+	{ "ipv6-force-forwarding", "net/ipv6/conf/all/force_forwarding", "IPv6 force_forwarding, kernel 6.17" },
+};
+
+const struct sysctl_feature *sysctl_feature_find(const char *word)
+{
+	for (size_t i = 0; i < sizeof(sysctl_features) / sizeof(sysctl_features[0]); i++)
+		if (!strcmp(sysctl_features[i].word, word))
+			return &sysctl_features[i];
+	return NULL;
+}

@@ -47,4 +47,13 @@ extern const struct link_kind_desc link_kinds[LINK_KIND_COUNT];
 /* The kind written word, or -1. */
 int link_kind_find(const char *word);
 
+/* A kernel feature that is a sysctl rather than a link kind: its word in `requires kernel`, the file under
+ * /proc/sys that a kernel with it has in every namespace, and what it is. */
+struct sysctl_feature {
+	const char *word, *key, *what;
+};
+
+/* The sysctl feature written word, or NULL. */
+const struct sysctl_feature *sysctl_feature_find(const char *word);
+
 #endif

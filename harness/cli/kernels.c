@@ -157,6 +157,15 @@ static void collect(struct kernel_outcome *k, const struct boot_result *res, con
 	k->seconds = res->seconds;
 	k->finished = res->end == BOOT_FINISHED && res->guest_status != EXIT_USAGE && res->guest_status != EXIT_CANNOT_RUN;
 	k->guest_status = res->guest_status;
+	if (res->end == BOOT_FINISHED && res->guest_status == EXIT_CANNOT_RUN) {
+		/* exit 3 is also a run whose stages could not all run here (a skip): then its report is whole */
+		k->tap = slurp(dir, guest_port_file[PORT_TAP]);
+		k->finished = k->tap && strstr(k->tap, "\n1..");
+		if (!k->finished) {
+			free(k->tap);
+			k->tap = NULL;
+		}
+	}
 	if (!k->finished) {
 		err = res->end == BOOT_FINISHED ? slurp(dir, guest_port_file[PORT_ERR]) : NULL;
 		if (res->end == BOOT_FINISHED && asprintf(&k->reason, "nsharness could not run in the guest (status %d): %s",
@@ -167,7 +176,8 @@ static void collect(struct kernel_outcome *k, const struct boot_result *res, con
 		free(err);
 		return;
 	}
-	k->tap = slurp(dir, guest_port_file[PORT_TAP]);
+	if (!k->tap)
+		k->tap = slurp(dir, guest_port_file[PORT_TAP]);
 	k->junit = slurp(dir, guest_port_file[PORT_JUNIT]);
 	k->nverdicts = k->junit ? junit_verdicts(k->junit, &k->verdicts) : 0;
 	if (out) {
@@ -235,7 +245,7 @@ static int overall_status(const struct kernel_outcome *k, unsigned nk)
 			return EXIT_INFRA;
 	for (unsigned i = 0; i < nk; i++)
 		if (k[i].guest_status == EXIT_STAGE_FAILED || k[i].guest_status == EXIT_INTERRUPTED ||
-		    (k[i].guest_status == EXIT_TAINTED && worst == EXIT_PASS))
+		    ((k[i].guest_status == EXIT_TAINTED || k[i].guest_status == EXIT_CANNOT_RUN) && worst == EXIT_PASS))
 			worst = worst == EXIT_STAGE_FAILED ? worst : k[i].guest_status;
 	return worst;
 }

@@ -158,6 +158,29 @@ static bool cause_neighbour(struct dg *d, const struct dg_path *p, struct check 
 
 /* ---- the router ---- */
 
+/* IPv6 with conf.all.forwarding = 0: ip6_forward() lets a packet through by the force_forwarding of the
+ * interface it came in by (IP6CB(skb)->iif), never by the outgoing one's.  When only the outgoing interface
+ * has it, that is the mistake to name. */
+static bool force_forwarding_other_if(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_FORCE_FORWARDING_OTHER_IF);
+
+	if (p->dst.family != AF_INET6 || !p->riif[0] || !p->roif[0] || !strcmp(p->fwd_in, "1") ||
+	    strcmp(p->fwd_back, "1") || !p->fwd_in_key[0] || !p->fwd_back_key[0] || !strcmp(p->fwd_in, "?"))
+		return false;
+	k.family = AF_INET6;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.word, dg_forwarding_key(AF_INET6));
+	CAUSE_COPY(k.dev, p->riif);
+	CAUSE_COPY(k.key, p->fwd_in_key);
+	k.value = atoi(p->fwd_in);
+	CAUSE_COPY(k.dev2, p->roif);
+	CAUSE_COPY(k.key2, p->fwd_back_key);
+	k.count = (unsigned long long)atoi(p->fwd_back);
+	dg_cause(c, true, &k);
+	return true;
+}
+
 /* The global switch: IPv4's ip_forward; IPv6's conf.all.forwarding, unless the incoming interface's
  * force_forwarding lets this packet through anyway. */
 static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check *c)
@@ -167,6 +190,8 @@ static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check
 
 	if (p->router < 0 || strcmp(p->fwd, "0") || (p->dst.family == AF_INET6 && !strcmp(p->fwd_in, "1")))
 		return false;
+	if (force_forwarding_other_if(d, p, c))
+		return true;
 	k.family = p->dst.family;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
 	CAUSE_COPY(k.key, dg_forwarding_key(p->dst.family));
@@ -298,6 +323,7 @@ static bool cause_no_listener(struct dg *d, const struct expect *e, const struct
 /* A probe that should have got through and did not: the first break on its way, client to router to back. */
 static void explain_failed(struct dg *d, const struct expect *e, struct check *c)
 {
+	bool user_dnat = false;
 	struct dg_path p;
 
 	dg_path_build(d, e, &p);
@@ -310,7 +336,8 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 		return;
 	/* A forwarded probe needs no way back, but rp_filter may drop it on its way there. */
 	if (!dg_cause_rp_filter(d, &p, c) && e->kind != EXPECT_FORWARDED && !dg_cause_way_back(d, &p, c) &&
-	    !dg_cause_dnat_unmatched(d, e, &p, c))
+	    !dg_cause_dnat_unmatched(d, e, &p, c) && !dg_cause_user_dnat_unmatched(d, e, &p, c, &user_dnat) &&
+	    !user_dnat)
 		cause_no_listener(d, e, &p, c);
 	dg_conntrack_evidence(d, &p, c);
 }

@@ -15,9 +15,11 @@
 #include "harness/firewall/fw_trace.h"
 #include "harness/firewall/nft.h"
 
+#include <arpa/inet.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
+#include <linux/netfilter/nf_nat.h>
 #include <linux/netfilter/nf_tables.h>
 #include <linux/netfilter/nfnetlink.h>
 #include <stdarg.h>
@@ -26,7 +28,8 @@
 #include <sys/socket.h>
 
 /* What the last load expression put in a register, waiting for the cmp that judges it. */
-enum nft_load { LOAD_NONE, LOAD_SADDR, LOAD_DADDR, LOAD_OIFNAME, LOAD_IIFNAME, LOAD_NFPROTO, LOAD_OTHER };
+enum nft_load { LOAD_NONE, LOAD_SADDR, LOAD_DADDR, LOAD_OIFNAME, LOAD_IIFNAME, LOAD_NFPROTO, LOAD_L4PROTO,
+		LOAD_DPORT, LOAD_OTHER };
 
 struct nft_reading {
 	struct dg_saved_nat *r;
@@ -35,7 +38,12 @@ struct nft_reading {
 	unsigned load_len;        /* bytes loaded (a /24 is a 3-byte load of the source) */
 	unsigned mask_bits;       /* a bitwise mask's leading ones, or 0 with none */
 	struct addr imm;          /* an immediate address (snat's "to") */
+	unsigned imm_port;        /* an immediate port (dnat's "to A:P"), 0 none */
+	bool inet;                /* the table is inet's: nft writes "dnat ip to" */
+	int pending_proto;        /* a meta l4proto match not written yet: nft folds it into "tcp dport N" */
 	bool compat;              /* an xtables match or target: iptables-nft's rule */
+	char target[32];          /* its xtables target (MASQUERADE, SNAT, DNAT) */
+	char to[96];              /* that target's --to-source / --to-destination, as iptables-save writes it */
 	bool dnat;
 	size_t used;              /* bytes of r->text written */
 };
@@ -65,6 +73,19 @@ static bool addr_offsets(int family, uint32_t *src, uint32_t *dst)
 	return family == AF_INET || family == AF_INET6;
 }
 
+static const char *l4_name(int proto)
+{
+	return proto == IPPROTO_TCP ? "tcp" : proto == IPPROTO_UDP ? "udp" : "l4proto";
+}
+
+/* A protocol match that no port match followed: nft writes it on its own. */
+static void flush_proto(struct nft_reading *rd)
+{
+	if (rd->pending_proto)
+		word(rd, "meta l4proto %s", l4_name(rd->pending_proto));
+	rd->pending_proto = 0;
+}
+
 static void on_payload(struct nft_reading *rd, struct nftnl_expr *e)
 {
 	uint32_t base = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_BASE);
@@ -73,8 +94,17 @@ static void on_payload(struct nft_reading *rd, struct nftnl_expr *e)
 	rd->load = LOAD_OTHER;
 	rd->load_len = nftnl_expr_get_u32(e, NFTNL_EXPR_PAYLOAD_LEN);
 	rd->mask_bits = 0;
+	if (base == NFT_PAYLOAD_TRANSPORT_HEADER && off == 2 && rd->load_len == 2) {
+		rd->load = LOAD_DPORT;   /* tcp and udp alike: the destination port */
+		return;
+	}
+	flush_proto(rd);
 	if (base != NFT_PAYLOAD_NETWORK_HEADER || !addr_offsets(rd->family, &src, &dst))
 		return;
+	if (rd->load_len == 1 && off == (rd->family == AF_INET ? 9u : 6u)) {
+		rd->load = LOAD_L4PROTO;   /* ip protocol, ip6 nexthdr */
+		return;
+	}
 	rd->load = off == src ? LOAD_SADDR : off == dst ? LOAD_DADDR : LOAD_OTHER;
 }
 
@@ -100,7 +130,7 @@ static void on_meta(struct nft_reading *rd, struct nftnl_expr *e)
 		return;
 	}
 	rd->load = key == NFT_META_OIFNAME ? LOAD_OIFNAME : key == NFT_META_IIFNAME ? LOAD_IIFNAME :
-		   key == NFT_META_NFPROTO ? LOAD_NFPROTO : LOAD_OTHER;
+		   key == NFT_META_NFPROTO ? LOAD_NFPROTO : key == NFT_META_L4PROTO ? LOAD_L4PROTO : LOAD_OTHER;
 }
 
 /* An interface name compared: exact when the data ends in NUL, else a prefix ("eth*", iptables' "eth+"). */
@@ -111,11 +141,14 @@ static void cmp_ifname(struct nft_reading *rd, const char *what, const char *dat
 
 	snprintf(name, sizeof(name), "%.*s", (int)(len < IFNAMSIZ - 1 ? len : IFNAMSIZ - 1), data);
 	word(rd, "%s %s\"%s%s\"", what, eq ? "" : "!= ", name, prefix ? "*" : "");
-	if (rd->load != LOAD_OIFNAME || !eq) {
-		rd->r->unjudged = true;   /* iifname, or a negation: not judged here */
+	if (!eq) {
+		rd->r->unjudged = true;   /* a negation: not judged here */
 		return;
 	}
-	snprintf(rd->r->oif, sizeof(rd->r->oif), "%s%s", name, prefix ? "+" : "");
+	if (rd->load == LOAD_OIFNAME)
+		snprintf(rd->r->oif, sizeof(rd->r->oif), "%s%s", name, prefix ? "+" : "");
+	else
+		snprintf(rd->r->iif, sizeof(rd->r->iif), "%s%s", name, prefix ? "+" : "");
 }
 
 static void cmp_addr(struct nft_reading *rd, const uint8_t *data, uint32_t len, bool eq)
@@ -133,8 +166,34 @@ static void cmp_addr(struct nft_reading *rd, const uint8_t *data, uint32_t len, 
 	if (rd->load == LOAD_SADDR && eq) {
 		rd->r->has_from = true;
 		rd->r->from = p;
+	} else if (rd->load == LOAD_DADDR && eq) {
+		rd->r->has_to = true;
+		rd->r->to = p;
 	} else
 		rd->r->unjudged = true;
+}
+
+/* meta l4proto tcp (held until a port match says "tcp dport"), and the port. */
+static void cmp_l4(struct nft_reading *rd, const uint8_t *data, uint32_t len, bool eq)
+{
+	if (rd->load == LOAD_L4PROTO) {
+		if (eq && len == 1 && (data[0] == IPPROTO_TCP || data[0] == IPPROTO_UDP)) {
+			rd->r->proto = rd->pending_proto = data[0];
+			return;
+		}
+		word(rd, "meta l4proto %s%u", eq ? "" : "!= ", len ? data[0] : 0);
+		rd->r->unjudged = true;
+		return;
+	}
+	if (len != 2)
+		return;
+	word(rd, "%s dport %s%u", l4_name(rd->pending_proto ? rd->pending_proto : rd->r->proto), eq ? "" : "!= ",
+	     (unsigned)data[0] << 8 | data[1]);
+	rd->pending_proto = 0;
+	if (eq && rd->r->proto)
+		rd->r->dport = (unsigned)data[0] << 8 | data[1];
+	else
+		rd->r->unjudged = true;   /* a port of no known protocol, or a negation */
 }
 
 /* The cmp that judges the pending load. */
@@ -156,6 +215,10 @@ static void on_cmp(struct nft_reading *rd, struct nftnl_expr *e)
 		break;
 	case LOAD_IIFNAME:
 		cmp_ifname(rd, "iifname", (const char *)data, len, eq);
+		break;
+	case LOAD_L4PROTO:
+	case LOAD_DPORT:
+		cmp_l4(rd, data, len, eq);
 		break;
 	case LOAD_NFPROTO:
 		if (eq && len == 1 && (data[0] == NFPROTO_IPV4 || data[0] == NFPROTO_IPV6))
@@ -182,6 +245,10 @@ static void on_immediate(struct nft_reading *rd, struct nftnl_expr *e)
 		return;
 	}
 	data = nftnl_expr_get(e, NFTNL_EXPR_IMM_DATA, &len);
+	if (data && len == 2) {
+		rd->imm_port = (unsigned)((const uint8_t *)data)[0] << 8 | ((const uint8_t *)data)[1];
+		return;
+	}
 	rd->imm.family = len == 4 ? AF_INET : len == 16 ? AF_INET6 : 0;
 	if (data && rd->imm.family)
 		memcpy(rd->imm.bytes, data, len);
@@ -192,8 +259,16 @@ static void on_nat(struct nft_reading *rd, struct nftnl_expr *e)
 	char text[ADDR_STRLEN];
 
 	if (nftnl_expr_get_u32(e, NFTNL_EXPR_NAT_TYPE) != NFT_NAT_SNAT) {
-		rd->dnat = true;
-		word(rd, "dnat");
+		const char *fam = !rd->inet ? "" : rd->imm.family == AF_INET6 ? " ip6" : " ip";
+
+		rd->dnat = rd->r->dnat = true;
+		if (rd->imm.family && rd->imm_port)
+			word(rd, rd->imm.family == AF_INET6 ? "dnat%s to [%s]:%u" : "dnat%s to %s:%u", fam,
+			     addr_str(&rd->imm, text, sizeof(text)), rd->imm_port);
+		else if (rd->imm.family)
+			word(rd, "dnat%s to %s", fam, addr_str(&rd->imm, text, sizeof(text)));
+		else
+			word(rd, "dnat%s to :%u", fam, rd->imm_port);
 		return;
 	}
 	rd->r->snat = true;
@@ -203,11 +278,94 @@ static void on_nat(struct nft_reading *rd, struct nftnl_expr *e)
 		word(rd, "snat");
 }
 
+/* A NAT target's range (struct nf_nat_range2, nf_nat_range, or rev 0's IPv4 compat one) as iptables-save
+ * writes it: "10.2.2.2:8080", "10.2.2.2-10.2.2.9", "[2001:db8::2]:80". */
+static void range_text(struct nft_reading *rd, const void *info, uint32_t len, uint32_t rev)
+{
+	struct addr lo = { .family = rd->family }, hi = lo;
+	unsigned flags, pmin = 0, pmax = 0;
+	char a[ADDR_STRLEN], b[ADDR_STRLEN], ports[24] = "", addrs[2 * ADDR_STRLEN + 4] = "";
+
+	if (rev == 0 && len >= sizeof(struct nf_nat_ipv4_multi_range_compat)) {
+		const struct nf_nat_ipv4_range *r = &((const struct nf_nat_ipv4_multi_range_compat *)info)->range[0];
+
+		flags = r->flags;
+		lo.family = hi.family = AF_INET;
+		memcpy(lo.bytes, &r->min_ip, 4);
+		memcpy(hi.bytes, &r->max_ip, 4);
+		pmin = ntohs(r->min.all);
+		pmax = ntohs(r->max.all);
+	} else if (rev > 0 && len >= sizeof(struct nf_nat_range)) {
+		const struct nf_nat_range *r = info;
+
+		flags = r->flags;
+		memcpy(lo.bytes, &r->min_addr, addr_bits(rd->family) / 8);
+		memcpy(hi.bytes, &r->max_addr, addr_bits(rd->family) / 8);
+		pmin = ntohs(r->min_proto.all);
+		pmax = ntohs(r->max_proto.all);
+	} else
+		return;
+	if (flags & NF_NAT_RANGE_MAP_IPS) {
+		addr_str(&lo, a, sizeof(a));
+		addr_str(&hi, b, sizeof(b));
+		if (addr_equal(&lo, &hi))
+			snprintf(addrs, sizeof(addrs), lo.family == AF_INET6 && pmin ? "[%s]" : "%s", a);
+		else
+			snprintf(addrs, sizeof(addrs), lo.family == AF_INET6 && pmin ? "[%s-%s]" : "%s-%s", a, b);
+	}
+	if ((flags & NF_NAT_RANGE_PROTO_SPECIFIED) && pmin == pmax)
+		snprintf(ports, sizeof(ports), ":%u", pmin);
+	else if (flags & NF_NAT_RANGE_PROTO_SPECIFIED)
+		snprintf(ports, sizeof(ports), ":%u-%u", pmin, pmax);
+	snprintf(rd->to, sizeof(rd->to), "%s%s", addrs, ports);
+}
+
+/* An xtables target: iptables-nft's rule.  Its matches were written natively (payload, meta, cmp). */
+static void on_target(struct nft_reading *rd, struct nftnl_expr *e)
+{
+	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
+	uint32_t len = 0;
+	const void *info = nftnl_expr_get(e, NFTNL_EXPR_TG_INFO, &len);
+
+	rd->compat = true;
+	snprintf(rd->target, sizeof(rd->target), "%s", name ? name : "");
+	rd->r->masquerade = !strcmp(rd->target, "MASQUERADE");
+	rd->r->snat = !strcmp(rd->target, "SNAT");
+	rd->r->dnat = rd->dnat = !strcmp(rd->target, "DNAT");
+	if ((rd->r->snat || rd->r->dnat) && info)
+		range_text(rd, info, len, nftnl_expr_get_u32(e, NFTNL_EXPR_TG_REV));
+}
+
+/* iptables-nft's rule as iptables-save writes it, from what was read: "-A POSTROUTING -s 10.1.1.0/24 -o veth0
+ * -j MASQUERADE", "-A PREROUTING -d 198.51.100.1/32 -i ens160 -p tcp -m tcp --dport 8081 -j DNAT
+ * --to-destination 10.2.2.2:8080". */
+static void compat_text(struct nft_reading *rd, const char *chain)
+{
+	struct dg_saved_nat *r = rd->r;
+	char s[PREFIX_STRLEN + 8] = "", d[PREFIX_STRLEN + 8] = "", p[48] = "", to[128] = "", pre[PREFIX_STRLEN];
+	const char *proto = r->proto == IPPROTO_TCP ? "tcp" : "udp";
+
+	if (r->has_from)
+		snprintf(s, sizeof(s), " -s %s", prefix_str(&r->from, pre, sizeof(pre)));
+	if (r->has_to)
+		snprintf(d, sizeof(d), " -d %s", prefix_str(&r->to, pre, sizeof(pre)));
+	if (r->proto && r->dport)
+		snprintf(p, sizeof(p), " -p %s -m %s --dport %u", proto, proto, r->dport);
+	else if (r->proto)
+		snprintf(p, sizeof(p), " -p %s", proto);
+	if (rd->to[0])
+		snprintf(to, sizeof(to), " --to-%s %s", r->dnat ? "destination" : "source", rd->to);
+	snprintf(r->text, sizeof(r->text), "-A %s%s%s%s%s%s%s%s%s -j %s%s", chain, s, d, r->iif[0] ? " -i " : "",
+		 r->iif, r->oif[0] ? " -o " : "", r->oif, p, r->unjudged ? " ..." : "", rd->target, to);
+}
+
 static int on_expr(struct nftnl_expr *e, void *data)
 {
 	struct nft_reading *rd = data;
 	const char *name = nftnl_expr_get_str(e, NFTNL_EXPR_NAME);
 
+	if (strcmp(name, "payload") && strcmp(name, "cmp"))
+		flush_proto(rd);
 	if (!strcmp(name, "payload"))
 		on_payload(rd, e);
 	else if (!strcmp(name, "bitwise"))
@@ -226,8 +384,12 @@ static int on_expr(struct nftnl_expr *e, void *data)
 	} else if (!strcmp(name, "masq")) {
 		rd->r->masquerade = true;
 		word(rd, "masquerade");
-	} else if (!strcmp(name, "match") || !strcmp(name, "target"))
+	} else if (!strcmp(name, "target"))
+		on_target(rd, e);
+	else if (!strcmp(name, "match")) {
 		rd->compat = true;
+		rd->r->unjudged = true;   /* -m NAME beyond what iptables-nft writes natively: not judged */
+	}
 	else {
 		word(rd, "%s", name);   /* not understood: named, and never a reason to say "does not match" */
 		rd->r->unjudged = true;
@@ -243,30 +405,67 @@ static int table_family(uint32_t nfproto)
 	       nfproto == NFPROTO_INET ? 0 : -1;
 }
 
-bool dg_nft_nat_parse(const struct nlmsghdr *nlh, int family, struct dg_saved_nat *r)
+/* One rule of a dump, read for family: false when it is not one (another family, nsharness's own table, an
+ * iptables-nft rule unless compat).  r says which kind of NAT it does. */
+static bool nft_rule_read(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r)
 {
 	struct nftnl_rule *rule = nftnl_rule_alloc();
 	struct nft_reading rd = { .r = r };
-	const char *table;
+	const char *table, *chain;
 	bool ok = false;
 
 	memset(r, 0, sizeof(*r));
 	if (!rule || NFNL_MSG_TYPE(nlh->nlmsg_type) != NFT_MSG_NEWRULE || nftnl_rule_nlmsg_parse(nlh, rule) < 0)
 		goto out;
 	table = nftnl_rule_get_str(rule, NFTNL_RULE_TABLE);
+	chain = nftnl_rule_get_str(rule, NFTNL_RULE_CHAIN);
 	rd.family = table_family(nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY));
-	if (rd.family < 0 || !table || !strcmp(table, NFT_TABLE) || !strcmp(table, FW_TRACE_TABLE))
+	rd.inet = rd.family == 0;
+	if (rd.family < 0 || !table || !chain || !strcmp(table, NFT_TABLE) || !strcmp(table, FW_TRACE_TABLE))
 		goto out;
 	nftnl_expr_foreach(rule, on_expr, &rd);
-	ok = !rd.compat && !rd.dnat && (r->masquerade || r->snat) && (!rd.family || rd.family == family);
+	flush_proto(&rd);
+	if (rd.compat && rd.target[0])
+		compat_text(&rd, chain);
+	ok = (!rd.compat || (compat && rd.target[0])) && (!rd.family || rd.family == family);
 	r->family = family;   /* an inet rule with no nfproto is for both */
 out:
 	nftnl_rule_free(rule);
 	return ok;
 }
 
+/* A source NAT rule is judged by its source and output interface: what else it matches is not judged. */
+static bool nat_parse(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r)
+{
+	if (!nft_rule_read(nlh, family, compat, r) || r->dnat || !(r->masquerade || r->snat))
+		return false;
+	r->unjudged |= r->iif[0] || r->has_to || r->proto;
+	return true;
+}
+
+/* A destination NAT rule is judged by its input interface, destination, protocol and port. */
+static bool dnat_parse(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r)
+{
+	if (!nft_rule_read(nlh, family, compat, r) || !r->dnat)
+		return false;
+	r->unjudged |= r->oif[0] || r->has_from;
+	return true;
+}
+
+bool dg_nft_nat_parse(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r)
+{
+	return nat_parse(nlh, family, compat, r);
+}
+
+bool dg_nft_dnat_parse(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r)
+{
+	return dnat_parse(nlh, family, compat, r);
+}
+
 struct nft_dump {
 	int family;
+	bool compat;
+	bool (*parse)(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r);
 	struct dg_saved_nat *out;
 	unsigned max, n;
 };
@@ -275,22 +474,38 @@ static int on_rule(const struct nlmsghdr *nlh, void *data)
 {
 	struct nft_dump *d = data;
 
-	if (d->n < d->max && dg_nft_nat_parse(nlh, d->family, &d->out[d->n]))
+	if (d->n < d->max && d->parse(nlh, d->family, d->compat, &d->out[d->n]))
 		d->n++;
 	return MNL_CB_OK;
 }
 
-unsigned dg_nft_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
+/* One rule dump of every table of namespace ns, in-process; in verify mode iptables-nft's rules too (no
+ * iptables-nft-save runs on a live host). */
+static unsigned nft_read(struct world *w, unsigned ns, struct nft_dump *d)
 {
 	char buf[NL_BUF_SIZE] = { 0 }, msg[NL_MSG_LEN];   /* zeroed: padding bytes go to the kernel too */
-	struct nft_dump d = { family, out, max, 0 };
 	struct nl nl;
 
-	if (w->ns[ns].fd < 0 || !max || nl_open(&nl, w->ns[ns].fd, NETLINK_NETFILTER, 0))
+	d->compat = w->attached;
+	if (w->ns[ns].fd < 0 || !d->max || nl_open(&nl, w->ns[ns].fd, NETLINK_NETFILTER, 0))
 		return 0;
 	if (nl_talk(&nl, nftnl_rule_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_UNSPEC, NLM_F_DUMP, 0), on_rule,
-		    &d, msg, sizeof(msg)))
-		d.n = 0;   /* a dump cut short is no account of the rules */
+		    d, msg, sizeof(msg)))
+		d->n = 0;   /* a dump cut short is no account of the rules */
 	nl_close(&nl);
-	return d.n;
+	return d->n;
+}
+
+unsigned dg_nft_dnat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
+{
+	struct nft_dump d = { .family = family, .parse = dnat_parse, .out = out, .max = max };
+
+	return nft_read(w, ns, &d);
+}
+
+unsigned dg_nft_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
+{
+	struct nft_dump d = { .family = family, .parse = nat_parse, .out = out, .max = max };
+
+	return nft_read(w, ns, &d);
 }

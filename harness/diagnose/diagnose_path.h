@@ -99,6 +99,15 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
  * no DNAT of the probe): names the first with its counter (CAUSE_OWN_NAT_UNMATCHED).  True when it did. */
 bool dg_cause_dnat_unmatched(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
 
+/* The same for the destination namespace's own DNAT rules that nsharness did not install (iptables-nft,
+ * iptables-legacy, nft): when none may take the probe (each read as not matching it and counting no flow),
+ * names one (CAUSE_USER_DNAT_UNMATCHED) with the first reason it does not match: the probe came in by another
+ * interface, is to another port, destination or protocol.  *any tells whether the namespace has such rules
+ * of the probe's family (then nothing listening there is no cause: a rule may send the flow elsewhere).  True
+ * when it named one. */
+bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c,
+				  bool *any);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

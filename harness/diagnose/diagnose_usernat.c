@@ -5,9 +5,11 @@
  * nft itself are read by diagnose_nftnat.c into the same form and judged here too. */
 #include "harness/diagnose/diagnose_nat.h"
 #include "harness/base/addr.h"
+#include "harness/firewall/fw_legacy.h"
 #include "harness/sandbox/sandbox.h"
 
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +83,59 @@ bool dg_saved_nat_parse(const char *line, int family, struct dg_saved_nat *r)
 	return r->masquerade || r->snat;
 }
 
+/* One option of a DNAT rule: its effect on r; false for one this reading cannot judge. */
+static bool dnat_option(struct dg_saved_nat *r, const char *opt, const char *arg)
+{
+	if (!strcmp(opt, "-d"))
+		return arg && prefix_parse(arg, &r->to) == ADDR_OK && (r->has_to = true);
+	if (!strcmp(opt, "-i"))
+		return arg && snprintf(r->iif, sizeof(r->iif), "%s", arg) < (int)sizeof(r->iif);
+	if (!strcmp(opt, "-p"))
+		return arg && ((!strcmp(arg, "tcp") && (r->proto = IPPROTO_TCP)) ||
+			       (!strcmp(arg, "udp") && (r->proto = IPPROTO_UDP)));
+	if (!strcmp(opt, "-m"))   /* the protocol's own match module, which --dport belongs to */
+		return arg && (!strcmp(arg, "tcp") || !strcmp(arg, "udp"));
+	if (!strcmp(opt, "--dport")) {
+		char *end;
+		unsigned long port = arg ? strtoul(arg, &end, 10) : 0;
+
+		return arg && !*end && port > 0 && port < 65536 && (r->dport = (unsigned)port);
+	}
+	if (!strcmp(opt, "-j")) {
+		r->dnat = arg && !strcmp(arg, "DNAT");
+		return true;
+	}
+	return false;
+}
+
+bool dg_saved_dnat_parse(const char *line, int family, struct dg_saved_nat *r)
+{
+	char buf[sizeof(r->text)], *p = buf, *opt;
+
+	memset(r, 0, sizeof(*r));
+	r->family = family;
+	line = skip_counter(line, &r->packets);
+	if (snprintf(r->text, sizeof(r->text), "%s", line) >= (int)sizeof(r->text))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", line);
+	if (!(opt = next_word(&p)) || strcmp(opt, "-A") || !(opt = next_word(&p)) || strcmp(opt, "PREROUTING"))
+		return false;
+	while ((opt = next_word(&p))) {
+		bool negated = !strcmp(opt, "!");   /* "! -i ens160": the option's opposite, not judged here */
+
+		const char *arg;
+
+		if (negated && !(opt = next_word(&p)))
+			break;
+		arg = next_word(&p);
+		if (negated || !dnat_option(r, opt, arg))
+			r->unjudged = true;
+		if (!strcmp(opt, "-j"))
+			break;   /* the rest is the target's own options (--to-destination, --random) */
+	}
+	return r->dnat;
+}
+
 /* The interface name matches iptables' way: exact, or a prefix when the rule's name ends in '+'. */
 static bool oif_matches(const char *rule, const char *out)
 {
@@ -115,9 +170,45 @@ bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *
 	return true;
 }
 
-/* The nat table's POSTROUTING source NAT rules of one save program, appended to out (at most max in all). */
-static void saved_rules(struct world *w, unsigned ns, const char *tool, int family, struct dg_saved_nat *out,
-			unsigned max, unsigned *n)
+bool dg_saved_dnat_matches(const struct dg_saved_nat *r, const struct dg_dnat_packet *pk, struct nat_miss *why)
+{
+	if (r->family != pk->family) {
+		why->mismatch = NAT_MISMATCH_FAMILY;
+		why->rule_family = r->family;
+		return false;
+	}
+	if (r->proto && r->proto != pk->proto) {
+		why->mismatch = NAT_MISMATCH_PROTO;
+		why->rule_proto = r->proto;
+		why->proto = pk->proto;
+		return false;
+	}
+	if (r->iif[0] && pk->iif && pk->iif[0] && !oif_matches(r->iif, pk->iif)) {
+		why->mismatch = NAT_MISMATCH_IIF;
+		CAUSE_COPY(why->iif, r->iif);
+		CAUSE_COPY(why->in, pk->iif);
+		return false;
+	}
+	if (r->has_to && !dg_prefix_contains(&r->to, &pk->dst)) {
+		why->mismatch = NAT_MISMATCH_DST;
+		why->to = r->to;
+		why->dst = pk->dst;
+		return false;
+	}
+	if (r->dport && r->dport != pk->dport) {
+		why->mismatch = NAT_MISMATCH_DPORT;
+		why->rule_port = r->dport;
+		why->port = pk->dport;
+		return false;
+	}
+	return true;
+}
+
+typedef bool (*saved_parser)(const char *line, int family, struct dg_saved_nat *r);
+
+/* The nat table's CHAIN rules that parse reads, of one save program, appended to out (at most max in all). */
+static void saved_rules(struct world *w, unsigned ns, const char *tool, int family, const char *chain,
+			saved_parser parse, struct dg_saved_nat *out, unsigned max, unsigned *n)
 {
 	char tool_arg[32], table[] = "nat", counters[] = "-c", msg[256];
 	char *const argv[] = { tool_arg, counters, "-t", table, NULL };
@@ -131,29 +222,80 @@ static void saved_rules(struct world *w, unsigned ns, const char *tool, int fami
 		next = line + strcspn(line, "\n");
 		if (*next)
 			*next++ = '\0';
-		if (!dg_saved_nat_parse(line, family, &out[*n]))
+		if (!parse(line, family, &out[*n]))
 			continue;
-		if (!firewall_step_of(&w->fw, ns, &(struct fw_rule_ref){ family, "nat", "POSTROUTING", 0,
-									 out[*n].text, !strstr(tool, "-nft") }))
+		if (!firewall_step_of(&w->fw, ns, &(struct fw_rule_ref){ family, "nat", chain, 0, out[*n].text,
+									 !strstr(tool, "-nft") }))
 			(*n)++;   /* nsharness's own rules are its steps', judged by dg_nat_for */
 	}
 	sandbox_result_free(&res);
+}
+
+/* Verify mode: a live host's namespaces are no sandbox's, so no iptables-*-save runs there.  Its legacy nat
+ * rules are read in-process instead (fw_legacy.h: the getsockopts iptables-legacy-save uses, creating nothing),
+ * worded as far as the entries tell: a rule with a "-m" match whose options are not worded (--dport) is
+ * unjudged. */
+static void legacy_rules(struct world *w, unsigned ns, int family, const char *chain, saved_parser parse,
+			 struct dg_saved_nat *out, unsigned max, unsigned *n)
+{
+	struct fw_legacy l = { 0 };
+	char err[256];
+
+	if (fw_legacy_read(w->ns[ns].fd, &l, err, sizeof(err)))
+		return;
+	for (unsigned i = 0; i < l.n && *n < max; i++) {
+		const struct fw_legacy_rule *r = &l.v[i];
+
+		if (r->family != family || r->policy || strcmp(r->table, "nat") || strcmp(r->chain, chain) ||
+		    !parse(r->text, family, &out[*n]))
+			continue;
+		out[*n].packets = r->packets;
+		out[*n].unjudged |= strstr(r->text, " -m ") != NULL;
+		(*n)++;
+	}
+	fw_legacy_free(&l);
 }
 
 unsigned dg_saved_nat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
 {
 	unsigned n = 0;
 
-	if (w->attached || w->ns[ns].fd < 0)
-		return 0;   /* a live host's namespaces are no sandbox's */
+	if (w->ns[ns].fd < 0)
+		return 0;
+	if (w->attached) {   /* in-process: nft's and iptables-nft's rules (dg_nft_nat_read), legacy ones */
+		n = dg_nft_nat_read(w, ns, family, out, max);
+		legacy_rules(w, ns, family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
+		return n;
+	}
 	if (family == AF_INET6) {
-		saved_rules(w, ns, "ip6tables-nft-save", family, out, max, &n);
-		saved_rules(w, ns, "ip6tables-legacy-save", family, out, max, &n);
+		saved_rules(w, ns, "ip6tables-nft-save", family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
+		saved_rules(w, ns, "ip6tables-legacy-save", family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
 	} else {
-		saved_rules(w, ns, "iptables-nft-save", family, out, max, &n);
-		saved_rules(w, ns, "iptables-legacy-save", family, out, max, &n);
+		saved_rules(w, ns, "iptables-nft-save", family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
+		saved_rules(w, ns, "iptables-legacy-save", family, "POSTROUTING", dg_saved_nat_parse, out, max, &n);
 	}
 	return n + dg_nft_nat_read(w, ns, family, out + n, max - n);   /* and those written with nft itself */
+}
+
+unsigned dg_saved_dnat_read(struct world *w, unsigned ns, int family, struct dg_saved_nat *out, unsigned max)
+{
+	unsigned n = 0;
+
+	if (w->ns[ns].fd < 0)
+		return 0;
+	if (w->attached) {   /* as dg_saved_nat_read */
+		n = dg_nft_dnat_read(w, ns, family, out, max);
+		legacy_rules(w, ns, family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
+		return n;
+	}
+	if (family == AF_INET6) {
+		saved_rules(w, ns, "ip6tables-nft-save", family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
+		saved_rules(w, ns, "ip6tables-legacy-save", family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
+	} else {
+		saved_rules(w, ns, "iptables-nft-save", family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
+		saved_rules(w, ns, "iptables-legacy-save", family, "PREROUTING", dg_saved_dnat_parse, out, max, &n);
+	}
+	return n + dg_nft_dnat_read(w, ns, family, out + n, max - n);
 }
 
 bool dg_user_nat_for(struct world *w, unsigned router, const struct dg_packet *pk, struct nat_miss *why)

@@ -13,6 +13,7 @@
 #define MTU_MIN 68                /* IPv4's minimum; a link's own limits are the kernel's to say */
 #define MTU_MAX 65535
 #define BRIDGE_VLAN_FILTERING "bridge-vlan-filtering"
+#define IPV6_FORCE_FORWARDING "ipv6-force-forwarding"
 
 /* The step kind of each link kind written as a statement (wireguard has a pair statement of its own,
  * parse_wireguard.c: its ends are each other's peers). */
@@ -238,7 +239,7 @@ int st_mtu(struct stmt *st)
 static int feature_arg(struct stmt *st, const struct token *t, struct link_params *trial)
 {
 	int kind = link_kind_find(t->s);
-	const char *words[LINK_KIND_COUNT + 2];
+	const char *words[LINK_KIND_COUNT + 3];
 	struct suggest sg;
 	char h[HINT_LEN];
 
@@ -249,14 +250,18 @@ static int feature_arg(struct stmt *st, const struct token *t, struct link_param
 		*trial = (struct link_params){ .kind = LINK_BRIDGE, .vlan_filtering = true, .mode = -1 };
 		return 0;
 	}
+	if (sysctl_feature_find(t->s))
+		return 0;   /* proved by its sysctl, not by a link (requires.c) */
 	for (unsigned k = 0; k < LINK_KIND_COUNT; k++)
 		words[k] = link_kinds[k].word;
 	words[LINK_KIND_COUNT] = BRIDGE_VLAN_FILTERING;
-	words[LINK_KIND_COUNT + 1] = NULL;
+	words[LINK_KIND_COUNT + 1] = IPV6_FORCE_FORWARDING;
+	words[LINK_KIND_COUNT + 2] = NULL;
 	suggest_init(&sg, t->s, strlen(t->s));
 	suggest_list(&sg, words);
 	return serr(st, t->col, "unknown kernel feature '%s': expected a link kind (bridge, vlan, dummy, macvlan, "
-		    "ipvlan, vxlan, gre, ipip, sit, vrf, bond, wireguard) or bridge-vlan-filtering%s", t->s, hint(&sg, h));
+		    "ipvlan, vxlan, gre, ipip, sit, vrf, bond, wireguard), bridge-vlan-filtering or "
+		    IPV6_FORCE_FORWARDING "%s", t->s, hint(&sg, h));
 }
 
 /* A program: a name looked up in PATH, or an absolute path. */

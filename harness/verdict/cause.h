@@ -164,6 +164,18 @@ enum cause_kind {
 	 * its counter (every backend counts it alike) ---- */
 	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
 				       * word ("destination") */
+	/* ---- harness/diagnose/diagnose.c: IPv6 forwarded only by force_forwarding, set on the wrong side ---- */
+	CAUSE_FORCE_FORWARDING_OTHER_IF,  /* family, ns (the router), word (conf.all.forwarding's key, which is 0),
+					   * dev (the incoming interface), key (its force_forwarding), value (its
+					   * value), dev2 (the outgoing interface), key2 (its force_forwarding),
+					   * count (its value) */
+	/* ---- harness/diagnose/diagnose_userdnat.c: a user's own DNAT rule (iptables-nft, iptables-legacy or
+	 * nft, whoever installed it) that translated no flow, read from its counter under every backend ---- */
+	CAUSE_USER_DNAT_UNMATCHED,    /* ns, text (the rule as iptables-save or nft writes it), count (its counter:
+				       * flows); nat.mismatch (why the probe missed it: NAT_MISMATCH_IIF with
+				       * nat.iif/nat.in, NAT_MISMATCH_DPORT with nat.rule_port/nat.port, NAT_MISMATCH_DST
+				       * with nat.to/nat.dst, NAT_MISMATCH_PROTO with nat.rule_proto/nat.proto;
+				       * NAT_MISMATCH_UNKNOWN when the rule as read cannot tell) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 
@@ -184,6 +196,12 @@ enum nat_mismatch {
 	NAT_MISMATCH_FAMILY,          /* it is for rule_family */
 	NAT_MISMATCH_SOURCE,          /* src is not in from */
 	NAT_MISMATCH_OIF,             /* it is for oif, the packet leaves by out ("" unknown) */
+	/* a destination NAT rule's (CAUSE_USER_DNAT_UNMATCHED) */
+	NAT_MISMATCH_IIF,             /* it is for iif, the packet came in by in */
+	NAT_MISMATCH_DPORT,           /* it is for rule_port, the packet is to port */
+	NAT_MISMATCH_DST,             /* it is for the destination to, the packet is to dst */
+	NAT_MISMATCH_PROTO,           /* it is for rule_proto (IPPROTO_*), the packet is proto */
+	NAT_MISMATCH_UNKNOWN,         /* the rule's matches that are read allow the packet: no reason known */
 };
 
 #define CAUSE_NAME 32                 /* a namespace's name (NAME_MAX_LEN + 1) */
@@ -204,6 +222,11 @@ struct nat_miss {
 	struct prefix from;
 	char oif[IFNAMSIZ], out[IFNAMSIZ];
 	char flow[200];               /* NAT_MISS_OLD_FLOW: the entry's original direction, as conntrack.c writes it */
+	char iif[IFNAMSIZ], in[IFNAMSIZ];   /* NAT_MISMATCH_IIF */
+	unsigned rule_port, port;     /* NAT_MISMATCH_DPORT */
+	int rule_proto, proto;        /* NAT_MISMATCH_PROTO */
+	struct prefix to;             /* NAT_MISMATCH_DST: the rule's destination */
+	struct addr dst;              /* NAT_MISMATCH_DST: the packet's */
 };
 
 /* Why the destination's way back has no route, when the source was not translated (no_route_back). */

@@ -59,10 +59,51 @@ static int trial_here(void *arg)
 	return ret;
 }
 
+struct sysctl_trial {
+	const struct sysctl_feature *f;
+	int result;               /* 0 when the namespace has the sysctl, or -errno */
+};
+
+/* Runs inside the fresh namespace: /proc/sys/net follows the thread that opens it. */
+static int sysctl_here(void *arg)
+{
+	struct sysctl_trial *t = arg;
+	char path[128];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/%s", t->f->key);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	t->result = fd < 0 ? -errno : 0;
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+static int require_sysctl(const struct sysctl_feature *f, char *msg, size_t msglen)
+{
+	struct sysctl_trial t = { .f = f };
+	int fd = netns_create_with(sysctl_here, &t);
+
+	if (fd < 0) {
+		snprintf(msg, msglen, "the trial of kernel feature '%s' could not run: %s", f->word, strerror(-fd));
+		return fd;
+	}
+	close(fd);
+	if (t.result == 0)
+		return 0;
+	snprintf(msg, msglen, "this kernel lacks '%s' (%s): no /proc/sys/%s", f->word, f->what, f->key);
+	return t.result == -ENOENT ? -ENOPKG : t.result;
+}
+
 int require_kernel(const char *word, const struct link_params *trial, char *msg, size_t msglen)
 {
 	struct trial t = { .p = trial };
-	int fd = netns_create_with(trial_here, &t);
+	const struct sysctl_feature *f = sysctl_feature_find(word);
+	int fd;
+
+	if (f)
+		return require_sysctl(f, msg, msglen);
+	fd = netns_create_with(trial_here, &t);
 
 	if (fd < 0) {
 		snprintf(msg, msglen, "the trial of kernel feature '%s' could not run: %s", word,

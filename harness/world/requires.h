@@ -9,7 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Creates the trial link (a kind's link; vlan, macvlan and ipvlan on a veth made for them) in a namespace of
+/* A sysctl feature (link_kind.h: ipv6-force-forwarding) is proved by its /proc/sys file in a fresh namespace
+ * instead: -ENOPKG when it has none.  Otherwise creates the trial link (a kind's link; vlan, macvlan and ipvlan on a veth made for them) in a namespace of
  * its own, which is gone when this returns.  0 when the kernel has it; -ENOPKG when it lacks it (msg: "this
  * kernel lacks 'WORD' (FEATURE): the kernel's words"); another -errno when the trial itself could not run. */
 int require_kernel(const char *word, const struct link_params *trial, char *msg, size_t msglen);

@@ -68,6 +68,17 @@ ok $? "two kernels: a differential report names the stage whose verdict differs"
 head -3 "$tmp/diff.tap" | grep -q "^# kernels differ"
 ok $? "the differences come first" || diag "$tmp/diff.tap"
 
+# A kernel without a sysctl feature (6.1 has no IPv6 force_forwarding, added in 6.17): the world that requires
+# it skips there, naming what is missing, and the guest's run counts as finished (exit 3, not an error).
+if [ -e /proc/sys/net/ipv6/conf/all/force_forwarding ] && [[ $release == 6.1.* ]]; then
+	"$NSHARNESS" run --kernel "$image" --kernel-cache "$cache" scenarios/broken/ipv6-force-forwarding-wrong-if.scn \
+		>"$tmp/ff.tap" 2>"$tmp/ff.err"
+	[ $? -eq 3 ] && ! grep -q '^not ok' "$tmp/ff.tap" &&
+		[ "$(grep -c "^ok .*@$release: .* # SKIP cannot run here: .*this kernel lacks 'ipv6-force-forwarding' (IPv6 force_forwarding, kernel 6.17): no /proc/sys/net/ipv6/conf/all/force_forwarding" "$tmp/ff.tap")" -eq 5 ]
+	ok $? "$release lacks force_forwarding: the world requiring it skips every stage there (exit 3, not an infrastructure error)" ||
+		diag "$tmp/ff.tap" "$tmp/ff.err"
+fi
+
 # Bad input is refused before anything boots.
 "$NSHARNESS" run --kernel /etc/hostname --kernel-cache "$cache" scenarios/seed.scn >"$tmp/bad.tap" 2>&1
 [ $? -eq 6 ] && grep -q "neither a bzImage" "$tmp/bad.tap"

@@ -163,6 +163,11 @@ static const struct {
 	  "\"fragmentation needed\", but blue/veth1 received none" },
 	{ CAUSE_OWN_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) matched nothing "
 	  "of the probe: its counter has 3 flows" },
+	{ CAUSE_FORCE_FORWARDING_OTHER_IF, "host does not forward IPv4 arriving on veth0: FAILED = 0, and the kernel "
+	  "reads the incoming interface's net.ipv4.ip_forward = 1; net.ipv6.conf.all.forwarding = 3 is set on ens160, "
+	  "the outgoing interface" },
+	{ CAUSE_USER_DNAT_UNMATCHED, "host's destination NAT rule 'expect ping blue 198.51.100.2' matched nothing of "
+	  "the probe: its counter has 3 flows; it is not a source NAT rule" },
 };
 
 /* Every kind has a row, and every row says what the table says. */

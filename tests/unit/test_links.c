@@ -130,13 +130,13 @@ static void test_statements(void)
 		"mtu blue/vx0 1400\n"
 		"address host/br0 10.1.1.2/24\n"
 		"up host/br0 blue/v10\n"
-		"requires kernel vlan bridge-vlan-filtering\n"
+		"requires kernel vlan bridge-vlan-filtering ipv6-force-forwarding\n"
 		STAGE);
 	const struct step *st;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
 	st = s->steps;
-	CU_ASSERT_EQUAL(s->nsetup, 14);
+	CU_ASSERT_EQUAL(s->nsetup, 15);
 	CU_ASSERT(st[1].kind == STEP_BRIDGE && st[1].u.newlink.p.stp && st[1].u.newlink.p.kind == LINK_BRIDGE);
 	CU_ASSERT(st[2].kind == STEP_MASTER && !strcmp(st[2].u.master.master, "br0") && st[2].ns == 1);
 	CU_ASSERT(st[3].kind == STEP_VLAN && st[3].u.newlink.p.id == 10 && !strcmp(st[3].u.newlink.parent, "veth1"));
@@ -149,6 +149,10 @@ static void test_statements(void)
 	CU_ASSERT(st[12].kind == STEP_REQUIRES && !strcmp(st[12].u.requires.name, "vlan"));
 	CU_ASSERT(st[13].u.requires.trial.kind == LINK_BRIDGE && st[13].u.requires.trial.vlan_filtering);
 	CU_ASSERT(step_kind(&st[13])->flags & STEP_F_REQUIREMENT);
+	CU_ASSERT(st[14].kind == STEP_REQUIRES && !strcmp(st[14].u.requires.name, "ipv6-force-forwarding"));
+	CU_ASSERT(sysctl_feature_find(st[14].u.requires.name) &&
+		  !strcmp(sysctl_feature_find(st[14].u.requires.name)->key, "net/ipv6/conf/all/force_forwarding"));
+	CU_ASSERT_PTR_NULL(sysctl_feature_find("vlan"));
 	scenario_free(s);
 }
 
@@ -181,7 +185,8 @@ static void test_errors(void)
 		     "t.scn:5:19: 'host/br0' is not in the namespace of blue/veth1: a port and its master share one\n");
 	CHECK_ERRORS(HEAD "requires kernel vlna\n" STAGE,
 		     "t.scn:4:17: unknown kernel feature 'vlna': expected a link kind (bridge, vlan, dummy, macvlan, "
-		     "ipvlan, vxlan, gre, ipip, sit, vrf, bond, wireguard) or bridge-vlan-filtering; did you mean 'vlan'?\n");
+		     "ipvlan, vxlan, gre, ipip, sit, vrf, bond, wireguard), bridge-vlan-filtering or ipv6-force-forwarding; "
+		     "did you mean 'vlan'?\n");
 	CHECK_ERRORS(HEAD "bridge host/veth0\n" STAGE,
 		     "t.scn:4:13: interface 'veth0' already exists in namespace 'host' (declared at 3:11)\n");
 	CHECK_ERRORS(HEAD "mtu host/veth0 20\n" STAGE, "t.scn:4:16: bad MTU '20': expected a number from 68 to 65535\n");

@@ -5,6 +5,7 @@
 #include "reports/cause_text.h"
 #include "tests/unit/unit.h"
 
+#include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -87,5 +88,78 @@ static void test_words(void)
 				    "flow: it is for oif veth0, the packet leaves by ens160");
 }
 
+static struct dg_dnat_packet dnat_packet(const char *iif, const char *dst, int proto, unsigned port)
+{
+	struct dg_dnat_packet pk = { AF_INET, iif, { 0 }, proto, port };
+
+	CU_ASSERT_EQUAL_FATAL(addr_parse(dst, &pk.dst), ADDR_OK);
+	return pk;
+}
+
+/* Real lines of iptables-nft-save -c -t nat (v1.8.9) for a port forward, judged against the probe. */
+static void test_dnat(void)
+{
+	struct dg_dnat_packet pk = dnat_packet("ens160", "198.51.100.1", IPPROTO_TCP, 8080);
+	struct nat_miss why = { 0 };
+	struct dg_saved_nat r;
+	char buf[400];
+	struct cause k = cause_of(CAUSE_USER_DNAT_UNMATCHED);
+
+	CU_ASSERT_TRUE_FATAL(dg_saved_dnat_parse("[0:0] -A PREROUTING -d 198.51.100.1/32 -i ens160 -p tcp -m tcp "
+						 "--dport 8081 -j DNAT --to-destination 10.2.2.2:8080", AF_INET, &r));
+	CU_ASSERT_STRING_EQUAL(r.text, "-A PREROUTING -d 198.51.100.1/32 -i ens160 -p tcp -m tcp --dport 8081 -j DNAT "
+				       "--to-destination 10.2.2.2:8080");
+	CU_ASSERT_TRUE(r.dnat && r.has_to && r.to.len == 32 && r.proto == IPPROTO_TCP && r.dport == 8081);
+	CU_ASSERT_STRING_EQUAL(r.iif, "ens160");
+	CU_ASSERT_FALSE(r.unjudged);
+	CU_ASSERT_FALSE(dg_saved_dnat_matches(&r, &pk, &why));
+	CU_ASSERT_EQUAL(why.mismatch, NAT_MISMATCH_DPORT);
+	CU_ASSERT_EQUAL(why.rule_port, 8081);
+	CU_ASSERT_EQUAL(why.port, 8080);
+	pk.dport = 8081;
+	CU_ASSERT_TRUE(dg_saved_dnat_matches(&r, &pk, &why));
+	pk.iif = "veth2";
+	CU_ASSERT_FALSE(dg_saved_dnat_matches(&r, &pk, &why));
+	CU_ASSERT_EQUAL(why.mismatch, NAT_MISMATCH_IIF);
+	pk.iif = "";   /* where it came in is not known: -i is not judged */
+	CU_ASSERT_TRUE(dg_saved_dnat_matches(&r, &pk, &why));
+	CU_ASSERT_EQUAL_FATAL(addr_parse("198.51.100.9", &pk.dst), ADDR_OK);
+	CU_ASSERT_FALSE(dg_saved_dnat_matches(&r, &pk, &why));
+	CU_ASSERT_EQUAL(why.mismatch, NAT_MISMATCH_DST);
+	pk.proto = IPPROTO_UDP;
+	CU_ASSERT_FALSE(dg_saved_dnat_matches(&r, &pk, &why));
+	CU_ASSERT_EQUAL(why.mismatch, NAT_MISMATCH_PROTO);
+
+	/* the cause's words, with each reason */
+	CAUSE_COPY(k.ns, "host");
+	CAUSE_COPY(k.text, r.text);
+	k.nat = why;
+	cause_render(&k, buf, sizeof(buf));
+	CU_ASSERT_STRING_EQUAL(buf, "host's destination NAT rule '-A PREROUTING -d 198.51.100.1/32 -i ens160 -p tcp -m tcp "
+				    "--dport 8081 -j DNAT --to-destination 10.2.2.2:8080' matched nothing of the probe: its "
+				    "counter has 0 flows; it is for tcp, the probe is udp");
+	k.nat.mismatch = NAT_MISMATCH_DST;
+	cause_render(&k, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "; it is for destination 198.51.100.1, the probe is to 198.51.100.9"));
+	k.nat.mismatch = NAT_MISMATCH_IIF;
+	CAUSE_COPY(k.nat.iif, "veth2");
+	CAUSE_COPY(k.nat.in, "ens160");
+	cause_render(&k, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "; it is for iif veth2, the probe came in by ens160"));
+	k.nat.mismatch = NAT_MISMATCH_UNKNOWN;
+	cause_render(&k, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "its counter has 0 flows") && !strchr(buf, ';'));
+
+	/* not DNAT, another chain, a negation, a match not judged */
+	CU_ASSERT_FALSE(dg_saved_dnat_parse("-A POSTROUTING -s 10.1.1.0/24 -o veth0 -j MASQUERADE", AF_INET, &r));
+	CU_ASSERT_FALSE(dg_saved_dnat_parse("-A PREROUTING -i ens160 -j ACCEPT", AF_INET, &r));
+	CU_ASSERT_TRUE(dg_saved_dnat_parse("-A PREROUTING ! -i ens160 -p udp -m udp --dport 53 -j DNAT --to-destination "
+					   "10.2.2.2", AF_INET, &r));
+	CU_ASSERT_TRUE(r.unjudged && r.proto == IPPROTO_UDP && r.dport == 53 && !r.iif[0]);
+	CU_ASSERT_TRUE(dg_saved_dnat_parse("-A PREROUTING -p tcp -m multiport --dports 80,443 -j DNAT "
+					   "--to-destination 10.2.2.2", AF_INET, &r));
+	CU_ASSERT_TRUE(r.unjudged);
+}
+
 UNIT_SUITE(usernat, { "parse masquerade", test_parse_masquerade }, { "parse snat and others", test_parse_snat_and_others },
-	   { "matches", test_matches }, { "words", test_words });
+	   { "matches", test_matches }, { "words", test_words }, { "dnat", test_dnat });

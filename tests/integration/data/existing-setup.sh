@@ -2,7 +2,9 @@
 # Builds "an existing setup" the way an operator would, in the namespace it runs in (the test runs it
 # inside a throwaway network and mount namespace, with /run on a private tmpfs): the reference topology
 # with blue and wan as named namespaces and this namespace as the host.  With "broken" as $1, the
-# masquerade rule is left out.
+# masquerade rule is left out; with "nft-wrong-oif" it is there, added with nft, for the wrong output
+# interface (veth0), and with "ipt-wrong-oif" the same added with iptables (iptables-nft, the Debian default);
+# "legacy-wrong-oif" the same with iptables-legacy.
 set -e
 ip netns add blue
 ip netns add wan
@@ -30,11 +32,19 @@ nft add table inet filter
 nft add chain inet filter forward '{ type filter hook forward priority 0; policy drop; }'
 nft add rule inet filter forward iifname veth0 oifname ens160 accept
 nft add rule inet filter forward iifname ens160 oifname veth0 accept
-if [ "${1:-}" != broken ]; then
+case "${1:-}" in
+broken) ;;
+nft-wrong-oif)
 	nft add table ip nat
 	nft add chain ip nat postrouting '{ type nat hook postrouting priority 100; }'
-	nft add rule ip nat postrouting ip saddr 10.1.1.0/24 oifname ens160 masquerade
-fi
+	nft add rule ip nat postrouting ip saddr 10.1.1.0/24 oifname '"veth0"' counter masquerade ;;
+ipt-wrong-oif) iptables-nft -t nat -A POSTROUTING -s 10.1.1.0/24 -o veth0 -j MASQUERADE ;;
+legacy-wrong-oif) iptables-legacy -t nat -A POSTROUTING -s 10.1.1.0/24 -o veth0 -j MASQUERADE ;;
+*)
+	nft add table ip nat
+	nft add chain ip nat postrouting '{ type nat hook postrouting priority 100; }'
+	nft add rule ip nat postrouting ip saddr 10.1.1.0/24 oifname ens160 masquerade ;;
+esac
 # An existing setup has settled: wait (bounded) until every veth has carrier, so the kernel changes nothing
 # on its own while the test compares before and after.
 settled() {
