@@ -713,6 +713,16 @@ static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf
 	return n;
 }
 
+static int ping_too_big(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char mtu[40] = "";
+
+	if (k->value > 0)
+		snprintf(mtu, sizeof(mtu), " (MTU %d)", k->value);
+	return snprintf(buf, len, "%s refused the %llu-byte echo request to %s as too big for its next hop%s: %s",
+			t->b, k->count, t->a, mtu, too_big_words(k->family));
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -796,6 +806,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_CONN_BYTES_SHORT] = conn_bytes_short,
 	[CAUSE_PMTU_BLACK_HOLE] = pmtu_black_hole,
 	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
+	[CAUSE_PING_TOO_BIG] = ping_too_big,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -164,6 +164,10 @@ enum cause_kind {
 	 * its counter (every backend counts it alike) ---- */
 	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
 				       * word ("destination") */
+	/* ---- probes/icmp.c: a hop refused an echo request too big for its next hop ---- */
+	CAUSE_PING_TOO_BIG,           /* family, addr (the destination), addr2 (the hop that said so), value (the
+				       * MTU its ICMP "fragmentation needed" / ICMPv6 "packet too big" carried; 0:
+				       * none), count (the request's payload bytes) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

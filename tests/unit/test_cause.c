@@ -163,6 +163,8 @@ static const struct {
 	  "\"fragmentation needed\", but blue/veth1 received none" },
 	{ CAUSE_OWN_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) matched nothing "
 	  "of the probe: its counter has 3 flows" },
+	{ CAUSE_PING_TOO_BIG, "198.51.100.2 refused the 3-byte echo request to 10.1.1.1 as too big for its next hop "
+	  "(MTU 1): ICMP \"fragmentation needed\"" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
