@@ -702,15 +702,50 @@ static const char *too_big_words(int family)
 	return family == AF_INET6 ? "ICMPv6 \"packet too big\"" : "ICMP \"fragmentation needed\"";
 }
 
+/* ": fw's rule 'forward fw drop ...' (line 35) dropped them": where a black hole's ICMP errors were lost, as
+ * the cause that found the drop (k->value) names it. */
+static void too_big_dropped(const struct cause *k, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24], counter[48] = "";
+	struct cause d = *k;
+
+	CAUSE_COPY(d.ns, k->ns2);
+	rule_named(&d, rule, sizeof(rule));
+	if (d.flag2)
+		snprintf(counter, sizeof(counter), " (counter %llu)", d.count);
+	switch (k->value) {
+	case CAUSE_OWN_RULE_DROP:
+		snprintf(buf, len, ": %s's rule %s dropped them", d.ns, rule);
+		return;
+	case CAUSE_TRACE_RULE_DROP:
+		snprintf(buf, len, ": %s's rule %s in %s chain %s dropped them%s", d.ns, rule, d.key, d.key2, counter);
+		return;
+	case CAUSE_TRACE_POLICY_DROP:
+		snprintf(buf, len, ": %s's chain %s in %s (policy drop) dropped them", d.ns, d.key2, d.key);
+		return;
+	case CAUSE_COUNTER_RULE_DROP:
+		snprintf(buf, len, ": %s's rule %s in %s %s chain %s dropped them (counter +%llu)", d.ns, rule,
+			 legacy_tool(&d), d.key, d.key2, d.count);
+		return;
+	case CAUSE_COUNTER_POLICY_DROP:
+		snprintf(buf, len, ": %s's chain %s in %s %s (policy drop) dropped them (counter +%llu)", d.ns, d.key2,
+			 legacy_tool(&d), d.key, d.count);
+		return;
+	case CAUSE_FW_POLICY_DROP:
+		snprintf(buf, len, ": %s's forward chain (policy drop) dropped them", d.ns);
+		return;
+	}
+	buf[0] = '\0';
+}
+
 static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
-	int n;
+	char where[CAUSE_TEXT + 480];
 
 	(void)t;
-	/* the count varies with TCP's retransmissions: it stays in the evidence, out of the words */
-	n = snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
-		     "but %s received none", k->ns, too_big_words(k->family), k->where);
-	return n;
+	too_big_dropped(k, where, sizeof(where));
+	return snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
+			"but %s received none%s", k->ns, too_big_words(k->family), k->where, where);
 }
 
 static int ping_too_big(const struct cause *k, const struct txt *t, char *buf, size_t len)

@@ -158,8 +158,12 @@ enum cause_kind {
 	CAUSE_CONN_BYTES_SHORT,       /* addr, port, value (the bytes to send), flag: the server counted count
 				       * bytes (else: count is how many the client sent before the deadline) */
 	/* ---- harness/diagnose/diagnose_pmtu.c ---- */
-	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused count packets too big for its next hop and
-				       * answered with ICMP errors), where (the client, which received none), family */
+	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused packets too big for its next hop and
+				       * answered with ICMP errors), where (the client, which received none), family;
+				       * value: the kind of the firewall drop that took the errors (CAUSE_NONE: none
+				       * found), with that cause's fields: ns2 (its ns), key, key2, text, line, flag2,
+				       * count (as CAUSE_TRACE_*, CAUSE_COUNTER_*, CAUSE_OWN_RULE_DROP and
+				       * CAUSE_FW_POLICY_DROP name them) */
 	/* ---- harness/diagnose/diagnose_dnat.c: a dnat step nsharness installed that translated no flow, read from
 	 * its counter (every backend counts it alike) ---- */
 	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
