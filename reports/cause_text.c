@@ -758,6 +758,20 @@ static int ping_too_big(const struct cause *k, const struct txt *t, char *buf, s
 			t->b, k->count, t->a, mtu, too_big_words(k->family));
 }
 
+static int route_other_mtu(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char from[CAUSE_WORD + 80];
+
+	if (!strcmp(k->word, "route"))
+		snprintf(from, sizeof(from), "the route's mtu metric");
+	else if (!strcmp(k->word, "exception"))
+		snprintf(from, sizeof(from), "a PMTU exception learned from an ICMP error, expiring in %u s",
+			 (k->ms + 999) / 1000);
+	else
+		snprintf(from, sizeof(from), "the MTU of %s: no route mtu, no learned exception", k->dev);
+	return snprintf(buf, len, "%s's path MTU to %s is %d, not %llu (%s)", k->ns, t->a, k->value, k->count, from);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -842,6 +856,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_PMTU_BLACK_HOLE] = pmtu_black_hole,
 	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
 	[CAUSE_PING_TOO_BIG] = ping_too_big,
+	[CAUSE_ROUTE_OTHER_MTU] = route_other_mtu,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

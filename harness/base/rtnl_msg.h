@@ -42,6 +42,8 @@ struct rtnl_route {
 	int oif;
 	const struct rtnl_nexthop *nh;
 	unsigned nnh;
+	bool has_mtu;                 /* RTA_METRICS with RTAX_MTU, as `ip route add ... mtu N` */
+	uint32_t mtu;
 };
 /* Adds r exactly as iproute2 does for the same command (a table >= 256 in RTA_TABLE only; a non-unicast type
  * without device or gateway at universe scope; a device route at link scope). */

@@ -172,6 +172,10 @@ enum cause_kind {
 	CAUSE_PING_TOO_BIG,           /* family, addr (the destination), addr2 (the hop that said so), value (the
 				       * MTU its ICMP "fragmentation needed" / ICMPv6 "packet too big" carried; 0:
 				       * none), count (the request's payload bytes) */
+	/* ---- probes/route.c: expect route ... mtu N ---- */
+	CAUSE_ROUTE_OTHER_MTU,        /* ns, addr (the destination), value (the path MTU seen), count (the one
+				       * wanted), word (where it comes from: "route" its mtu metric, "exception" a
+				       * PMTU learned from an ICMP error, expiring in ms, "device" dev's MTU) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

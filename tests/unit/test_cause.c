@@ -165,6 +165,8 @@ static const struct {
 	  "of the probe: its counter has 3 flows" },
 	{ CAUSE_PING_TOO_BIG, "198.51.100.2 refused the 3-byte echo request to 10.1.1.1 as too big for its next hop "
 	  "(MTU 1): ICMP \"fragmentation needed\"" },
+	{ CAUSE_ROUTE_OTHER_MTU, "host's path MTU to 10.1.1.1 is 1, not 3 (the MTU of veth0: no route mtu, no learned "
+	  "exception)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -294,6 +296,24 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "the stage sends no probe traffic, so the capture on host/veth0 has nothing to "
 				     "judge (add an expect ping, tcp, udp or forwarded to the stage)");
+}
+
+/* Where a path MTU that differs comes from: the route's metric, a learned exception, the device. */
+static void test_route_mtu_from(void)
+{
+	struct cause c = sample(CAUSE_ROUTE_OTHER_MTU);
+	char text[CAUSE_TEXT_LEN];
+
+	c.value = 1280;
+	c.count = 1500;
+	CAUSE_COPY(c.word, "exception");
+	c.ms = 599010;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host's path MTU to 10.1.1.1 is 1280, not 1500 (a PMTU exception learned from an "
+				     "ICMP error, expiring in 600 s)");
+	CAUSE_COPY(c.word, "route");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host's path MTU to 10.1.1.1 is 1280, not 1500 (the route's mtu metric)");
 }
 
 /* A PMTU black hole names the firewall drop that took the ICMP errors, as the cause that found it words it. */
@@ -432,5 +452,6 @@ static void test_stage_reason(void)
 }
 
 UNIT_SUITE(cause, { "every kind has its words", test_every_kind }, { "variants", test_variants }, { "PMTU black hole: the drop that took the errors", test_pmtu_dropped_by },
+	   { "route mtu: where it comes from", test_route_mtu_from },
 	   { "truncation", test_truncation }, { "notes among the evidence", test_notes_in_evidence },
 	   { "ranking by kind", test_ranking }, { "stage reason", test_stage_reason })
