@@ -703,33 +703,32 @@ static const char *too_big_words(int family)
 }
 
 /* ": fw's rule 'forward fw drop ...' (line 35) dropped them": where a black hole's ICMP errors were lost, as
- * the cause that found the drop (k->value) names it. */
+ * the cause that found the drop (k->value) names it; its counter is in the evidence (diagnose_pmtu.c), out of
+ * a line the rule's own text may already fill. */
 static void too_big_dropped(const struct cause *k, char *buf, size_t len)
 {
-	char rule[CAUSE_TEXT + 24], counter[48] = "";
+	char rule[CAUSE_TEXT + 24];
 	struct cause d = *k;
 
 	CAUSE_COPY(d.ns, k->ns2);
 	rule_named(&d, rule, sizeof(rule));
-	if (d.flag2)
-		snprintf(counter, sizeof(counter), " (counter %llu)", d.count);
 	switch (k->value) {
 	case CAUSE_OWN_RULE_DROP:
 		snprintf(buf, len, ": %s's rule %s dropped them", d.ns, rule);
 		return;
 	case CAUSE_TRACE_RULE_DROP:
-		snprintf(buf, len, ": %s's rule %s in %s chain %s dropped them%s", d.ns, rule, d.key, d.key2, counter);
+		snprintf(buf, len, ": %s's rule %s in %s chain %s dropped them", d.ns, rule, d.key, d.key2);
 		return;
 	case CAUSE_TRACE_POLICY_DROP:
 		snprintf(buf, len, ": %s's chain %s in %s (policy drop) dropped them", d.ns, d.key2, d.key);
 		return;
 	case CAUSE_COUNTER_RULE_DROP:
-		snprintf(buf, len, ": %s's rule %s in %s %s chain %s dropped them (counter +%llu)", d.ns, rule,
-			 legacy_tool(&d), d.key, d.key2, d.count);
+		snprintf(buf, len, ": %s's rule %s in %s %s chain %s dropped them", d.ns, rule, legacy_tool(&d), d.key,
+			 d.key2);
 		return;
 	case CAUSE_COUNTER_POLICY_DROP:
-		snprintf(buf, len, ": %s's chain %s in %s %s (policy drop) dropped them (counter +%llu)", d.ns, d.key2,
-			 legacy_tool(&d), d.key, d.count);
+		snprintf(buf, len, ": %s's chain %s in %s %s (policy drop) dropped them", d.ns, d.key2, legacy_tool(&d),
+			 d.key);
 		return;
 	case CAUSE_FW_POLICY_DROP:
 		snprintf(buf, len, ": %s's forward chain (policy drop) dropped them", d.ns);

@@ -131,6 +131,33 @@ static bool errors_dropped_by(const struct cause *drop, struct cause *k)
 	return true;
 }
 
+/* The drop's counter, as evidence (a rule of the scenario's, and nsharness's own forward policy, have theirs
+ * there already: dg_own_rule, fw_explain). */
+static void drop_counter(const struct cause *k, struct check *c)
+{
+	switch (k->value) {
+	case CAUSE_TRACE_RULE_DROP:
+		if (k->flag2)
+			check_evidence(c, "%s's rule '%s' in %s chain %s, which dropped the ICMP errors: its counter %llu "
+				       "packet%s", k->ns2, k->text, k->key, k->key2, k->count, k->count == 1 ? "" : "s");
+		break;
+	case CAUSE_TRACE_POLICY_DROP:
+		check_evidence(c, "%s's chain %s in %s (policy drop), which dropped the ICMP errors: %llu packet%s of "
+			       "the probe's flow (nftrace)", k->ns2, k->key2, k->key, k->count, k->count == 1 ? "" : "s");
+		break;
+	case CAUSE_COUNTER_RULE_DROP:
+		check_evidence(c, "%s's rule '%s' in iptables-legacy table %s chain %s, which dropped the ICMP errors: "
+			       "its counter rose by %llu during the probe", k->ns2, k->text, k->key, k->key2, k->count);
+		break;
+	case CAUSE_COUNTER_POLICY_DROP:
+		check_evidence(c, "%s's chain %s in iptables-legacy table %s (policy drop), which dropped the ICMP "
+			       "errors: its counter rose by %llu during the probe", k->ns2, k->key2, k->key, k->count);
+		break;
+	default:
+		break;
+	}
+}
+
 void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before, struct check *c)
 {
 	struct pmtu_counts after;
@@ -160,7 +187,8 @@ void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_co
 	if (after.ns[e->ns].told > before->ns[e->ns].told)
 		return;   /* the client was told: no black hole, the probe's own cause stands */
 	if (errors_dropped_by(&c->cause, &k)) {
-		c->cause = k;   /* the drop is now a part of this finding, its counter already in the evidence */
+		drop_counter(&k, c);
+		c->cause = k;   /* the drop is now a part of this finding */
 		return;
 	}
 	dg_cause(c, true, &k);
