@@ -228,7 +228,7 @@ static bool route_matches(const struct route_probe *p, const struct route_info *
 static bool mtu_matches(const struct route_probe *p, const struct route_info *r, const char *dev, struct check *c)
 {
 	struct link_state st = { 0 };
-	char name[IFNAMSIZ];
+	char name[IFNAMSIZ], a[ADDR_STRLEN];
 	struct cause *k;
 	unsigned mtu = r->mtu;
 	const char *from = r->mtu ? (r->expires_ms ? "exception" : "route") : "device";
@@ -241,7 +241,7 @@ static bool mtu_matches(const struct route_probe *p, const struct route_info *r,
 		check_got(c, "; path MTU %u (%s)", mtu, r->expires_ms ? "a learned PMTU exception" : "the route's mtu");
 	if (r->expires_ms)
 		check_evidence(c, "%s: the kernel's PMTU exception for %s (learned from an ICMP error) says %u and expires "
-			       "in %u s\n", p->ns_name, addr_str(&p->dst, name, sizeof(name)), r->mtu,
+			       "in %u s\n", p->ns_name, addr_str(&p->dst, a, sizeof(a)), r->mtu,
 			       (r->expires_ms + 999) / 1000);
 	if (mtu == p->want_mtu)
 		return true;

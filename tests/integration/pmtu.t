@@ -37,6 +37,13 @@ for c in "device|routes|blue's path MTU to 10.1.1.2 is 1500, not 1400 (the MTU o
 	grep -q "^not ok [0-9]* - route-mtu: $stage\$" "$tmp/tap" && grep -qF -- "$say" "$tmp/tap"
 	ok $? "its cause names the $name MTU" || diag "$tmp/tap"
 done
+# IPv6 learns its exception from ICMPv6 "packet too big"; the evidence names the address and the expiry
+sed 's/2001:db8:100::2 via 2001:db8:1::2 mtu 1280$/2001:db8:100::2 via 2001:db8:1::2 mtu 1300/' \
+	scenarios/examples/ping6-size-df.scn >"$tmp/learned6.scn"
+"$NSHARNESS" run "$tmp/learned6.scn" >"$tmp/tap" 2>"$tmp/err"
+grep -qF "blue's path MTU to 2001:db8:100::2 is 1280, not 1300 (a PMTU exception learned from an ICMP error, expiring in " "$tmp/tap" &&
+	grep -q "the kernel's PMTU exception for 2001:db8:100::2 (learned from an ICMP error) says 1280 and expires in [0-9]* s" "$tmp/tap"
+ok $? "IPv6: a learned exception named, with its address and expiry" || diag "$tmp/tap" "$tmp/err"
 # the route's mtu, read back as ip writes it
 cat >"$tmp/show.scn" <<'SCN'
 scenario show
