@@ -60,7 +60,7 @@ static int same_addr(const struct addr *a, const struct addr *b)
 	return a->family == b->family && !memcmp(a->bytes, b->bytes, a->family == AF_INET ? 4 : 16);
 }
 
-/* Lets only echo replies and the two errors through, so the receive queue is not filled by other traffic. */
+/* Lets only echo replies and the errors about them (ICMPv6's "packet too big" is a type of its own) through, so the receive queue is not filled by other traffic. */
 static int ping_filter(int fd, int family)
 {
 	int ret;
@@ -77,6 +77,7 @@ static int ping_filter(int fd, int family)
 		ICMP6_FILTER_SETPASS(ICMP6_ECHO_REPLY, &f);
 		ICMP6_FILTER_SETPASS(ICMP6_DST_UNREACH, &f);
 		ICMP6_FILTER_SETPASS(ICMP6_TIME_EXCEEDED, &f);
+		ICMP6_FILTER_SETPASS(ICMP6_PACKET_TOO_BIG, &f);   /* IPv4's is a destination unreachable */
 		ret = setsockopt(fd, IPPROTO_ICMPV6, ICMP6_FILTER, &f, sizeof(f));
 	}
 	return ret ? -errno : 0;
@@ -183,6 +184,27 @@ static enum check_status ping_passed(struct ping *p, unsigned seq, double now)
 	return check_set(p->c, CHECK_PASS);
 }
 
+/* A hop refused a request too big for its next hop: who, and the MTU the error carried. */
+static enum check_status ping_too_big(struct ping *p, const struct icmp_msg *m, unsigned seq)
+{
+	int fam = p->dst->family;
+	char from[INET6_ADDRSTRLEN];
+	struct cause *k;
+
+	addr_text(&m->from, from, sizeof(from));
+	check_got(p->c, "%s from %s: %s (type %u code %u), MTU %u", icmp_type_str(fam, m->type), from,
+		  fam == AF_INET ? icmp_code_str(fam, m->type, m->code) : "the next hop's MTU is smaller",
+		  m->type, m->code, m->mtu);
+	k = check_cause(p->c, CAUSE_PING_TOO_BIG);
+	k->addr = *p->dst;
+	k->addr2 = m->from;
+	k->family = fam;
+	k->value = (int)m->mtu;
+	k->count = p->size ? p->size : sizeof(payload) - 1;
+	check_evidence(p->c, "id 0x%04x seq %u; %u echo request%s sent", p->id, seq, p->sent, PLURAL(p->sent));
+	return check_set(p->c, CHECK_FAIL);
+}
+
 /* The error names its reporter; when that is the namespace itself, the next hop never answered ARP/ND. */
 static enum check_status ping_error(struct ping *p, const struct icmp_msg *m, unsigned seq)
 {
@@ -193,6 +215,8 @@ static enum check_status ping_error(struct ping *p, const struct icmp_msg *m, un
 	int unresolved = same_addr(&m->from, &m->orig_src) &&
 			 (fam == AF_INET ? m->code == ICMP_HOST_UNREACH : m->code == ICMP6_DST_UNREACH_ADDR);
 
+	if (m->kind == ICMP_KIND_TOO_BIG)
+		return ping_too_big(p, m, seq);
 	addr_text(&m->from, from, sizeof(from));
 	check_got(p->c, "%s from %s: %s (code %u)", icmp_type_str(fam, m->type), from, code, m->code);
 	k = check_cause(p->c, m->kind == ICMP_KIND_TIME_EXCEEDED ? CAUSE_PING_TTL_EXCEEDED :

@@ -17,6 +17,11 @@ static uint16_t get16(const uint8_t *p)
 	return (uint16_t)(p[0] << 8 | p[1]);
 }
 
+static uint32_t get32(const uint8_t *p)
+{
+	return (uint32_t)get16(p) << 16 | get16(p + 2);
+}
+
 static void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
@@ -119,6 +124,10 @@ int icmp4_parse(const uint8_t *buf, size_t len, struct icmp_msg *m)
 	case ICMP_DEST_UNREACH:
 	case ICMP_TIME_EXCEEDED:
 		m->kind = m->type == ICMP_DEST_UNREACH ? ICMP_KIND_UNREACH : ICMP_KIND_TIME_EXCEEDED;
+		if (m->type == ICMP_DEST_UNREACH && m->code == ICMP_FRAG_NEEDED) {
+			m->kind = ICMP_KIND_TOO_BIG;
+			m->mtu = get16(icmp + 6);
+		}
 		return icmp4_quoted_echo(icmp + ICMP_ECHO_HDR_LEN, tot - hlen - ICMP_ECHO_HDR_LEN, m);
 	}
 	return -ENOMSG;
@@ -156,6 +165,10 @@ int icmp6_parse(const uint8_t *buf, size_t len, const struct addr *from, struct 
 	case ICMPV6_TIME_EXCEED:
 		m->kind = m->type == ICMPV6_DEST_UNREACH ? ICMP_KIND_UNREACH : ICMP_KIND_TIME_EXCEEDED;
 		return icmp6_quoted_echo(buf + ICMP_ECHO_HDR_LEN, len - ICMP_ECHO_HDR_LEN, m);
+	case ICMPV6_PKT_TOOBIG:
+		m->kind = ICMP_KIND_TOO_BIG;
+		m->mtu = get32(buf + 4);
+		return icmp6_quoted_echo(buf + ICMP_ECHO_HDR_LEN, len - ICMP_ECHO_HDR_LEN, m);
 	}
 	return -ENOMSG;
 }
@@ -184,7 +197,8 @@ const char *icmp_type_str(int family, uint8_t type)
 	if (family == AF_INET6)
 		return type == ICMPV6_ECHO_REPLY ? "echo reply" :
 		       type == ICMPV6_DEST_UNREACH ? "destination unreachable" :
-		       type == ICMPV6_TIME_EXCEED ? "time exceeded" : "ICMPv6 message";
+		       type == ICMPV6_TIME_EXCEED ? "time exceeded" :
+		       type == ICMPV6_PKT_TOOBIG ? "packet too big" : "ICMPv6 message";
 	return type == ICMP_ECHOREPLY ? "echo reply" :
 	       type == ICMP_DEST_UNREACH ? "destination unreachable" :
 	       type == ICMP_TIME_EXCEEDED ? "time exceeded" : "ICMP message";

@@ -29,6 +29,8 @@ enum icmp_kind {
 	ICMP_KIND_ECHO_REPLY,     /* id, seq are the reply's */
 	ICMP_KIND_UNREACH,        /* destination unreachable; id, seq, orig_* are the quoted echo request's */
 	ICMP_KIND_TIME_EXCEEDED,  /* time exceeded; the same */
+	ICMP_KIND_TOO_BIG,        /* "fragmentation needed" (ICMP type 3 code 4) or ICMPv6 "packet too big" (type
+	                           * 2): the quoted echo request was too big for the sender's next hop; mtu set */
 };
 
 /* One received packet that may concern an echo request. */
@@ -39,18 +41,23 @@ struct icmp_msg {
 	uint16_t id, seq;
 	struct addr orig_src;     /* errors only: the quoted echo request's source */
 	struct addr orig_dst;     /* errors only: where the quoted echo request was going */
+	uint32_t mtu;             /* ICMP_KIND_TOO_BIG: the next hop's MTU the error carries (0: the sender did
+	                           * not say, as pre-RFC 1191 IPv4 routers) */
 };
 
 /* Parses a buffer read from an AF_INET raw ICMP socket (IPv4 header, then ICMP).  Checks the IP header's
  * version, length fields and protocol, and the ICMP checksum (raw sockets see packets before the kernel
  * validates them).  Returns 0 with m filled, -EBADMSG when the packet is truncated or malformed, or -ENOMSG
- * when it is well formed but neither an echo reply nor an error quoting an echo request. */
+ * when it is well formed but neither an echo reply nor an error quoting an echo request.  A "fragmentation
+ * needed" (type 3 code 4) is ICMP_KIND_TOO_BIG, with the next-hop MTU of RFC 1191 (the low 16 bits of the
+ * header's second word). */
 int icmp4_parse(const uint8_t *buf, size_t len, struct icmp_msg *m);
 
 /* Parses a buffer read from an AF_INET6 raw ICMPv6 socket (ICMPv6 header first); from is the source address
  * recvfrom() reported, copied to m->from.  The checksum is the kernel's to verify (it does so for ICMPv6 raw
  * sockets).  The quoted datagram of an error must be an IPv6 header followed directly by the ICMPv6 echo
- * request, as ours are sent.  Returns as icmp4_parse. */
+ * request, as ours are sent.  A "packet too big" (type 2) is ICMP_KIND_TOO_BIG with its 32-bit MTU (RFC 4443
+ * 3.2).  Returns as icmp4_parse. */
 int icmp6_parse(const uint8_t *buf, size_t len, const struct addr *from, struct icmp_msg *m);
 
 /* Words for a message: the type ("destination unreachable", "time exceeded", "echo reply") and the code

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void copy_addr(struct addr *out, int family, const struct nlattr *a)
 {
@@ -26,11 +27,32 @@ struct route_read {
 	int family;
 };
 
+static int metrics_attr(const struct nlattr *a, void *data)
+{
+	struct route_info *r = data;
+
+	if (mnl_attr_get_type(a) == RTAX_MTU && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		r->mtu = mnl_attr_get_u32(a);
+	return MNL_CB_OK;
+}
+
 static int route_attr(const struct nlattr *a, void *data)
 {
 	struct route_read *rr = data;
 
 	switch (mnl_attr_get_type(a)) {
+	case RTA_METRICS:
+		mnl_attr_parse_nested(a, metrics_attr, rr->r);
+		break;
+	case RTA_CACHEINFO:
+		if (mnl_attr_get_payload_len(a) >= sizeof(struct rta_cacheinfo)) {
+			const struct rta_cacheinfo *ci = mnl_attr_get_payload(a);
+			long hz = sysconf(_SC_CLK_TCK);   /* rta_expires is in clock ticks (USER_HZ) */
+
+			if (hz > 0)
+				rr->r->expires_ms = (unsigned)((unsigned long long)ci->rta_expires * 1000 / (unsigned long)hz);
+		}
+		break;
 	case RTA_OIF:
 		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 			rr->r->oif = (int)mnl_attr_get_u32(a);
@@ -117,6 +139,8 @@ static void describe_expected(const struct route_probe *p, struct check *c)
 		check_expected(c, " of type %s", fib_type_name((uint8_t)p->want_type));
 	if (p->want_table)
 		check_expected(c, " in table %u", p->want_table);
+	if (p->want_mtu)
+		check_expected(c, " with path MTU %u", p->want_mtu);
 	if (p->via)
 		check_expected(c, " via %s", addr_str(p->via, a, sizeof(a)));
 	if (p->dev)
@@ -201,6 +225,39 @@ static bool route_matches(const struct route_probe *p, const struct route_info *
 		return false;
 	}
 	return true;
+}
+
+/* The path MTU the kernel uses towards dst: the route's RTAX_MTU (a learned exception when it expires, else the
+ * route's metric), else the device's. */
+static bool mtu_matches(const struct route_probe *p, const struct route_info *r, const char *dev, struct check *c)
+{
+	struct link_state st = { 0 };
+	char name[IFNAMSIZ], a[ADDR_STRLEN];
+	struct cause *k;
+	unsigned mtu = r->mtu;
+	const char *from = r->mtu ? (r->expires_ms ? "exception" : "route") : "device";
+
+	if (!mtu && r->oif && link_state_read(p->rtnl, NULL, r->oif, name, &st) == 0)
+		mtu = st.mtu;
+	if (!r->mtu)
+		check_got(c, "; path MTU %u (the MTU of %s)", mtu, dev);
+	else
+		check_got(c, "; path MTU %u (%s)", mtu, r->expires_ms ? "a learned PMTU exception" : "the route's mtu");
+	if (r->expires_ms)
+		check_evidence(c, "%s: the kernel's PMTU exception for %s (learned from an ICMP error) says %u and expires "
+			       "in %u s\n", p->ns_name, addr_str(&p->dst, a, sizeof(a)), r->mtu,
+			       (r->expires_ms + 999) / 1000);
+	if (mtu == p->want_mtu)
+		return true;
+	k = check_cause(c, CAUSE_ROUTE_OTHER_MTU);
+	CAUSE_COPY(k->ns, p->ns_name);
+	k->addr = p->dst;
+	k->value = (int)mtu;
+	k->count = p->want_mtu;
+	CAUSE_COPY(k->word, from);
+	CAUSE_COPY(k->dev, dev);
+	k->ms = r->expires_ms;
+	return false;
 }
 
 /* A gateway must be someone else, and must answer ARP/ND. */
@@ -377,6 +434,8 @@ enum check_status probe_route(const struct route_probe *p, struct check *c)
 	if ((p->want_type >= 0 || p->want_table) && !type_and_table_match(p, 0, &r, c))
 		return check_set(c, CHECK_FAIL);
 	if (!route_matches(p, &r, dev, c))
+		return check_set(c, CHECK_FAIL);
+	if (p->want_mtu && !mtu_matches(p, &r, dev, c))
 		return check_set(c, CHECK_FAIL);
 	if (!r.has_gateway)
 		return check_set(c, CHECK_PASS);

@@ -23,6 +23,7 @@ struct route_probe {
 	uint32_t mark;
 	int want_type;            /* the route type required (RTN_*), or -1 */
 	uint32_t want_table;      /* the table the route must come from, or 0 */
+	uint32_t want_mtu;        /* the path MTU the kernel must use towards dst, or 0 */
 	bool read_only;           /* verify: a live host's tables are read, never changed (no neighbour solicited) */
 };
 
@@ -33,7 +34,9 @@ struct route_probe {
  * required, then checks that the chosen gateway is usable: not an address of the namespace itself, and
  * resolvable as a neighbour (ARP/ND answered within the timeout).  read_only: the neighbour entry is read
  * and nothing is solicited (RTM_NEWNEIGH would add an entry to a live host's table): a gateway without a
- * usable entry fails with CAUSE_GATEWAY_NOT_CACHED. */
+ * usable entry fails with CAUSE_GATEWAY_NOT_CACHED.  want_mtu: the path MTU towards dst is the route's
+ * RTAX_MTU (a cached PMTU exception, learned from an ICMP error, when the answer carries an expiry; else the
+ * route's mtu metric), or the output device's MTU when it has none; CAUSE_ROUTE_OTHER_MTU names which. */
 enum check_status probe_route(const struct route_probe *p, struct check *c);
 
 /* The resolved route, as the FIB answered. */
@@ -46,6 +49,8 @@ struct route_info {
 	bool has_gateway, has_prefsrc;
 	struct addr gateway, prefsrc;
 	uint32_t nhid;            /* RTA_NH_ID: the nexthop object of the entry (a fib_match answer says it), or 0 */
+	uint32_t mtu;             /* RTA_METRICS' RTAX_MTU: the route's mtu metric, or a learned PMTU (0: none) */
+	unsigned expires_ms;      /* RTA_CACHEINFO's expiry: a cached exception's (0: none, or not cached) */
 };
 
 /* One FIB lookup.  0, or -errno (-ENETUNREACH: no route) with the kernel's words in msg. */

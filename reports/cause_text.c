@@ -723,15 +723,73 @@ static const char *too_big_words(int family)
 	return family == AF_INET6 ? "ICMPv6 \"packet too big\"" : "ICMP \"fragmentation needed\"";
 }
 
+/* ": fw's rule 'forward fw drop ...' (line 35) dropped them": where a black hole's ICMP errors were lost, as
+ * the cause that found the drop (k->value) names it; its counter is in the evidence (diagnose_pmtu.c), out of
+ * a line the rule's own text may already fill. */
+static void too_big_dropped(const struct cause *k, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24];
+	struct cause d = *k;
+
+	CAUSE_COPY(d.ns, k->ns2);
+	rule_named(&d, rule, sizeof(rule));
+	switch (k->value) {
+	case CAUSE_OWN_RULE_DROP:
+		snprintf(buf, len, ": %s's rule %s dropped them", d.ns, rule);
+		return;
+	case CAUSE_TRACE_RULE_DROP:
+		snprintf(buf, len, ": %s's rule %s in %s chain %s dropped them", d.ns, rule, d.key, d.key2);
+		return;
+	case CAUSE_TRACE_POLICY_DROP:
+		snprintf(buf, len, ": %s's chain %s in %s (policy drop) dropped them", d.ns, d.key2, d.key);
+		return;
+	case CAUSE_COUNTER_RULE_DROP:
+		snprintf(buf, len, ": %s's rule %s in %s %s chain %s dropped them", d.ns, rule, legacy_tool(&d), d.key,
+			 d.key2);
+		return;
+	case CAUSE_COUNTER_POLICY_DROP:
+		snprintf(buf, len, ": %s's chain %s in %s %s (policy drop) dropped them", d.ns, d.key2, legacy_tool(&d),
+			 d.key);
+		return;
+	case CAUSE_FW_POLICY_DROP:
+		snprintf(buf, len, ": %s's forward chain (policy drop) dropped them", d.ns);
+		return;
+	}
+	buf[0] = '\0';
+}
+
 static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
-	int n;
+	char where[CAUSE_TEXT + 480];
 
 	(void)t;
-	/* the count varies with TCP's retransmissions: it stays in the evidence, out of the words */
-	n = snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
-		     "but %s received none", k->ns, too_big_words(k->family), k->where);
-	return n;
+	too_big_dropped(k, where, sizeof(where));
+	return snprintf(buf, len, "PMTU black hole: %s refused packets too big for its next hop and answered with %s, "
+			"but %s received none%s", k->ns, too_big_words(k->family), k->where, where);
+}
+
+static int ping_too_big(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char mtu[40] = "";
+
+	if (k->value > 0)
+		snprintf(mtu, sizeof(mtu), " (MTU %d)", k->value);
+	return snprintf(buf, len, "%s refused the %llu-byte echo request to %s as too big for its next hop%s: %s",
+			t->b, k->count, t->a, mtu, too_big_words(k->family));
+}
+
+static int route_other_mtu(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char from[CAUSE_WORD + 80];
+
+	if (!strcmp(k->word, "route"))
+		snprintf(from, sizeof(from), "the route's mtu metric");
+	else if (!strcmp(k->word, "exception"))
+		snprintf(from, sizeof(from), "a PMTU exception learned from an ICMP error, expiring in %u s",
+			 (k->ms + 999) / 1000);
+	else
+		snprintf(from, sizeof(from), "the MTU of %s: no route mtu, no learned exception", k->dev);
+	return snprintf(buf, len, "%s's path MTU to %s is %d, not %llu (%s)", k->ns, t->a, k->value, k->count, from);
 }
 
 static const cause_row rows[CAUSE_KINDS] = {
@@ -819,6 +877,8 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
 	[CAUSE_FORCE_FORWARDING_OTHER_IF] = force_forwarding_other_if,
 	[CAUSE_USER_DNAT_UNMATCHED] = user_dnat_unmatched,
+	[CAUSE_PING_TOO_BIG] = ping_too_big,
+	[CAUSE_ROUTE_OTHER_MTU] = route_other_mtu,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

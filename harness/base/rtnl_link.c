@@ -27,6 +27,8 @@ static int link_attr(const struct nlattr *a, void *data)
 
 	if (mnl_attr_get_type(a) == IFLA_MASTER && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
 		r->st->master = (int)mnl_attr_get_u32(a);
+	if (mnl_attr_get_type(a) == IFLA_MTU && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		r->st->mtu = mnl_attr_get_u32(a);
 	if (mnl_attr_get_type(a) == IFLA_LINKINFO && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(a, linkinfo_attr, r->st);
 

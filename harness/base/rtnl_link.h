@@ -13,6 +13,7 @@ struct link_state {
 	unsigned operstate;       /* IF_OPER_* */
 	int master;               /* the ifindex of the bridge (or other master) it is a port of, 0 when none */
 	char kind[16];            /* IFLA_INFO_KIND: "bridge", "veth", ...; "" when the kernel names none */
+	unsigned mtu;             /* IFLA_MTU */
 };
 /* Reads the state of one link, by name (ifindex 0) or by index (name NULL), over an rtnetlink socket opened in
  * its namespace; when namebuf (IFNAMSIZ bytes) is given, the link's name is copied there.  0, or -errno

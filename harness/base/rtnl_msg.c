@@ -124,6 +124,20 @@ static uint8_t route_scope(const struct rtnl_route *r)
 	return r->type == RTN_UNICAST && !r->via && !r->nnh && !r->nhid ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
 }
 
+/* RTA_METRICS { RTAX_MTU }, after the gateway and device and before the paths, where iproute2 puts it (and,
+ * as iproute2 sends it, without NLA_F_NESTED). */
+static void put_metrics(struct nlmsghdr *nlh, const struct rtnl_route *r)
+{
+	struct nlattr *mx;
+
+	if (!r->has_mtu)
+		return;
+	mx = mnl_attr_nest_start(nlh, RTA_METRICS);
+	mx->nla_type = RTA_METRICS;
+	mnl_attr_put_u32(nlh, RTAX_MTU, r->mtu);
+	mnl_attr_nest_end(nlh, mx);
+}
+
 struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r)
 {
 	struct nlmsghdr *nlh = start(buf, RTM_NEWROUTE, CREATE_FLAGS);
@@ -148,6 +162,7 @@ struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r)
 	if (r->prefsrc)
 		mnl_attr_put(nlh, RTA_PREFSRC, addr_len(family), r->prefsrc->bytes);
 	if (r->nnh) {
+		put_metrics(nlh, r);
 		put_multipath(nlh, family, r->nh, r->nnh);
 		return nlh;
 	}
@@ -159,6 +174,7 @@ struct nlmsghdr *rtnl_msg_route_new(void *buf, const struct rtnl_route *r)
 		mnl_attr_put(nlh, RTA_GATEWAY, addr_len(r->via->family), r->via->bytes);
 	if (r->oif)
 		mnl_attr_put_u32(nlh, RTA_OIF, (uint32_t)r->oif);
+	put_metrics(nlh, r);
 	return nlh;
 }
 

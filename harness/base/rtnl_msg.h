@@ -43,6 +43,8 @@ struct rtnl_route {
 	const struct rtnl_nexthop *nh;
 	unsigned nnh;
 	uint32_t nhid;            /* a nexthop object's id (RTA_NH_ID), 0 for none: then no via, oif or nh */
+	bool has_mtu;                 /* RTA_METRICS with RTAX_MTU, as `ip route add ... mtu N` */
+	uint32_t mtu;
 };
 /* Adds r exactly as iproute2 does for the same command (a table >= 256 in RTA_TABLE only; a non-unicast type
  * without device or gateway at universe scope; a device route at link scope). */

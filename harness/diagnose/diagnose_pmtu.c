@@ -5,9 +5,9 @@
  * (/proc/net/snmp, /proc/net/snmp6) read just before the probe and just after it failed.  A router's
  * FragFails rises for each packet it could not forward unfragmented (ip_forward, ip6_forward: the ICMP error
  * goes out then); the client's received "destination unreachable" (InType3) or Icmp6InPktTooBigs does not
- * rise when the errors were lost on the way back.  Where they were lost stays in the evidence (the rules'
- * counters): the kernel's trace follows the probe's own flow, not the router's ICMP error, so only the
- * iptables-legacy counters would name the rule, and the cause must read the same under every backend. */
+ * rise when the errors were lost on the way back.  Where they were lost is the firewall drop diagnosis found
+ * just before (diagnose_trace): nftrace follows the ICMP errors about the probe's flow too (fw_trace.h), and
+ * iptables-legacy's counters rose with them; the black hole takes that rule or policy into its own cause. */
 #define _GNU_SOURCE
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/diagnose_cause.h"
@@ -105,11 +105,65 @@ void diagnose_pmtu_before(struct world *w, const struct expect *e, struct pmtu_c
 	}
 }
 
+/* The firewall drop diagnosis named (the trace's or the legacy counters'): the errors were lost there, since
+ * the probe's own packets reached the router.  Copies it into k; false when the cause is no such drop. */
+static bool errors_dropped_by(const struct cause *drop, struct cause *k)
+{
+	switch (drop->kind) {
+	case CAUSE_FW_POLICY_DROP:
+	case CAUSE_TRACE_RULE_DROP:
+	case CAUSE_TRACE_POLICY_DROP:
+	case CAUSE_COUNTER_RULE_DROP:
+	case CAUSE_COUNTER_POLICY_DROP:
+	case CAUSE_OWN_RULE_DROP:
+		break;
+	default:
+		return false;
+	}
+	k->value = drop->kind;
+	CAUSE_COPY(k->ns2, drop->ns);
+	CAUSE_COPY(k->key, drop->key);
+	CAUSE_COPY(k->key2, drop->key2);
+	CAUSE_COPY(k->text, drop->text);
+	k->line = drop->line;
+	k->flag2 = drop->flag2;
+	k->count = drop->count;
+	return true;
+}
+
+/* The drop's counter, as evidence (a rule of the scenario's, and nsharness's own forward policy, have theirs
+ * there already: dg_own_rule, fw_explain). */
+static void drop_counter(const struct cause *k, struct check *c)
+{
+	switch (k->value) {
+	case CAUSE_TRACE_RULE_DROP:
+		if (k->flag2)
+			check_evidence(c, "%s's rule '%s' in %s chain %s, which dropped the ICMP errors: its counter %llu "
+				       "packet%s", k->ns2, k->text, k->key, k->key2, k->count, k->count == 1 ? "" : "s");
+		break;
+	case CAUSE_TRACE_POLICY_DROP:
+		check_evidence(c, "%s's chain %s in %s (policy drop), which dropped the ICMP errors: %llu packet%s of "
+			       "the probe's flow (nftrace)", k->ns2, k->key2, k->key, k->count, k->count == 1 ? "" : "s");
+		break;
+	case CAUSE_COUNTER_RULE_DROP:
+		check_evidence(c, "%s's rule '%s' in iptables-legacy table %s chain %s, which dropped the ICMP errors: "
+			       "its counter rose by %llu during the probe", k->ns2, k->text, k->key, k->key2, k->count);
+		break;
+	case CAUSE_COUNTER_POLICY_DROP:
+		check_evidence(c, "%s's chain %s in iptables-legacy table %s (policy drop), which dropped the ICMP "
+			       "errors: its counter rose by %llu during the probe", k->ns2, k->key2, k->key, k->count);
+		break;
+	default:
+		break;
+	}
+}
+
 void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before, struct check *c)
 {
 	struct pmtu_counts after;
 	struct cause k = cause_of(CAUSE_PMTU_BLACK_HOLE);
 	unsigned router = MAX_NETNS;
+	unsigned long long too_big;
 
 	if (!before->family)
 		return;
@@ -122,15 +176,20 @@ void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_co
 	if (router == MAX_NETNS)
 		return;
 	k.family = before->family;
-	k.count = after.ns[router].too_big - before->ns[router].too_big;
+	too_big = after.ns[router].too_big - before->ns[router].too_big;
 	CAUSE_COPY(k.ns, w->sc->netns[router].name);
 	CAUSE_COPY(k.where, w->sc->netns[e->ns].name);
 	check_evidence(c, "%s could not forward %llu of the probe's packets unfragmented (its %s counter rose by %llu); "
-		       "%s received %llu ICMP%s \"%s\" meanwhile", k.ns, k.count,
-		       k.family == AF_INET6 ? "Ip6FragFails" : "Ip FragFails", k.count, k.where,
+		       "%s received %llu ICMP%s \"%s\" meanwhile", k.ns, too_big,
+		       k.family == AF_INET6 ? "Ip6FragFails" : "Ip FragFails", too_big, k.where,
 		       after.ns[e->ns].told - before->ns[e->ns].told, k.family == AF_INET6 ? "v6" : "",
 		       k.family == AF_INET6 ? "packet too big" : "destination unreachable");
 	if (after.ns[e->ns].told > before->ns[e->ns].told)
 		return;   /* the client was told: no black hole, the probe's own cause stands */
+	if (errors_dropped_by(&c->cause, &k)) {
+		drop_counter(&k, c);
+		c->cause = k;   /* the drop is now a part of this finding */
+		return;
+	}
 	dg_cause(c, true, &k);
 }

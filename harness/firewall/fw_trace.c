@@ -203,6 +203,77 @@ static void put_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *chain,
 	next_msg(b);
 }
 
+/* ---- ICMP errors about the probe's flow ---- */
+
+/* A router's "fragmentation needed" (ICMP type 3 code 4) or "packet too big" (ICMPv6 type 2) goes from the
+ * router to the probe's source, neither to nor from its destination: matched on the packet it quotes, whose
+ * destination (the inner header's, 8 bytes into the ICMP message) is the probe's. */
+#define ERR_INNER_DST4 (8 + 16)
+#define ERR_INNER_DST6 (8 + 24)
+
+static void put_cmp(struct nftnl_rule *r, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+	nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, data, len);
+	add_expr(r, e);
+}
+
+static void put_meta_is(struct nftnl_rule *r, uint32_t key, uint8_t value)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	add_expr(r, e);
+	put_cmp(r, &value, 1);
+}
+
+static void put_th_is(struct nftnl_rule *r, uint32_t offset, const void *data, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	add_expr(r, e);
+	put_cmp(r, data, len);
+}
+
+/* meta nfproto ipv4 meta l4proto icmp icmp type 3 icmp code 4 @th,192,32 == DST meta nftrace set 1, and for
+ * IPv6: meta nfproto ipv6 meta l4proto ipv6-icmp icmpv6 type 2 @th,256,128 == DST meta nftrace set 1 */
+static void put_error_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *chain, const struct addr *dst)
+{
+	bool v6 = dst->family == AF_INET6;
+	static const uint8_t frag_needed[] = { 3, 4 }, too_big[] = { 2 };
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nftnl_expr *e;
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TRACE_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	put_meta_is(r, NFT_META_NFPROTO, v6 ? NFPROTO_IPV6 : NFPROTO_IPV4);
+	put_meta_is(r, NFT_META_L4PROTO, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	put_th_is(r, 0, v6 ? too_big : frag_needed, v6 ? sizeof(too_big) : sizeof(frag_needed));
+	put_th_is(r, v6 ? ERR_INNER_DST6 : ERR_INNER_DST4, dst->bytes, v6 ? 16 : 4);
+	e = nftnl_expr_alloc("immediate");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, NFT_REG_1);
+	nftnl_expr_set_u8(e, NFTNL_EXPR_IMM_DATA, 1);
+	add_expr(r, e);
+	e = nftnl_expr_alloc("meta");
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, NFT_META_NFTRACE);
+	nftnl_expr_set_u32(e, NFTNL_EXPR_META_SREG, NFT_REG_1);
+	add_expr(r, e);
+	nlh = nftnl_rule_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWRULE, NFPROTO_INET,
+					 NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	next_msg(b);
+}
+
 /* The answers to a batch: counts its acks down, keeping the first refusal. */
 struct batch_acks {
 	unsigned left;
@@ -278,9 +349,10 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 		acks++;
 		t->ndsts = 0;
 	}
-	for (unsigned i = 0; i < 2; i++, acks += 2) {
+	for (unsigned i = 0; i < 2; i++, acks += 3) {
 		put_rule(b, seq++, trace_chains[i].name, dst, true);
 		put_rule(b, seq++, trace_chains[i].name, dst, false);
+		put_error_rule(b, seq++, trace_chains[i].name, dst);
 	}
 	nftnl_batch_end(mnl_nlmsg_batch_current(b), seq++);
 	next_msg(b);

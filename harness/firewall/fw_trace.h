@@ -3,7 +3,8 @@
  * In each namespace of a world nsharness built, `table inet nsharness_trace` (this module's, created on first
  * use, commented as what it is) holds two chains at priority -300, hooks prerouting and output, whose only
  * rules set `meta nftrace set 1` on packets to or from the probe's destination (armed anew before each probe,
- * for that destination only).  The rules have no verdict: the table changes nothing a packet meets.  A
+ * for that destination only), and on the ICMP errors a router answers the probe's too-big packets with (ICMP
+ * "fragmentation needed", ICMPv6 "packet too big": the packet they quote goes to the probe's destination).  The rules have no verdict: the table changes nothing a packet meets.  A
  * NETLINK_NETFILTER socket in the same namespace, subscribed to NFNLGRP_NFTRACE, receives what the kernel
  * reports for the marked packets: each table, chain, rule handle and policy they met, and the verdict — for
  * nft rules and iptables-nft rules alike, whoever installed them (iptables-legacy rules are not nftables and

@@ -60,6 +60,7 @@ static enum check_status run_route(struct world *w, const struct expect *e, stru
 		.timeout_ms = wait_within(w->waits.neigh_ms, w->deadline), .read_only = w->attached,
 		.from = r->has_from ? &r->from : NULL, .iif_name = r->iif, .mark = r->mark,
 		.want_type = r->has_type ? r->type : -1, .want_table = r->has_table ? r->table : 0,
+		.want_mtu = r->has_mtu ? r->mtu : 0,
 	};
 
 	if (r->iif[0] && (p.iif = world_ifindex(w, e->ns, r->iif)) < 0) {

@@ -124,6 +124,8 @@ struct step {
 			unsigned nnexthops;          /* 0: a single path (via/dev above); else a multipath route */
 			struct route_nexthop nexthops[ROUTE_MAX_NEXTHOPS];
 			uint32_t nhid;               /* nhid N: a nexthop object's id (no via, dev or nexthop); 0 none */
+			bool has_mtu;
+			uint32_t mtu;                /* mtu N: RTA_METRICS' RTAX_MTU, as `ip route ... mtu N` */
 		} route;
 		struct { char key[128]; char value[64]; } sysctl;   /* key with '/' separators: net/ipv4/ip_forward */
 		struct { int family; enum verdict_word policy; } policy;      /* family: AF_INET, AF_INET6 or 0 for both */
@@ -219,7 +221,7 @@ enum expect_kind {
 	EXPECT_LINK,              /* expect link NS/IF up|down */
 	EXPECT_PING,              /* expect ping NS ADDR [size N] [df] */
 	EXPECT_ROUTE,             /* expect route NS ADDR [via GW] [dev IF] [src ADDR] [from ADDR [iif IF]] [mark N]
-	                           * [type T] [table N] */
+	                           * [type T] [table N] [mtu N] */
 	EXPECT_FORWARDED,         /* expect forwarded NS ADDR out NS/IF */
 	EXPECT_TCP,               /* expect tcp NS ADDR:PORT [OUTCOME] [peer-seen ADDR] [sport PORT] [bytes N] */
 	EXPECT_UDP,               /* expect udp NS ADDR:PORT [peer-seen ADDR] [sport PORT] */
@@ -262,6 +264,8 @@ struct expect {
 			uint32_t mark;               /* 0 = none */
 			uint8_t type;                /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
 			uint32_t table;
+			bool has_mtu;
+			uint32_t mtu;                /* the path MTU the kernel would use towards dst */
 		} route;
 		struct { struct addr dst; struct ifref out; } forwarded;
 		struct {                         /* spread: flows from ns to dst, counted leaving each egress */

@@ -127,6 +127,9 @@ int ex_spread(struct stmt *st, struct expect *e);
 int number_arg(struct stmt *st, const struct token *t, const char *what, uint32_t min, uint32_t max, uint32_t *out);
 int table_arg(struct stmt *st, const struct token *t, uint32_t *table);
 int route_type_arg(struct stmt *st, const struct token *t, const char *const *allowed, uint8_t *type);
+/* An MTU (68 to 65535), for route and expect route; route_mtu_family: at least 1280 for IPv6. */
+int mtu_arg(struct stmt *st, const struct token *t, uint32_t *mtu);
+int route_mtu_family(struct stmt *st, const struct token *t, int family, uint32_t mtu);
 
 /* parse_nexthop.c: the nexthop statement (its row in step_kinds[]); the nexthop of id in ns declared so far
  * (NULL if none); a route's `nhid ID` at t: declared before it in ns, *family its gateway's family. */

@@ -56,10 +56,10 @@ static int ex_ping(struct stmt *st, struct expect *e)
 
 static const struct optdef route_opts[] = {
 	OPT("via", "GW"), OPT("dev", "IF"), OPT("src", "ADDR"), OPT("from", "ADDR"), OPT("iif", "IF"),
-	OPT("mark", "N"), OPT("type", "TYPE"), OPT("table", "N"), OPT_END
+	OPT("mark", "N"), OPT("type", "TYPE"), OPT("table", "N"), OPT("mtu", "N"), OPT_END
 };
 
-/* The lookup's own options (from, iif, mark, type, table): parse_route.c reads their values. */
+/* The lookup's own options (from, iif, mark, type, table, mtu): parse_route.c reads their values. */
 static int route_lookup_opt(struct stmt *st, struct expect *e, int k, const struct token *arg)
 {
 	static const char *const types[] = { "unicast", "blackhole", "unreachable", "prohibit", NULL };
@@ -72,6 +72,8 @@ static int route_lookup_opt(struct stmt *st, struct expect *e, int k, const stru
 		return number_arg(st, arg, "mark", 1, UINT32_MAX, &r->mark);
 	case 6:
 		return route_type_arg(st, arg, types, &r->type);
+	case 8:
+		return mtu_arg(st, arg, &r->mtu);
 	}
 	return table_arg(st, arg, &r->table);
 }
@@ -79,7 +81,7 @@ static int route_lookup_opt(struct stmt *st, struct expect *e, int k, const stru
 static int ex_route(struct stmt *st, struct expect *e)
 {
 	typeof(e->u.route) *r = &e->u.route;
-	const struct token *dst, *arg, *iif = NULL;
+	const struct token *dst, *arg, *iif = NULL, *mtu = NULL;
 	struct addr *a;
 	int k;
 
@@ -95,6 +97,7 @@ static int ex_route(struct stmt *st, struct expect *e)
 			if (route_lookup_opt(st, e, k, arg))
 				return -1;
 			iif = k == 4 ? arg : iif;
+			mtu = k == 8 ? arg : mtu;
 			continue;
 		}
 		a = k == 0 ? &r->via : k == 2 ? &r->src : &r->from;
@@ -107,12 +110,16 @@ static int ex_route(struct stmt *st, struct expect *e)
 	r->has_from = st->seen & 1u << 3;
 	r->has_type = st->seen & 1u << 6;
 	r->has_table = st->seen & 1u << 7;
-	if (k == -2)
+	r->has_mtu = mtu != NULL;
+	if (k == -2 || (mtu && route_mtu_family(st, mtu, r->dst.family, r->mtu)))
 		return -1;
 	/* The kernel judges an arriving packet by its source (rp_filter, martians): iif alone is no packet. */
 	if (iif && !r->has_from)
 		return serr(st, (iif - 1)->col, "'iif' needs 'from ADDR': the lookup is for a packet arriving "
 			    "from that source");
+	if (r->has_type && r->type != RTN_UNICAST && r->has_mtu)
+		return serr(st, (mtu - 1)->col, "a route of type blackhole, unreachable or prohibit sends nothing: "
+			    "it has no 'mtu' to expect");
 	if (r->has_type && r->type != RTN_UNICAST && (r->has_via || r->has_dev || r->has_src))
 		return serr(st, dst->col, "a route of type %s has no 'via', 'dev' or 'src' to expect",
 			    st->l->tok[st->i - 1].s);
@@ -234,7 +241,7 @@ const struct expect_kind_desc expect_kinds[EXPECT_KIND_COUNT] = {
 	[EXPECT_LINK] = { "link", "expect link", "NS/IF up|down", ex_link, 0, NULL },
 	[EXPECT_PING] = { "ping", "expect ping", "NS ADDR [size N] [df]", ex_ping, EXPECT_F_TRAFFIC, ping_flow },
 	[EXPECT_ROUTE] = { "route", "expect route", "NS ADDR [via GW] [dev IF] [src ADDR] [from ADDR [iif IF]] [mark N] "
-			   "[type TYPE] [table N]", ex_route, 0, NULL },
+			   "[type TYPE] [table N] [mtu N]", ex_route, 0, NULL },
 	[EXPECT_FORWARDED] = { "forwarded", "expect forwarded", "NS ADDR out NS/IF", ex_forwarded, EXPECT_F_TRAFFIC,
 			       forwarded_flow },
 	[EXPECT_TCP] = { "tcp", "expect tcp",

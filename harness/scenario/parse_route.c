@@ -70,13 +70,27 @@ int route_type_arg(struct stmt *st, const struct token *t, const char *const *al
 	return serr(st, t->col, "unknown route type '%s'%s", t->s, hint(&sg, h));
 }
 
+/* An MTU, IPv4's smallest (68) to the largest a link has (65535); IPv6's smallest (1280) is checked once the
+ * family is known (route_mtu_family). */
+int mtu_arg(struct stmt *st, const struct token *t, uint32_t *mtu)
+{
+	return number_arg(st, t, "mtu", 68, 65535, mtu);
+}
+
+int route_mtu_family(struct stmt *st, const struct token *t, int family, uint32_t mtu)
+{
+	if (family == AF_INET6 && mtu < 1280)
+		return serr(st, t->col, "bad mtu '%s': an IPv6 path's MTU is at least 1280", t->s);
+	return 0;
+}
+
 /* ---- route ---- */
 
 /* The words that belong to the route, not to one path; a path's words end at one of them. */
-enum { RO_VIA, RO_DEV, RO_NEXTHOP, RO_TYPE, RO_TABLE, RO_METRIC, RO_SRC, RO_ONLINK, RO_NHID };
+enum { RO_VIA, RO_DEV, RO_NEXTHOP, RO_TYPE, RO_TABLE, RO_METRIC, RO_SRC, RO_ONLINK, RO_NHID, RO_MTU };
 static const struct optdef route_opts[] = {
 	OPT("via", "ADDR"), OPT("dev", "IF"), OPT_REPEAT("nexthop", NULL), OPT("type", "TYPE"), OPT("table", "N"),
-	OPT("metric", "N"), OPT("src", "ADDR"), OPT("onlink", NULL), OPT("nhid", "ID"), OPT_END
+	OPT("metric", "N"), OPT("src", "ADDR"), OPT("onlink", NULL), OPT("nhid", "ID"), OPT("mtu", "N"), OPT_END
 };
 enum { NH_VIA, NH_DEV, NH_WEIGHT, NH_ONLINK };
 static const struct optdef nexthop_opts[] = {
@@ -88,7 +102,7 @@ static bool ends_nexthop(const struct stmt *st)
 	const char *w = st->l->tok[st->i].s;
 
 	return !strcmp(w, "nexthop") || !strcmp(w, "type") || !strcmp(w, "table") || !strcmp(w, "metric") ||
-	       !strcmp(w, "src") || !strcmp(w, "nhid");
+	       !strcmp(w, "src") || !strcmp(w, "nhid") || !strcmp(w, "mtu");
 }
 
 /* One `nexthop via A [dev X] [weight W] [onlink]`, its words read with their own "given twice" record. */
@@ -146,6 +160,8 @@ static int route_opt(struct stmt *st, unsigned ns, int k, const struct token *ar
 		return addr_arg(st, arg, &r->src);
 	case RO_NHID:
 		return 0;   /* read by st_route once the route's family is known */
+	case RO_MTU:
+		return mtu_arg(st, arg, &r->mtu);
 	}
 	r->onlink = true;
 	return 0;
@@ -234,7 +250,7 @@ int st_route(struct stmt *st)
 {
 	struct step step = { .kind = STEP_ROUTE };
 	typeof(step.u.route) *r = &step.u.route;
-	const struct token *dst, *arg = NULL, *via = NULL, *src = NULL, *nhid = NULL;
+	const struct token *dst, *arg = NULL, *via = NULL, *src = NULL, *nhid = NULL, *mtu = NULL;
 	int nh_family = 0;
 	bool dflt;
 	int k;
@@ -252,6 +268,7 @@ int st_route(struct stmt *st)
 		via = k == RO_VIA ? arg : via;
 		src = k == RO_SRC ? arg : src;
 		nhid = k == RO_NHID ? arg : nhid;
+		mtu = k == RO_MTU ? arg : mtu;
 	}
 	if (k == -2 || (nhid && nhid_arg(st, step.ns, nhid, &r->nhid, &nh_family)))
 		return -1;
@@ -259,6 +276,7 @@ int st_route(struct stmt *st)
 	r->has_dev = r->dev[0] != '\0';
 	r->has_metric = st->seen & 1u << RO_METRIC;
 	r->has_src = src != NULL;
+	r->has_mtu = mtu != NULL;
 	/* "default" takes its family from the gateway (or the first path's): IPv4 unless that is IPv6. */
 	if (dflt) {
 		int fam = via ? r->via.family : r->nnexthops && r->nexthops[0].has_via ? r->nexthops[0].via.family :
@@ -269,7 +287,8 @@ int st_route(struct stmt *st)
 		return -1;
 	if (nhid && r->dst.addr.family == AF_INET6 && nh_family == AF_INET)
 		return serr(st, nhid->col, "nhid %u is an IPv4 nexthop: an IPv6 route cannot use one", r->nhid);
-	if (route_consistent(st, dst, &step, src) || route_unique(st, &step))
+	if (route_consistent(st, dst, &step, src) || route_unique(st, &step) ||
+	    (mtu && route_mtu_family(st, mtu, r->dst.addr.family, r->mtu)))
 		return -1;
 	return add_whole_step(st, &step);
 }

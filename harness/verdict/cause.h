@@ -158,8 +158,12 @@ enum cause_kind {
 	CAUSE_CONN_BYTES_SHORT,       /* addr, port, value (the bytes to send), flag: the server counted count
 				       * bytes (else: count is how many the client sent before the deadline) */
 	/* ---- harness/diagnose/diagnose_pmtu.c ---- */
-	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused count packets too big for its next hop and
-				       * answered with ICMP errors), where (the client, which received none), family */
+	CAUSE_PMTU_BLACK_HOLE,        /* ns (the router that refused packets too big for its next hop and
+				       * answered with ICMP errors), where (the client, which received none), family;
+				       * value: the kind of the firewall drop that took the errors (CAUSE_NONE: none
+				       * found), with that cause's fields: ns2 (its ns), key, key2, text, line, flag2,
+				       * count (as CAUSE_TRACE_*, CAUSE_COUNTER_*, CAUSE_OWN_RULE_DROP and
+				       * CAUSE_FW_POLICY_DROP name them) */
 	/* ---- harness/diagnose/diagnose_dnat.c: a dnat step nsharness installed that translated no flow, read from
 	 * its counter (every backend counts it alike) ---- */
 	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
@@ -176,6 +180,14 @@ enum cause_kind {
 				       * nat.iif/nat.in, NAT_MISMATCH_DPORT with nat.rule_port/nat.port, NAT_MISMATCH_DST
 				       * with nat.to/nat.dst, NAT_MISMATCH_PROTO with nat.rule_proto/nat.proto;
 				       * NAT_MISMATCH_UNKNOWN when the rule as read cannot tell) */
+	/* ---- probes/icmp.c: a hop refused an echo request too big for its next hop ---- */
+	CAUSE_PING_TOO_BIG,           /* family, addr (the destination), addr2 (the hop that said so), value (the
+				       * MTU its ICMP "fragmentation needed" / ICMPv6 "packet too big" carried; 0:
+				       * none), count (the request's payload bytes) */
+	/* ---- probes/route.c: expect route ... mtu N ---- */
+	CAUSE_ROUTE_OTHER_MTU,        /* ns, addr (the destination), value (the path MTU seen), count (the one
+				       * wanted), word (where it comes from: "route" its mtu metric, "exception" a
+				       * PMTU learned from an ICMP error, expiring in ms, "device" dev's MTU) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

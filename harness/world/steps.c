@@ -103,6 +103,7 @@ static int do_route(struct world *w, const struct step *st, char *msg, size_t ms
 		.dst = &r->dst, .type = r->type, .table = r->table, .has_metric = r->has_metric, .metric = r->metric,
 		.onlink = r->onlink, .via = r->has_via ? &r->via : NULL, .prefsrc = r->has_src ? &r->src : NULL,
 		.nh = nh, .nnh = r->nnexthops, .nhid = r->nhid,
+		.has_mtu = r->has_mtu, .mtu = r->mtu,
 	};
 
 	if ((req.oif = dev_index(w, st->ns, r->has_dev ? r->dev : "", msg, msglen)) < 0)

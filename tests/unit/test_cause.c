@@ -168,6 +168,10 @@ static const struct {
 	  "the outgoing interface" },
 	{ CAUSE_USER_DNAT_UNMATCHED, "host's destination NAT rule 'expect ping blue 198.51.100.2' matched nothing of "
 	  "the probe: its counter has 3 flows; it is not a source NAT rule" },
+	{ CAUSE_PING_TOO_BIG, "198.51.100.2 refused the 3-byte echo request to 10.1.1.1 as too big for its next hop "
+	  "(MTU 1): ICMP \"fragmentation needed\"" },
+	{ CAUSE_ROUTE_OTHER_MTU, "host's path MTU to 10.1.1.1 is 1, not 3 (the MTU of veth0: no route mtu, no learned "
+	  "exception)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -299,6 +303,68 @@ static void test_variants(void)
 				     "judge (add an expect ping, tcp, udp or forwarded to the stage)");
 }
 
+/* Where a path MTU that differs comes from: the route's metric, a learned exception, the device. */
+static void test_route_mtu_from(void)
+{
+	struct cause c = sample(CAUSE_ROUTE_OTHER_MTU);
+	char text[CAUSE_TEXT_LEN];
+
+	c.value = 1280;
+	c.count = 1500;
+	CAUSE_COPY(c.word, "exception");
+	c.ms = 599010;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host's path MTU to 10.1.1.1 is 1280, not 1500 (a PMTU exception learned from an "
+				     "ICMP error, expiring in 600 s)");
+	CAUSE_COPY(c.word, "route");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host's path MTU to 10.1.1.1 is 1280, not 1500 (the route's mtu metric)");
+}
+
+/* A PMTU black hole names the firewall drop that took the ICMP errors, as the cause that found it words it. */
+static void test_pmtu_dropped_by(void)
+{
+	static const char head[] = "PMTU black hole: r refused packets too big for its next hop and answered with "
+				   "ICMPv6 \"packet too big\", but blue received none";
+	static const struct {
+		enum cause_kind by;
+		bool counter;
+		const char *tail;
+	} rows[] = {
+		{ CAUSE_NONE, false, "" },
+		{ CAUSE_OWN_RULE_DROP, false, ": fw's rule 'forward fw drop from 2001:db8:2::2/128' (line 33) dropped them" },
+		{ CAUSE_TRACE_RULE_DROP, true, ": fw's rule 'forward fw drop from 2001:db8:2::2/128' (line 33) in "
+		  "ip6 filter chain FORWARD dropped them" },
+		{ CAUSE_TRACE_POLICY_DROP, false, ": fw's chain FORWARD in ip6 filter (policy drop) dropped them" },
+		{ CAUSE_COUNTER_RULE_DROP, false, ": fw's rule 'forward fw drop from 2001:db8:2::2/128' (line 33) in "
+		  "ip6tables-legacy filter chain FORWARD dropped them" },
+		{ CAUSE_COUNTER_POLICY_DROP, false, ": fw's chain FORWARD in ip6tables-legacy filter (policy drop) "
+		  "dropped them" },
+		{ CAUSE_FW_POLICY_DROP, false, ": fw's forward chain (policy drop) dropped them" },
+	};
+	char text[CAUSE_TEXT_LEN], want[CAUSE_TEXT_LEN * 2];
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		struct cause c = cause_of(CAUSE_PMTU_BLACK_HOLE);
+
+		CAUSE_COPY(c.ns, "r");
+		CAUSE_COPY(c.where, "blue");
+		c.family = AF_INET6;
+		c.value = rows[i].by;
+		CAUSE_COPY(c.ns2, "fw");
+		CAUSE_COPY(c.key, rows[i].by == CAUSE_COUNTER_RULE_DROP || rows[i].by == CAUSE_COUNTER_POLICY_DROP ?
+				  "filter" : "ip6 filter");
+		CAUSE_COPY(c.key2, "FORWARD");
+		CAUSE_COPY(c.text, "forward fw drop from 2001:db8:2::2/128");
+		c.line = 33;
+		c.flag2 = rows[i].counter;
+		c.count = 7;
+		cause_render(&c, text, sizeof(text));
+		snprintf(want, sizeof(want), "%s%s", head, rows[i].tail);
+		CU_ASSERT_STRING_EQUAL(text, want);
+	}
+}
+
 /* A cause longer than a line's room is cut, never overrun. */
 static void test_truncation(void)
 {
@@ -390,6 +456,7 @@ static void test_stage_reason(void)
 	CU_ASSERT_STRING_EQUAL(stage_reason(&st, text, sizeof(text)), "the deadline passed");
 }
 
-UNIT_SUITE(cause, { "every kind has its words", test_every_kind }, { "variants", test_variants },
+UNIT_SUITE(cause, { "every kind has its words", test_every_kind }, { "variants", test_variants }, { "PMTU black hole: the drop that took the errors", test_pmtu_dropped_by },
+	   { "route mtu: where it comes from", test_route_mtu_from },
 	   { "truncation", test_truncation }, { "notes among the evidence", test_notes_in_evidence },
 	   { "ranking by kind", test_ranking }, { "stage reason", test_stage_reason })

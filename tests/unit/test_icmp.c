@@ -14,6 +14,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -183,6 +184,39 @@ static const uint8_t v6_port_unreach_udp[] = {
 	0x9c, 0x40, 0x00, 0x09, 0x00, 0x09, 0x5b, 0x91,
 	/* payload */
 	0x78,
+};
+
+/* Captured the same way with a third namespace: a (va 10.1.1.1, 2001:db8:1::1) <-> r (10.1.1.2, 2001:db8:1::2;
+ * rb 10.2.2.1, 2001:db8:2::1, MTU 1280) <-> b (10.2.2.2, 2001:db8:2::2, MTU 1280), r forwarding; ping -M do
+ * -s 1300 -p "nsharness probe!" from a to b, captured on va (tcpdump -w, link header stripped).
+ *
+ * va in: IP 10.1.1.2 > 10.1.1.1: ICMP 10.2.2.2 unreachable - need to frag (mtu 1280), length 556.  Whole: the
+ * IPv4 checksum covers it all; written as hex (the IP header, ICMP 03 04 with next-hop MTU 0x0500, the quoted
+ * 1328-byte request's IP header and echo header id 0x0266 seq 1, then its payload cut at 576 bytes in all). */
+static const char v4_frag_needed_hex[] =
+	"45c002406c7d00004001f57b0a0101020a0101010304f69500000500450005300000400040011ec80a0101010a020202"
+	"0800f6fb026600014c910d6b0000000080700400000000006e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573"
+	"732070726f6265216e736861726e6573732070726f6265216e736861726e6573732070726f6265216e736861726e6573";
+
+/* va in: IP6 2001:db8:1::2 > 2001:db8:1::1: ICMP6, packet too big, mtu 1280, length 1240: the ICMPv6 message
+ * (as the raw socket hands it over), its first 72 bytes: type 2, code 0, checksum, MTU 0x00000500, the quoted
+ * IPv6 header (2001:db8:1::1 > 2001:db8:2::2), the echo request header id 0x0267 seq 1 and 8 bytes of ping's
+ * timestamp; the 1160 bytes of the quote after them are cut (the parser reads no further). */
+static const uint8_t v6_too_big[] = {
+	0x02, 0x00, 0x87, 0x96, 0x00, 0x00, 0x05, 0x00, 0x60, 0x01, 0x46, 0x76, 0x05, 0x1c, 0x3a, 0x40,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+	0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,
+	0x80, 0x00, 0x3a, 0x22, 0x02, 0x67, 0x00, 0x01, 0x4c, 0x91, 0x0d, 0x6b, 0x00, 0x00, 0x00, 0x00,
+	0x64, 0x7a, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00,
 };
 
 static const char payload[] = "nsharness probe!";
@@ -470,6 +504,63 @@ static void test_parse_v6(void)
 	CU_ASSERT_STRING_EQUAL(icmp_code_str(AF_INET6, m.type, m.code), "address unreachable");
 }
 
+/* The hex text of a captured packet as bytes; *len its length.  The caller frees it. */
+static uint8_t *unhex(const char *hex, size_t *len)
+{
+	size_t n = strlen(hex) / 2;
+	uint8_t *p = malloc(n);
+
+	CU_ASSERT_FATAL(p != NULL && strlen(hex) % 2 == 0);
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+
+		CU_ASSERT_FATAL(sscanf(hex + 2 * i, "%2x", &v) == 1);
+		p[i] = (uint8_t)v;
+	}
+	*len = n;
+	return p;
+}
+
+/* "fragmentation needed" and "packet too big": the hop that sent it, the MTU it carried, the request quoted. */
+static void test_parse_too_big(void)
+{
+	size_t len;
+	uint8_t *v4 = unhex(v4_frag_needed_hex, &len);
+	struct icmp_msg m;
+
+	CU_ASSERT_EQUAL_FATAL(len, 576);
+	CU_ASSERT_EQUAL_FATAL(parse4(v4, len, &m), 0);
+	CU_ASSERT(m.kind == ICMP_KIND_TOO_BIG && m.type == 3 && m.code == 4 && m.mtu == 1280);
+	CU_ASSERT(m.id == 0x0266 && m.seq == 1);
+	CU_ASSERT(is_addr(&m.from, "10.1.1.2") && is_addr(&m.orig_src, "10.1.1.1"));
+	CU_ASSERT(is_addr(&m.orig_dst, "10.2.2.2"));
+	CU_ASSERT_STRING_EQUAL(icmp_code_str(AF_INET, m.type, m.code), "fragmentation needed and DF set");
+	for (size_t n = 0; n < len; n++)   /* every truncation: the checksum covers the whole message */
+		CU_ASSERT_EQUAL(parse4(v4, n, &m), -EBADMSG);
+	v4[IP4 + 6] = 0x04;                /* another MTU: the checksum no longer holds */
+	CU_ASSERT_EQUAL(parse4(v4, len, &m), -EBADMSG);
+	free(v4);
+
+	CU_ASSERT_EQUAL_FATAL(parse6(v6_too_big, LEN(v6_too_big), "2001:db8:1::2", &m), 0);
+	CU_ASSERT(m.kind == ICMP_KIND_TOO_BIG && m.type == 2 && m.code == 0 && m.mtu == 1280);
+	CU_ASSERT(m.id == 0x0267 && m.seq == 1);
+	CU_ASSERT(is_addr(&m.from, "2001:db8:1::2") && is_addr(&m.orig_src, "2001:db8:1::1"));
+	CU_ASSERT(is_addr(&m.orig_dst, "2001:db8:2::2"));
+	CU_ASSERT_STRING_EQUAL(icmp_type_str(AF_INET6, m.type), "packet too big");
+	for (size_t n = 0; n < 8 + 40 + 8; n++)
+		CU_ASSERT_EQUAL(parse6(v6_too_big, n, "2001:db8:1::2", &m), -EBADMSG);
+	{
+		uint8_t p[LEN(v6_too_big)];
+
+		memcpy(p, v6_too_big, sizeof(p));
+		p[4] = 0x00, p[5] = 0x01, p[6] = 0x23, p[7] = 0x28;   /* a 32-bit MTU: 74536 */
+		CU_ASSERT_EQUAL(parse6(p, sizeof(p), "2001:db8:1::2", &m), 0);
+		CU_ASSERT_EQUAL(m.mtu, 74536);
+		p[8 + 40] = 129;                                      /* quotes an echo reply: not ours */
+		CU_ASSERT_EQUAL(parse6(p, sizeof(p), "2001:db8:1::2", &m), -ENOMSG);
+	}
+}
+
 static void test_parse_v6_not_ours(void)
 {
 	uint8_t p[LEN(v6_no_route)];
@@ -566,6 +657,7 @@ UNIT_SUITE(icmp,
 	{ "parse: bytes past the IPv4 total length", test_parse_v4_trailing_bytes },
 	{ "parse: ICMPv6 reply, unreachable, time exceeded, ND failure", test_parse_v6 },
 	{ "parse: ICMPv6 packets that are not about an echo", test_parse_v6_not_ours },
+	{ "parse: fragmentation needed and packet too big, with their MTU", test_parse_too_big },
 	{ "parse: random and damaged bytes", test_parse_fuzz },
 	{ "words for types and codes", test_code_words },
 	{ "probe: could not run is ERROR", test_probe_cannot_run })

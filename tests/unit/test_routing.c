@@ -116,6 +116,30 @@ static void test_expect_model(void)
 	scenario_free(s);
 }
 
+static void test_mtu_model(void)
+{
+	struct scenario *s = parse_ok(
+		ROUTER
+		"route host 203.0.113.0/24 via 10.1.1.1 mtu 1400\n"
+		"route host 2001:db8:9::/48 nexthop via 2001:db8:1::1 dev veth0 mtu 1280 metric 5\n"
+		"route host 198.51.100.0/24 via 10.2.2.1\n"
+		"stage s\n"
+		"  expect route host 203.0.113.9 via 10.1.1.1 mtu 1400\n"
+		"  expect route host 198.51.100.9 mtu 0x5dc\n"
+		"  expect route host 198.51.100.9\n");
+	const struct step *st = s->steps + 2;
+	const struct expect *e = s->expects;
+
+	CU_ASSERT(st[0].u.route.has_mtu && st[0].u.route.mtu == 1400 && st[0].u.route.has_via);
+	CU_ASSERT(st[1].u.route.has_mtu && st[1].u.route.mtu == 1280 && st[1].u.route.nnexthops == 1);
+	CU_ASSERT(st[1].u.route.has_metric && st[1].u.route.metric == 5);
+	CU_ASSERT(!st[2].u.route.has_mtu && st[2].u.route.mtu == 0);
+	CU_ASSERT(e[0].u.route.has_mtu && e[0].u.route.mtu == 1400 && e[0].u.route.has_via);
+	CU_ASSERT(e[1].u.route.has_mtu && e[1].u.route.mtu == 1500);
+	CU_ASSERT(!e[2].u.route.has_mtu);
+	scenario_free(s);
+}
+
 static void test_errors(void)
 {
 	CHECK_ERRORS(ROUTER "route host 10.9.0.0/16 via 10.1.1.1\nroute host 10.9.1.2/16 dev eth1\n" STAGE,
@@ -134,6 +158,20 @@ static void test_errors(void)
 	CHECK_ERRORS(ROUTER "route host 10.9.0.0/16 via 10.1.1.1 nexthop via 10.2.2.1\n" STAGE,
 		     "t.scn:5:57: 'route' takes NS DEST [via ADDR] [dev IF] [options]: write a multipath route with "
 		     "'nexthop' paths only, without a 'via' or 'dev' of its own\n");
+	CHECK_ERRORS(ROUTER "route host 10.9.0.0/16 via 10.1.1.1 mtu 67\n" STAGE,
+		     "t.scn:5:41: bad mtu '67': expected a number from 68 to 65535\n");
+	CHECK_ERRORS(ROUTER "route host 2001:db8:9::/48 via 2001:db8:1::1 mtu 1200\n" STAGE,
+		     "t.scn:5:50: bad mtu '1200': an IPv6 path's MTU is at least 1280\n");
+	CHECK_ERRORS(ROUTER "stage s\n  expect route host 198.51.100.2 mtu 70000\n",
+		     "t.scn:6:38: bad mtu '70000': expected a number from 68 to 65535\n");
+	CHECK_ERRORS(ROUTER "stage s\n  expect route host 2001:db8::2 mtu 1000\n",
+		     "t.scn:6:37: bad mtu '1000': an IPv6 path's MTU is at least 1280\n");
+	CHECK_ERRORS(ROUTER "stage s\n  expect route host 198.51.100.2 type blackhole mtu 1500\n",
+		     "t.scn:6:49: a route of type blackhole, unreachable or prohibit sends nothing: it has no 'mtu' to "
+		     "expect\n");
+	CHECK_ERRORS(ROUTER "stage s\n  expect route host 198.51.100.2 mtu\n",
+		     "t.scn:6:37: 'expect route' takes NS ADDR [via GW] [dev IF] [src ADDR] [from ADDR [iif IF]] [mark N] "
+		     "[type TYPE] [table N] [mtu N]: missing N after 'mtu'\n");
 	CHECK_ERRORS(ROUTER "route host 10.9.0.0/16 nexthop weight 2 nexthop via 10.2.2.1\n" STAGE,
 		     "t.scn:5:24: 'nexthop' needs 'via ADDR' or 'dev IF'\n");
 	CHECK_ERRORS(ROUTER "route host 10.9.0.0/16 nexthop via 10.1.1.1 weight 0\n" STAGE,
@@ -197,6 +235,45 @@ static void test_msg_blackhole_table(void)
 	assert_bytes(rtnl_msg_route_new(buf, &r), want, sizeof(want));
 }
 
+/* ip route add 198.51.100.0/24 via 10.1.1.2 dev <3> mtu 1300: RTA_METRICS (no NLA_F_NESTED) after the device */
+static void test_msg_mtu(void)
+{
+	static const unsigned char want[] = {
+		0x40, 0, 0, 0, 0x18, 0, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0,
+		2, 24, 0, 0, 254, 4, 0, 1, 0, 0, 0, 0,                      /* universe scope, unicast */
+		8, 0, 1, 0, 198, 51, 100, 0,                                /* RTA_DST */
+		8, 0, 5, 0, 10, 1, 1, 2,                                    /* RTA_GATEWAY */
+		8, 0, 4, 0, 3, 0, 0, 0,                                     /* RTA_OIF 3 */
+		12, 0, 8, 0, 8, 0, 2, 0, 0x14, 0x05, 0, 0,                  /* RTA_METRICS { RTAX_MTU 1300 } */
+	};
+	struct prefix dst = { ip("198.51.100.0"), 24 };
+	struct addr gw = ip("10.1.1.2");
+	struct rtnl_route r = { .dst = &dst, .type = RTN_UNICAST, .via = &gw, .oif = 3, .has_mtu = true, .mtu = 1300 };
+
+	assert_bytes(rtnl_msg_route_new(buf, &r), want, sizeof(want));
+}
+
+/* ip route add 2001:db8:100::/64 nexthop via 2001:db8:1::2 dev <1> nexthop via 2001:db8:1::3 dev <1> mtu 1280:
+ * the metrics go before the paths */
+static void test_msg_mtu_multipath(void)
+{
+	static const unsigned char want[] = {
+		0x78, 0, 0, 0, 0x18, 0, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0,
+		10, 64, 0, 0, 254, 4, 0, 1, 0, 0, 0, 0,
+		20, 0, 1, 0, 0x20, 0x01, 0x0d, 0xb8, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,       /* RTA_DST (/64) */
+		12, 0, 8, 0, 8, 0, 2, 0, 0x00, 0x05, 0, 0,                                     /* RTAX_MTU 1280 */
+		60, 0, 9, 0,                                                                   /* RTA_MULTIPATH */
+		28, 0, 0, 0, 1, 0, 0, 0, 20, 0, 5, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+		28, 0, 0, 0, 1, 0, 0, 0, 20, 0, 5, 0, 0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3,
+	};
+	struct prefix dst = { ip("2001:db8:100::"), 64 };
+	struct addr a = ip("2001:db8:1::2"), b = ip("2001:db8:1::3");
+	struct rtnl_nexthop nh[] = { { .via = &a, .oif = 1, .weight = 1 }, { .via = &b, .oif = 1, .weight = 1 } };
+	struct rtnl_route r = { .dst = &dst, .type = RTN_UNICAST, .nh = nh, .nnh = 2, .has_mtu = true, .mtu = 1280 };
+
+	assert_bytes(rtnl_msg_route_new(buf, &r), want, sizeof(want));
+}
+
 /* ip rule add from 10.1.1.0/24 iif veth0 fwmark 0x10/0xff priority 100 table 100 */
 static void test_msg_rule(void)
 {
@@ -238,5 +315,8 @@ UNIT_SUITE(routing,
 	   { "exact errors, duplicates", test_errors },
 	   { "RTM_NEWROUTE multipath", test_msg_multipath },
 	   { "RTM_NEWROUTE blackhole in table 1000", test_msg_blackhole_table },
+	   { "RTM_NEWROUTE mtu", test_msg_mtu },
+	   { "RTM_NEWROUTE mtu, multipath, IPv6", test_msg_mtu_multipath },
+	   { "route mtu, expect route mtu", test_mtu_model },
 	   { "RTM_NEWRULE lookup", test_msg_rule },
 	   { "RTM_NEWRULE blackhole, IPv6", test_msg_rule_blackhole })
