@@ -190,6 +190,7 @@ void capture_socket_count_drops(struct capture_socket *cs)
 
 static void close_fd(void *arg)
 {
+	closer_give_fd((int)(intptr_t)arg);
 	close((int)(intptr_t)arg);
 }
 

@@ -118,6 +118,10 @@ static void trace_release(void *arg)
 {
 	struct fw_trace *t = arg;
 
+	if (t->query.sock)
+		closer_give_fd(mnl_socket_get_fd(t->query.sock));
+	if (t->trace.sock)
+		closer_give_fd(mnl_socket_get_fd(t->trace.sock));
 	nl_close(&t->query);
 	nl_close(&t->trace);
 	free(t);
