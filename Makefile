@@ -10,9 +10,11 @@ DOCDIR ?= $(DATADIR)/doc/nsharness
 COMPLETIONDIR ?= $(DATADIR)/bash-completion/completions
 INSTALL_STRIP ?= -s
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libnftnl libpcap
-# libnftables: headers only; it is loaded with dlopen when a failed stage's ruleset is dumped.
-HEADER_PKGS := libnftables
+PKGS := libmnl libnftnl
+# Headers only: libnftables is loaded with dlopen when a failed stage's ruleset is dumped, libpcap when a run
+# first captures (probes/pcap_lib.h: linked, it and its dependencies cost every process a millisecond at start).
+# The unit tests link libpcap: they read pcap files and run its filters themselves.
+HEADER_PKGS := libnftables libpcap
 
 CFLAGS ?= -O2 -g
 comma := ,
@@ -21,7 +23,7 @@ NSH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. -DNSH_VERSION='"$(VE
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) 2>/dev/null)
 NSH_LDFLAGS := $(SAN_FLAGS)
 NSH_LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -ldl
-CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit 2>/dev/null)
+CUNIT_LIBS := $(shell $(PKG_CONFIG) --libs cunit libpcap 2>/dev/null)
 
 BUILD := build$(if $(SANITIZE),-san)
 MAIN_SRC := harness/cli/main.c

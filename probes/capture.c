@@ -4,6 +4,7 @@
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
 #include "probes/capture_socket.h"
+#include "probes/pcap_lib.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -183,11 +184,12 @@ const char *capture_error(const struct capture *cap)
 
 int capture_write(const struct capture *cap, int fd)
 {
-	pcap_t *dead = pcap_open_dead_with_tstamp_precision(cap->sock.linktype, CAPTURE_SNAPLEN,
-							     PCAP_TSTAMP_PRECISION_MICRO);
+	const struct pcap_lib *pcap = pcap_lib(NULL, 0);
+	pcap_t *dead = pcap ? pcap->open_dead_with_tstamp_precision(cap->sock.linktype, CAPTURE_SNAPLEN,
+								      PCAP_TSTAMP_PRECISION_MICRO) : NULL;
 	pcap_dumper_t *d = NULL;
 	FILE *f = fdopen(fd, "wb");
-	int ret = -ENOMEM;
+	int ret = pcap ? -ENOMEM : -ENOENT;
 
 	if (!f) {
 		ret = -errno;
@@ -195,20 +197,20 @@ int capture_write(const struct capture *cap, int fd)
 		goto out;
 	}
 	errno = 0;
-	d = dead ? pcap_dump_fopen(dead, f) : NULL;
+	d = dead ? pcap->dump_fopen(dead, f) : NULL;
 	if (!d) {
-		ret = !dead ? -ENOMEM : errno ? -errno : -EIO;
+		ret = !pcap ? -ENOENT : !dead ? -ENOMEM : errno ? -errno : -EIO;
 		fclose(f);
 		goto out;
 	}
 	for (unsigned i = 0; i < cap->nframes; i++)
-		pcap_dump((u_char *)d, &cap->frames[i].hdr, cap->frames[i].data);
+		pcap->dump((u_char *)d, &cap->frames[i].hdr, cap->frames[i].data);
 	errno = 0;
-	ret = pcap_dump_flush(d) || ferror(f) ? (errno ? -errno : -EIO) : 0;
-	pcap_dump_close(d);   /* closes f, and with it fd */
+	ret = pcap->dump_flush(d) || ferror(f) ? (errno ? -errno : -EIO) : 0;
+	pcap->dump_close(d);   /* closes f, and with it fd */
 out:
 	if (dead)
-		pcap_close(dead);
+		pcap->close(dead);
 	return ret;
 }
 

@@ -3,6 +3,7 @@
 
 #include "harness/base/netns.h"
 #include "probes/closer.h"
+#include "probes/pcap_lib.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -42,24 +43,25 @@ static int interface_of(struct capture_socket *cs, const char *ifname, int *ifin
 /* Compiles filter for the socket's link type and attaches it. */
 static int attach_filter(struct capture_socket *cs, const char *filter, unsigned snaplen, char *err, size_t errlen)
 {
-	pcap_t *dead = pcap_open_dead(cs->linktype, (int)snaplen);
+	const struct pcap_lib *pcap = pcap_lib(err, errlen);
+	pcap_t *dead = pcap ? pcap->open_dead(cs->linktype, (int)snaplen) : NULL;
 	struct bpf_program prog;
 	struct sock_fprog fprog;
 	int ret = 0;
 
 	if (!dead)
-		return -ENOMEM;
-	if (pcap_compile(dead, &prog, filter, 1, PCAP_NETMASK_UNKNOWN)) {
-		snprintf(err, errlen, "filter \"%s\": %s", filter, pcap_geterr(dead));
-		pcap_close(dead);
+		return pcap ? -ENOMEM : -ENOENT;
+	if (pcap->compile(dead, &prog, filter, 1, PCAP_NETMASK_UNKNOWN)) {
+		snprintf(err, errlen, "filter \"%s\": %s", filter, pcap->geterr(dead));
+		pcap->close(dead);
 		return -EINVAL;
 	}
 	/* struct bpf_insn and struct sock_filter are the same classic BPF instruction */
 	fprog = (struct sock_fprog){ .len = (unsigned short)prog.bf_len, .filter = (struct sock_filter *)prog.bf_insns };
 	if (setsockopt(cs->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof(fprog)) < 0)
 		ret = -errno;
-	pcap_freecode(&prog);
-	pcap_close(dead);
+	pcap->freecode(&prog);
+	pcap->close(dead);
 	return ret;
 }
 
@@ -188,6 +190,7 @@ void capture_socket_count_drops(struct capture_socket *cs)
 
 static void close_fd(void *arg)
 {
+	closer_give_fd((int)(intptr_t)arg);
 	close((int)(intptr_t)arg);
 }
 

@@ -1,14 +1,22 @@
-/* closer.c — a small pool of threads that run slow releases (packet sockets) off the caller's path. */
+/* closer.c — a small pool of threads that run slow releases (packet sockets) off the caller's path, and the
+ * releaser process that takes their last references so that nothing, the process's exit included, waits. */
+#define _GNU_SOURCE
 #include "probes/closer.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-/* Releases in flight at once share their grace periods; more threads than this gain nothing on a small
- * machine and cost memory (each thread's stack). */
-#define CLOSER_THREADS 4
+/* Releases in flight at once share their grace periods, so each needs a thread of its own: one queued behind
+ * another starts its own grace period only when the first has ended, and the process's exit waits for both.
+ * A reference run ends with about six (two captures, a trace per namespace, the nft state); a thread costs
+ * only its stack while it waits. */
+#define CLOSER_THREADS 16
 
 struct release {
 	void (*fn)(void *arg);
@@ -70,6 +78,84 @@ static bool ensure_thread(void)
 		return nthreads > 0;
 	nthreads++;
 	return true;
+}
+
+/* ---- the releaser: a process that takes the last reference of what it is given ---- */
+
+static pthread_once_t releaser_once = PTHREAD_ONCE_INIT;
+static int releaser = -1;   /* our end of the releaser's socket; -1: none (the caller's close is the last) */
+
+/* The releaser's life: every descriptor it receives is closed (the grace period is waited here); at end of
+ * file (nsharness has exited, or was killed) it ends.  It keeps nothing else open, stdin, stdout and stderr
+ * included (a reader of nsharness's output must see its end when nsharness exits), and it takes no signal
+ * (the closer thread that starts it blocks them all).  Only system calls: it is the child of a process with
+ * threads. */
+static void __attribute__((noreturn)) releaser_main(int sock)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+		struct cmsghdr align;
+	} u;
+	char byte;
+
+	if (dup2(sock, 3) < 0 || close_range(4, ~0U, 0) || close_range(0, 2, 0))
+		_exit(1);
+	for (;;) {
+		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+				     .msg_controllen = sizeof(u.buf) };
+		ssize_t got = recvmsg(3, &mh, MSG_CMSG_CLOEXEC);
+
+		if (got == 0 || (got < 0 && errno != EINTR))
+			_exit(0);
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+			if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+				for (size_t i = 0; i < (c->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+					int fd;
+
+					memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+					close(fd);
+				}
+	}
+}
+
+static void start_releaser(void)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return;
+	pid = fork();
+	if (pid == 0)
+		releaser_main(sv[1]);
+	close(sv[1]);
+	if (pid < 0)
+		close(sv[0]);
+	else
+		releaser = sv[0];
+}
+
+void closer_give_fd(int fd)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	char byte = 0;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+
+	pthread_once(&releaser_once, start_releaser);
+	if (releaser < 0 || fd < 0)
+		return;
+	memset(&u, 0, sizeof(u));
+	CMSG_FIRSTHDR(&mh)->cmsg_level = SOL_SOCKET;
+	CMSG_FIRSTHDR(&mh)->cmsg_type = SCM_RIGHTS;
+	CMSG_FIRSTHDR(&mh)->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(CMSG_FIRSTHDR(&mh)), &fd, sizeof(int));
+	while (sendmsg(releaser, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
 }
 
 void closer_defer(void (*release)(void *arg), void *arg)

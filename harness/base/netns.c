@@ -1,4 +1,5 @@
-/* netns.c — anonymous namespaces and short-lived threads that act inside them. */
+/* netns.c — anonymous namespaces, and the threads that act inside them: workers that enter a namespace for
+ * one call and return to the one they were born in. */
 #define _GNU_SOURCE
 #include "harness/base/netns.h"
 
@@ -6,6 +7,9 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,29 +22,135 @@ struct ns_call {
 	int ret;
 	int (*init)(void *);      /* for a new namespace: run inside it after its fd is open */
 	void *init_arg;
+	bool done;
+	pthread_cond_t finished;
 };
 
-static void *ns_thread(void *p)
-{
-	struct ns_call *c = p;
+/* A call's thread: a worker kept between calls.  Creating a thread for each call cost a run some 30 thread
+ * starts and exits (each a clone, a stack, the exit's /proc flush, and two wake-ups that a loaded machine
+ * delays); a worker enters the call's namespace, runs it, and goes back to the namespace it was born in (the
+ * one nsharness started in), so that it holds no world's namespace while it waits. */
+struct worker {
+	pthread_cond_t wake;
+	struct ns_call *call;     /* handed over, NULL while idle */
+	struct worker *next;      /* in the idle list */
+};
 
-	if (c->nsfd < 0 ? unshare(CLONE_NEWNET) : setns(c->nsfd, CLONE_NEWNET)) {
+/* Idle workers kept: a run uses one at a time per job; more calls at once start more, which end after. */
+#define IDLE_WORKERS 8
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct worker *idle;
+static unsigned nidle;
+static int home = -1;             /* the main thread's namespace (it never changes namespace): where workers wait */
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+/* A child of fork has none of its parent's workers. */
+static void forget_workers(void)
+{
+	pthread_mutex_init(&pool_lock, NULL);
+	idle = NULL;
+	nidle = 0;
+}
+
+static void pool_init(void)
+{
+	home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	pthread_atfork(NULL, NULL, forget_workers);
+}
+
+static void run_call(struct ns_call *c)
+{
+	if (c->nsfd < 0 ? unshare(CLONE_NEWNET) : setns(c->nsfd, CLONE_NEWNET))
 		c->ret = -errno;
-		return NULL;
+	else
+		c->ret = c->fn(c->arg);
+}
+
+/* Ends the call (the caller wakes) and waits for the next; false when the worker is to end. */
+static bool next_call(struct worker *w, bool home_again)
+{
+	bool keep;
+
+	pthread_mutex_lock(&pool_lock);
+	w->call->done = true;
+	pthread_cond_signal(&w->call->finished);
+	w->call = NULL;
+	keep = home_again && nidle < IDLE_WORKERS;
+	if (keep) {
+		w->next = idle;
+		idle = w;
+		nidle++;
+		while (!w->call)
+			pthread_cond_wait(&w->wake, &pool_lock);
 	}
-	c->ret = c->fn(c->arg);
+	pthread_mutex_unlock(&pool_lock);
+	return keep;
+}
+
+static void *worker_main(void *p)
+{
+	struct worker *w = p;
+
+	do
+		run_call(w->call);
+	/* A worker that cannot go home ends with its call. */
+	while (next_call(w, home >= 0 && setns(home, CLONE_NEWNET) == 0));
+	pthread_cond_destroy(&w->wake);
+	free(w);
 	return NULL;
+}
+
+/* A new worker, started on c; with the lock held. */
+static int start_worker(struct ns_call *c)
+{
+	struct worker *w = calloc(1, sizeof(*w));
+	pthread_attr_t attr;
+	sigset_t all, old;
+	pthread_t t;
+	int err;
+
+	if (!w)
+		return -ENOMEM;
+	pthread_cond_init(&w->wake, NULL);
+	w->call = c;
+	pthread_attr_init(&attr);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	/* Signals (SIGINT, SIGTERM) are for the run's own threads; a worker never takes them. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&t, &attr, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (err) {
+		pthread_cond_destroy(&w->wake);
+		free(w);
+	}
+	return -err;
 }
 
 static int run_on_thread(struct ns_call *c)
 {
-	pthread_t t;
-	int err = pthread_create(&t, NULL, ns_thread, c);
+	int ret = 0;
 
-	if (err)
-		return -err;
-	pthread_join(t, NULL);
-	return c->ret;
+	pthread_once(&pool_once, pool_init);
+	pthread_cond_init(&c->finished, NULL);
+	pthread_mutex_lock(&pool_lock);
+	if (idle) {
+		struct worker *w = idle;
+
+		idle = w->next;
+		nidle--;
+		w->call = c;
+		pthread_cond_signal(&w->wake);
+	} else {
+		ret = start_worker(c);
+	}
+	while (!ret && !c->done)
+		pthread_cond_wait(&c->finished, &pool_lock);
+	pthread_mutex_unlock(&pool_lock);
+	pthread_cond_destroy(&c->finished);
+	return ret ? ret : c->ret;
 }
 
 static int open_own_netns(void *p)

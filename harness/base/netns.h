@@ -2,8 +2,9 @@
  *
  * A namespace made here is never bind-mounted or named: it lives exactly as long as its fd (or any socket
  * created inside it) is open, so the kernel removes it, and every interface in it, when the process exits,
- * SIGKILL included.  Code runs inside a namespace on a short-lived thread that setns()es and exits, so no
- * long-lived thread, and never the main thread, changes namespace. */
+ * SIGKILL included.  Code runs inside a namespace on a worker thread that setns()es into it for one call and
+ * back to the main thread's namespace after it (so no idle worker holds a namespace alive); only these
+ * workers change namespace, never the main thread nor any other thread. */
 #ifndef NSH_NETNS_H
 #define NSH_NETNS_H
 
@@ -17,9 +18,11 @@ int netns_create(void);
  * is then closed), or -errno. */
 int netns_create_with(int (*init)(void *arg), void *arg);
 
-/* Runs fn(arg) on a fresh thread that has entered the namespace nsfd, and waits for it.  Returns fn's return
+/* Runs fn(arg) on a worker thread that has entered the namespace nsfd, and waits for it.  Returns fn's return
  * value, or -errno when the thread could not be started or could not enter the namespace.  Sockets, pcap
- * handles and /proc/sys files opened by fn belong to that namespace and may be used from any thread after. */
+ * handles and /proc/sys files opened by fn belong to that namespace and may be used from any thread after.
+ * fn runs with every signal blocked, and must leave the thread as it found it but for its namespace (no
+ * unshare of anything else, no setns, no thread-local state kept): the worker runs other calls after. */
 int netns_run(int nsfd, int (*fn)(void *arg), void *arg);
 
 /* Opens a socket inside the namespace (socket(2) arguments).  Returns the fd (with SOCK_CLOEXEC) or -errno. */

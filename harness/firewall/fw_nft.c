@@ -56,12 +56,13 @@ static const struct step *nft_step(void *state, const struct fw_rule_ref *ref)
 
 static void nft_free_deferred(void *state)
 {
+	closer_give_fd(nft_ns_fd(state));
 	nft_ns_free(state);
 }
 
 /* Closing a netfilter netlink socket waits for the kernel's pending nftables destroy work, an RCU grace
  * period (nft_rcv_nl_event flushes it): 10 to 25 ms measured here, after each run that replaced a rule.  Off
- * the caller's path, as the captures' releases (probes/closer.h). */
+ * the caller's path, as the captures' releases, and the last close is the releaser's (probes/closer.h). */
 static void nft_release(void *state)
 {
 	if (state)

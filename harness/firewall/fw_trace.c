@@ -32,8 +32,9 @@
 #define TRACE_MAX_DSTS 16
 
 struct fw_trace {
+	int nsfd;                 /* the namespace (the world's fd: it outlives this) */
 	struct nl query;          /* batches and dumps */
-	struct nl trace;          /* NFNLGRP_NFTRACE */
+	struct nl trace;          /* NFNLGRP_NFTRACE, opened with the table */
 	bool made;                /* the table and its chains exist */
 	struct addr dsts[TRACE_MAX_DSTS];   /* marked so far */
 	unsigned ndsts;
@@ -63,26 +64,64 @@ struct fw_trace *fw_trace_open(int nsfd, char *err, size_t errlen)
 {
 	struct fw_trace *t = calloc(1, sizeof(*t));
 	int ret = t ? nl_open(&t->query, nsfd, NETLINK_NETFILTER, 0) : -ENOMEM;
-	int size = TRACE_RCVBUF;
 
-	if (!ret)
-		ret = nl_open(&t->trace, nsfd, NETLINK_NETFILTER, 1u << (NFNLGRP_NFTRACE - 1));
 	if (ret) {
 		snprintf(err, errlen, "nftrace: netfilter netlink socket: %s", strerror(-ret));
-		if (t)
-			nl_close(&t->query);
 		free(t);
 		return NULL;
 	}
+	t->nsfd = nsfd;
+	return t;
+}
+
+/* The socket the events come to, subscribed before the table exists (no marked packet goes unreported). */
+static int open_trace_socket(struct fw_trace *t, char *err, size_t errlen)
+{
+	int size = TRACE_RCVBUF;
+	int ret = nl_open(&t->trace, t->nsfd, NETLINK_NETFILTER, 1u << (NFNLGRP_NFTRACE - 1));
+
+	if (ret) {
+		snprintf(err, errlen, "nftrace: netfilter netlink socket: %s", strerror(-ret));
+		return ret;
+	}
 	setsockopt(mnl_socket_get_fd(t->trace.sock), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	fcntl(mnl_socket_get_fd(t->trace.sock), F_SETFL, O_NONBLOCK);
-	return t;
+	return 0;
+}
+
+static int on_table(const struct nlmsghdr *nlh, void *data)
+{
+	bool *other = data;
+	struct nftnl_table *tb = nftnl_table_alloc();
+
+	if (tb && nftnl_table_nlmsg_parse(nlh, tb) == 0 &&
+	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), FW_TRACE_TABLE))
+		*other = true;
+	nftnl_table_free(tb);
+	return MNL_CB_OK;
+}
+
+/* Whether the namespace holds an nf_tables table of anyone's (nsharness's, iptables-nft's, a user's nft) but
+ * the trace's own: with none, no trace event could name a rule or a policy (the trace table's own events are
+ * left out), so a probe there is traced for nothing: marking it cost every traced packet an event per
+ * chain it crossed.  0 or -errno. */
+static int other_tables(struct fw_trace *t, bool *other)
+{
+	char buf[256] = { 0 }, msg[NL_MSG_LEN];   /* padding bytes go to the kernel too */
+	struct nlmsghdr *nlh = nftnl_nlmsg_build_hdr(buf, NFT_MSG_GETTABLE, NFPROTO_UNSPEC, NLM_F_DUMP, 0);
+
+	*other = false;
+	return nl_talk(&t->query, nlh, on_table, other, msg, sizeof(msg));
 }
 
 static void trace_release(void *arg)
 {
 	struct fw_trace *t = arg;
 
+	if (t->query.sock)
+		closer_give_fd(mnl_socket_get_fd(t->query.sock));
+	if (t->trace.sock)
+		closer_give_fd(mnl_socket_get_fd(t->trace.sock));
 	nl_close(&t->query);
 	nl_close(&t->trace);
 	free(t);
@@ -314,7 +353,7 @@ static void drain(struct fw_trace *t)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 
-	while (mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf)) > 0)
+	while (t->trace.sock && mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf)) > 0)
 		;
 }
 
@@ -322,14 +361,21 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 {
 	char *buf;
 	struct mnl_nlmsg_batch *b;
-	uint32_t seq = t->query.seq;
+	uint32_t seq;
 	unsigned acks = 0;
+	bool other;
 	int ret;
 
 	if (t->made && trace_marks(t, dst)) {
 		drain(t);
 		return 0;
 	}
+	/* Nothing to trace yet: asked again before the next probe.  (A failed question arms, as before.) */
+	if (!t->made && other_tables(t, &other) == 0 && !other)
+		return 0;
+	if (!t->trace.sock && (ret = open_trace_socket(t, err, errlen)))
+		return ret;
+	seq = t->query.seq;   /* after the question above, which took one */
 	buf = calloc(1, TRACE_BATCH);   /* padding bytes go to the kernel too */
 	b = buf ? mnl_nlmsg_batch_start(buf, TRACE_BATCH) : NULL;
 
@@ -406,7 +452,7 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 	unsigned n = 0;
 	int len;
 
-	while ((len = (int)mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf))) > 0) {
+	while (t->trace.sock && (len = (int)mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf))) > 0) {
 		const struct nlmsghdr *h;
 
 		for (h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {

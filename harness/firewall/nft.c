@@ -208,6 +208,11 @@ void nft_ns_free(struct nft_ns *n)
 	free(n);
 }
 
+int nft_ns_fd(const struct nft_ns *n)
+{
+	return n && n->nl.sock ? mnl_socket_get_fd(n->nl.sock) : -1;
+}
+
 int nft_forward_policy(const struct nft_ns *n)
 {
 	return n->policy;

@@ -29,6 +29,9 @@ struct nft_ns *nft_ns_new(int nsfd, char *err, size_t errlen);
 /* Closes the socket; leaves the rules in the kernel (they go with the namespace).  Accepts NULL. */
 void nft_ns_free(struct nft_ns *n);
 
+/* The state's netfilter netlink socket's descriptor (-1 for none), for closer_give_fd. */
+int nft_ns_fd(const struct nft_ns *n);
+
 /* Installs steps (all of one stage, all for this namespace; STEP_FORWARD_POLICY, STEP_FORWARD_RULE,
  * STEP_MASQUERADE, STEP_SNAT, STEP_DNAT) as ONE atomic batch: the table and the chains they need on first
  * use, then one rule per step, in order, each with a counter; forward rules go before the counting rule.  A

@@ -8,6 +8,7 @@
 #include "harness/scenario/kinds.h"
 #include "harness/world/requires.h"
 #include "harness/world/steps.h"
+#include "probes/pcap_lib.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -431,6 +432,7 @@ int run_scenario(const struct scenario *sc, const struct run_options *opt, struc
 
 	if (scenario_result_init(res, sc))
 		return -ENOMEM;   /* nothing ran, nothing was reported: the caller says so */
+	pcap_lib_prefetch();   /* the captures' BPF compiler loads while the world is built */
 	res->started = time(NULL);
 	if (clock_interrupted()) {
 		skip_rest(res, 0, stop_reason(0), reps, nreps);

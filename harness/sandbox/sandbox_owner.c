@@ -1,4 +1,4 @@
-/* sandbox_owner.c — making a sandbox user namespace and network namespaces it owns, in short-lived children
+/* sandbox_owner.c — making a sandbox user namespace and network namespaces it owns, in a short-lived child
  * (a process with threads may not join or create a user namespace; a child of fork has one thread). */
 #define _GNU_SOURCE
 #include "harness/base/netns.h"
@@ -76,58 +76,6 @@ static void keep_only(int a, int b)
 		_exit(1);
 }
 
-/* The child unshares a user namespace, says so, and stays (so its namespace can be mapped and opened) until
- * the parent closes the other pipe.  Only system calls: it is the child of a process with threads. */
-static void __attribute__((noreturn)) owner_child(int ready, int go)
-{
-	char c;
-
-	keep_only(ready, go);
-	ready = 3;
-	go = 4;
-	c = unshare(CLONE_NEWUSER) ? 'e' : 'u';
-
-	if (write(ready, &c, 1) != 1 || c != 'u')
-		_exit(1);
-	while (read(go, &c, 1) < 0 && errno == EINTR)
-		;
-	_exit(0);
-}
-
-int sandbox_owner_create(void)
-{
-	int ready[2], go[2], ret, status;
-	pid_t pid;
-	char c = 0;
-
-	if (pipe2(ready, O_CLOEXEC))
-		return -errno;
-	if (pipe2(go, O_CLOEXEC)) {
-		ret = -errno;
-		close(ready[0]);
-		close(ready[1]);
-		return ret;
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(ready[0]);
-		close(go[1]);
-		owner_child(ready[1], go[0]);
-	}
-	close(ready[1]);
-	close(go[0]);
-	ret = pid < 0 ? -errno : 0;
-	if (ret == 0 && read(ready[0], &c, 1) != 1)
-		c = 0;
-	if (ret == 0)
-		ret = c == 'u' ? map_and_open(pid) : -EPERM;
-	close(go[1]);   /* the child ends */
-	close(ready[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return ret;
-}
-
 /* One namespace's fd (or, with fd < 0, the errno that stopped the child) as one message. */
 static void send_fd(int sock, int fd, int err)
 {
@@ -149,26 +97,6 @@ static void send_fd(int sock, int fd, int err)
 	}
 	while (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0 && errno == EINTR)
 		;
-}
-
-static void __attribute__((noreturn)) netns_child(int sock, int userns, unsigned n)
-{
-	keep_only(sock, userns);
-	sock = 3;
-	userns = 4;
-	if (setns(userns, CLONE_NEWUSER)) {
-		send_fd(sock, -1, errno);
-		_exit(1);
-	}
-	for (unsigned i = 0; i < n; i++) {
-		int fd = unshare(CLONE_NEWNET) ? -1 : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-
-		send_fd(sock, fd, fd < 0 ? errno : 0);
-		if (fd < 0)
-			_exit(1);
-		close(fd);
-	}
-	_exit(0);
 }
 
 /* One message from the child: the namespace's fd, or -errno. */
@@ -194,32 +122,83 @@ static int receive_fd(int sock)
 	return fd >= 0 ? fd : -(err ? err : EPROTO);
 }
 
-int sandbox_owner_netns(int userns, unsigned n, int *fds)
+/* The child of sandbox_owner_world: a user namespace; once the parent has mapped it (a byte on go), n network
+ * namespaces it owns, each sent as it is made; then it stays until the parent closes go.  The map comes first:
+ * a network namespace gives its /proc/net files (ip_tables_names, ...) to root of its user namespace when
+ * it is made, and made unmapped they stay the host root's, which a program in the sandbox cannot read. */
+static void __attribute__((noreturn)) world_child(int sock, int go, unsigned n)
 {
-	int sv[2], ret = 0, status;
+	char c;
+
+	keep_only(sock, go);
+	sock = 3;
+	go = 4;
+	c = unshare(CLONE_NEWUSER) ? 'e' : 'u';
+	if (write(sock, &c, 1) != 1 || c != 'u')
+		_exit(1);
+	while (read(go, &c, 1) < 0 && errno == EINTR)
+		;
+	if (c != 'g')
+		_exit(1);   /* the parent could not map it */
+	for (unsigned i = 0; i < n; i++) {
+		int fd = unshare(CLONE_NEWNET) ? -1 : open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+
+		send_fd(sock, fd, fd < 0 ? errno : 0);
+		if (fd < 0)
+			_exit(1);
+		close(fd);
+	}
+	while (read(go, &c, 1) < 0 && errno == EINTR)
+		;
+	_exit(0);
+}
+
+int sandbox_owner_world(unsigned n, int *fds, bool *userns_made)
+{
+	int sv[2], go[2], ret = 0, status, userns = -1;
 	unsigned got = 0;
 	pid_t pid;
+	char c = 0;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
+	if (pipe2(go, O_CLOEXEC)) {
+		ret = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		return ret;
+	}
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);
-		netns_child(sv[1], userns, n);
+		close(go[1]);
+		world_child(sv[1], go[0], n);
 	}
 	close(sv[1]);
+	close(go[0]);
 	if (pid < 0)
+		ret = -errno;
+	else if (read(sv[0], &c, 1) != 1 || c != 'u')
+		ret = -EPERM;   /* the kernel refused a user namespace */
+	if (ret == 0 && (userns = map_and_open(pid)) < 0)
+		ret = userns;
+	*userns_made = ret == 0;
+	c = 'g';
+	if (ret == 0 && write(go[1], &c, 1) != 1)
 		ret = -errno;
 	for (; ret == 0 && got < n; got++)
 		if ((fds[got] = receive_fd(sv[0])) < 0)
 			ret = fds[got];
+	close(go[1]);   /* the child ends */
 	close(sv[0]);
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	for (unsigned i = 0; ret && i < got; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	return ret;
+	if (ret && userns >= 0)
+		close(userns);
+	return ret ? ret : userns;
 }
 
 bool sandbox_same_ns(int a, int b)

@@ -19,12 +19,11 @@
  * root there. */
 void sandbox_owner_ids(uid_t *uid, gid_t *gid);
 
-/* Creates a sandbox user namespace.  Its fd (O_CLOEXEC), or -errno. */
-int sandbox_owner_create(void);
-
-/* Creates n network namespaces owned by the user namespace userns: fds[i] (O_CLOEXEC).  0, or -errno with
- * none of them left open.  (A thread cannot join a user namespace; a short-lived child process does.) */
-int sandbox_owner_netns(int userns, unsigned n, int *fds);
+/* Creates a sandbox user namespace and n network namespaces it owns, fds[i] (O_CLOEXEC), in one short-lived
+ * child process (a process with threads cannot make a user namespace; its child of fork has one thread).
+ * Returns the user namespace's fd (O_CLOEXEC), or -errno with none of the network namespaces left open;
+ * *userns_made says whether the user namespace was made (then a network namespace failed). */
+int sandbox_owner_world(unsigned n, int *fds, bool *userns_made);
 
 /* Whether two namespace fds name the same namespace. */
 bool sandbox_same_ns(int a, int b);

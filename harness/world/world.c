@@ -44,7 +44,7 @@ static int ns_init(void *p)
 	return 0;
 }
 
-/* Opens the world's sockets in the new namespace fd, made by sandbox_owner_netns; on failure closes them. */
+/* Opens the world's sockets in the new namespace fd, made by sandbox_owner_world; on failure closes them. */
 static int ns_open(struct world_ns *ns, int fd, const char *name, char *err, size_t errlen)
 {
 	int ret = netns_run(fd, ns_init, ns);
@@ -66,21 +66,19 @@ static int make_namespaces(struct world *w, int *fds, char *err, size_t errlen)
 {
 	int made[MAX_NETNS];
 	unsigned n = 0, k = 0;
+	bool userns_made;
 	int ret;
 
-	w->owner = sandbox_owner_create();
-	if (w->owner < 0) {
-		ret = w->owner;
-		snprintf(err, errlen, "cannot create the sandbox user namespace: %s", strerror(-ret));
-		return ret;
-	}
 	for (unsigned i = 0; i < w->sc->nnetns; i++)
 		n += !w->sc->netns[i].external;
-	ret = sandbox_owner_netns(w->owner, n, made);
-	if (ret) {
-		snprintf(err, errlen, "cannot create a network namespace: %s", strerror(-ret));
+	/* One child makes both: a second fork and wait cost a run about a millisecond. */
+	ret = sandbox_owner_world(n, made, &userns_made);
+	if (ret < 0) {
+		snprintf(err, errlen, userns_made ? "cannot create a network namespace: %s" :
+			 "cannot create the sandbox user namespace: %s", strerror(-ret));
 		return ret;
 	}
+	w->owner = ret;
 	for (unsigned i = 0; i < w->sc->nnetns; i++)
 		fds[i] = w->sc->netns[i].external ? -1 : made[k++];
 	return 0;
