@@ -100,7 +100,12 @@ $(BUILD)/bench/floor: $(BUILD)/bench/floor.o $(LIB_OBJ)
 	$(say) LD $@
 	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^ $(NSH_LIBS)
 
-bench: nsharness $(BUILD)/bench/floor
+# bench/reap: times a command to its exit and to the end of every process it left (nsharness's releaser).
+$(BUILD)/bench/reap: $(BUILD)/bench/reap.o
+	$(say) LD $@
+	$(Q)$(CC) $(NSH_LDFLAGS) $(LDFLAGS) -o $@ $^
+
+bench: nsharness $(BUILD)/bench/floor $(BUILD)/bench/reap
 	$(Q)mk/packages bench
 	bench/compare
 

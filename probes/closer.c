@@ -90,15 +90,30 @@ static int releaser = -1;   /* our end of the releaser's socket; -1: none (the c
  * included (a reader of nsharness's output must see its end when nsharness exits), and it takes no signal
  * (the closer thread that starts it blocks them all).  Only system calls: it is the child of a process with
  * threads. */
+/* Closes fd in a process of its own, so that releases given one after the other wait for their grace periods
+ * together, not in a row (the kernel's exit would close them one by one, each waiting for its own); the
+ * releaser's copy is not the last reference and costs nothing.  A process, not a thread: the releaser is the
+ * child of a process with threads and may only make system calls.  If fork fails the releaser closes it. */
+static void release_apart(int fd)
+{
+	if (fork() == 0) {
+		close(fd);
+		_exit(0);
+	}
+	close(fd);
+}
+
 static void __attribute__((noreturn)) releaser_main(int sock)
 {
+	struct sigaction reap = { .sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT };
+
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * 8)];
 		struct cmsghdr align;
 	} u;
 	char byte;
 
-	if (dup2(sock, 3) < 0 || close_range(4, ~0U, 0) || close_range(0, 2, 0))
+	if (dup2(sock, 3) < 0 || close_range(4, ~0U, 0) || close_range(0, 2, 0) || sigaction(SIGCHLD, &reap, NULL))
 		_exit(1);
 	for (;;) {
 		struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
@@ -114,7 +129,7 @@ static void __attribute__((noreturn)) releaser_main(int sock)
 					int fd;
 
 					memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-					close(fd);
+					release_apart(fd);
 				}
 	}
 }

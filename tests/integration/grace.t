@@ -40,4 +40,18 @@ PY
 ok $(( $(grep -c . "$tmp/closers") >= 2 ? 0 : 1 )) "every packet socket was closed" || diag "$tmp/closers"
 ! grep -q main "$tmp/closers"
 ok $? "none by the thread that runs the stages" || diag "$tmp/closers"
+# The last references go to the releaser (probes/closer.c), which outlives the run by a grace period or two and
+# no more: it holds no output of the run (a reader sees the end when the run exits), and it and the processes
+# it closes in have all ended soon after.  A copy of the binary under a name of its own tells them apart from
+# the other tests' runs.
+cp "$NSHARNESS" "$tmp/nsh-grace"
+"$tmp/nsh-grace" run -q scenarios/seed.scn | cat >"$tmp/piped"
+ok $? "a reader of the run's output sees its end when the run exits" || diag "$tmp/piped"
+left() { for c in /proc/[0-9]*/comm; do [ "$(cat "$c" 2>/dev/null)" = nsh-grace ] && echo "${c%/comm}"; done; }
+until=$((SECONDS + 5))
+exec {pause}<> <(:)
+while [ -n "$(left)" ] && [ "$SECONDS" -lt "$until" ]; do read -r -t 0.02 -u "$pause" || :; done
+exec {pause}<&-
+[ -z "$(left)" ]
+ok $? "the releaser and its closing processes end within 5 s of the run" || left | diag
 done_testing
