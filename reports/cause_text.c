@@ -713,6 +713,21 @@ static int pmtu_black_hole(const struct cause *k, const struct txt *t, char *buf
 	return n;
 }
 
+static int rp_filter_source(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (!k->dev2[0])
+		return snprintf(buf, len, "rp_filter in %s drops what comes in on %s from %s: %s has no route back to %s "
+				"(rp_filter %d on %s)", k->ns, k->dev, t->a, k->ns, t->a, k->value, k->dev);
+	return snprintf(buf, len, "rp_filter in %s drops what comes in on %s from %s: %s routes %s out of %s "
+			"(rp_filter %d on %s)", k->ns, k->dev, t->a, k->ns, t->a, k->dev2, k->value, k->dev);
+}
+
+static int router_no_route_back(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s has no route back to %s: the replies from %s reach %s and go no further",
+			k->ns, t->a, t->b, k->ns);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -796,6 +811,8 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_CONN_BYTES_SHORT] = conn_bytes_short,
 	[CAUSE_PMTU_BLACK_HOLE] = pmtu_black_hole,
 	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
+	[CAUSE_RP_FILTER_SOURCE] = rp_filter_source,
+	[CAUSE_ROUTER_NO_ROUTE_BACK] = router_no_route_back,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -22,6 +22,8 @@ struct dg {
 	uint64_t rp[MAX_NETNS];   /* rp_filter drops per namespace, once rp_read */
 };
 
+#define DG_HOPS 7                      /* routers in a row before the last one the walk reaches */
+
 struct dg_path {
 	unsigned client;
 	struct addr dst;
@@ -63,6 +65,21 @@ struct dg_path {
 	bool dnat;                     /* the router's conntrack entry for the probe shows DNAT: dst is the
 					* translated destination, dnat_from the one the probe was sent to */
 	struct addr dnat_from;
+	/* ---- routers in a row: the walk goes on from router to router while each forwards the packet on to
+	 * another namespace's address that is not the destination's ---- */
+	struct addr rsrc;              /* the source as the router sees it (translated by an earlier router) */
+	struct addr rnh;               /* the router's next hop: its route's gateway, or dst on link */
+	int rnh_state;                 /* the router's neighbour entry for rnh: NUD_*, -1 when not read */
+	unsigned nrnh_owners;          /* how many interfaces hold rnh */
+	bool rpf_drops;                /* the router's lookup failed its reverse-path check (rp_filter) */
+	int rpf_value;                 /* rp_filter as the kernel applies it on riif */
+	char rpf_out[IFNAMSIZ];        /* where the router routes rsrc out ("" no route) */
+	unsigned nhops;                /* routers crossed before router */
+	struct dg_hop {
+		unsigned ns;
+		struct addr src;       /* the source it saw */
+		char line[200];        /* what it did, as evidence */
+	} hops[DG_HOPS];
 };
 
 /* Builds the path of expectation e (a ping, forwarded, tcp or udp expectation). */

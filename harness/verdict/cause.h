@@ -164,6 +164,13 @@ enum cause_kind {
 	 * its counter (every backend counts it alike) ---- */
 	CAUSE_OWN_NAT_UNMATCHED,      /* ns, text (the scenario's statement), line, count (its counter: flows),
 				       * word ("destination") */
+	/* ---- harness/diagnose/diagnose_path.c: a router's lookup as the forwarded packet gets it, refused by its
+	 * reverse-path check (the kernel's martian source) ---- */
+	CAUSE_RP_FILTER_SOURCE,       /* ns (the router), addr (the packet's source), dev (where it comes in), dev2
+				       * (where ns routes addr out, "" no route), value (rp_filter on dev, as applied) */
+	/* ---- harness/diagnose/diagnose.c: a router on the path (routers in a row) with no route back to the source
+	 * it saw: the replies reach it and go no further ---- */
+	CAUSE_ROUTER_NO_ROUTE_BACK,   /* ns (the router), addr (the source it saw), addr2 (the probe's destination) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

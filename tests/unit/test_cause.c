@@ -163,6 +163,10 @@ static const struct {
 	  "\"fragmentation needed\", but blue/veth1 received none" },
 	{ CAUSE_OWN_NAT_UNMATCHED, "host's FAILED NAT rule 'expect ping blue 198.51.100.2' (line 12) matched nothing "
 	  "of the probe: its counter has 3 flows" },
+	{ CAUSE_RP_FILTER_SOURCE, "rp_filter in host drops what comes in on veth0 from 10.1.1.1: host routes 10.1.1.1 "
+	  "out of ens160 (rp_filter 1 on veth0)" },
+	{ CAUSE_ROUTER_NO_ROUTE_BACK, "host has no route back to 10.1.1.1: the replies from 198.51.100.2 reach host and "
+	  "go no further" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -203,6 +207,12 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route to 10.1.1.1: no default route, and no subnet of its own holds "
 				     "it; host/veth1 is 10.1.2.1/24, host/veth2 is 10.1.3.1/24");
+
+	c = sample(CAUSE_RP_FILTER_SOURCE);
+	c.dev2[0] = '\0';
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "rp_filter in host drops what comes in on veth0 from 10.1.1.1: host has no route "
+				     "back to 10.1.1.1 (rp_filter 1 on veth0)");
 
 	c = sample(CAUSE_FORWARDING_OFF);
 	c.flag = true;
