@@ -5,6 +5,7 @@
 #include "harness/base/nl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -131,7 +132,9 @@ static void put_chain(struct mnl_nlmsg_batch *b, uint32_t seq, unsigned i)
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, trace_chains[i].name);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, trace_chains[i].hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -300);
+	/* first of every hook's chains (NF_IP_PRI_FIRST): a user's raw or early chain (-300, defrag's -400) that
+	 * drops the probe is traced too */
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, INT_MIN);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	nlh = nftnl_chain_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWCHAIN, NFPROTO_INET,
 					  NLM_F_CREATE | NLM_F_ACK, seq);
