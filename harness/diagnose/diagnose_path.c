@@ -161,7 +161,7 @@ static bool rule_is_default(const struct fib_rule *r)
  * and routes as read back (fib.h): the account behind the lookup's answer. */
 static void router_fib(struct dg *d, struct dg_path *p)
 {
-	struct fib_packet pk = { p->rsrc, p->dst, p->riif, "", 0 };
+	struct fib_packet pk = { p->rsrc, p->dst, p->riif, "", p->rmark };
 	struct fib *f = malloc(sizeof(*f));
 	struct fib_choice ch;
 	char dev[IFNAMSIZ] = "";
@@ -228,7 +228,10 @@ static void router_lookup(struct dg *d, struct dg_path *p)
 	p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
 	if (!p->riif[0] || !p->has_src || link_state_read(rtnl, p->riif, 0, NULL, &st))
 		return;
-	ret = route_lookup_in(rtnl, &p->dst, &p->rsrc, st.ifindex, 0, false, &p->rr, msg, sizeof(msg));
+	/* the mark the kernel routed the probe by, as the trace's last prerouting event of it saw it */
+	if (!fw_trace_route_mark(d->w->fw.trace[p->router], &p->rsrc, &p->dst, &p->rmark))
+		p->rmark = 0;
+	ret = route_lookup_in(rtnl, &p->dst, &p->rsrc, st.ifindex, p->rmark, false, &p->rr, msg, sizeof(msg));
 	if (ret == -EINVAL && reverse_path_fails(d, p, ret))
 		p->rpf_drops = true;
 	if (p->rpf_drops || (ret && ret != -ENETUNREACH && ret != -EHOSTUNREACH && ret != -EACCES && ret != -EINVAL)) {
@@ -289,6 +292,7 @@ static void router_clear(struct dg_path *p)
 	p->rlookup_iif = p->rrule_user = p->rrule_drops = p->nat_rules = p->snat_ct = p->rpf_drops = false;
 	p->rroute[0] = p->rtable[0] = p->rrule[0] = p->snat_entry[0] = p->rpf_out[0] = '\0';
 	p->rtype = p->rpf_value = 0;
+	p->rmark = 0;
 	p->nat = NULL;
 	memset(&p->nat_why, 0, sizeof(p->nat_why));
 	memset(&p->rnh, 0, sizeof(p->rnh));
@@ -469,10 +473,15 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 	else if (p->fwd_in_key[0] || p->fwd_back_key[0])
 		check_evidence(c, "%s: %s = %s", r, p->fwd_in_key[0] ? p->fwd_in_key : p->fwd_back_key,
 			       p->fwd_in_key[0] ? p->fwd_in : p->fwd_back);
-	if (p->rrule[0] || p->rroute[0])
-		check_evidence(c, "%s: the packet %s%s takes rule '%s' and route '%s' (table %s)", r,
-			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", p->rrule[0] ? p->rrule : "?",
-			       p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
+	if (p->rrule[0] || p->rroute[0]) {
+		char mark[40] = "";
+
+		if (p->rmark)
+			snprintf(mark, sizeof(mark), " with mark 0x%x (nftrace)", p->rmark);
+		check_evidence(c, "%s: the packet %s%s%s takes rule '%s' and route '%s' (table %s)", r,
+			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", mark,
+			       p->rrule[0] ? p->rrule : "?", p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
+	}
 	if (p->rroute_err) {
 		check_evidence(c, "%s: no route to %s (%s)", r, a, strerror(-p->rroute_err));
 		return;

@@ -71,6 +71,7 @@ struct dg_path {
 	struct addr rnh;               /* the router's next hop: its route's gateway, or dst on link */
 	int rnh_state;                 /* the router's neighbour entry for rnh: NUD_*, -1 when not read */
 	unsigned nrnh_owners;          /* how many interfaces hold rnh */
+	uint32_t rmark;                /* the mark the router's kernel routed the probe by (nftrace), 0 none */
 	bool rpf_drops;                /* the router's lookup failed its reverse-path check (rp_filter) */
 	int rpf_value;                 /* rp_filter as the kernel applies it on riif */
 	char rpf_out[IFNAMSIZ];        /* where the router routes rsrc out ("" no route) */
