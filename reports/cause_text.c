@@ -728,6 +728,16 @@ static int router_no_route_back(const struct cause *k, const struct txt *t, char
 			k->ns, t->a, t->b, k->ns);
 }
 
+static int snat_to_nowhere(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24] = "its conntrack entry";
+
+	if (k->line)
+		snprintf(rule, sizeof(rule), "'%s' (line %u)", k->text, k->line);
+	return snprintf(buf, len, "%s translates %s to %s (%s), an address no interface has: the replies to it reach "
+			"no one", k->ns, t->b, t->a, rule);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -813,6 +823,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_OWN_NAT_UNMATCHED] = own_nat_unmatched,
 	[CAUSE_RP_FILTER_SOURCE] = rp_filter_source,
 	[CAUSE_ROUTER_NO_ROUTE_BACK] = router_no_route_back,
+	[CAUSE_SNAT_TO_NOWHERE] = snat_to_nowhere,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -1,5 +1,6 @@
 /* diagnose_back.c — the answer's way back: the destination's route and neighbour, and reverse-path filters. */
 #include "harness/diagnose/diagnose_path.h"
+#include "harness/scenario/kinds.h"
 #include "harness/base/addr.h"
 #include "harness/base/netns.h"
 #include "probes/neigh.h"
@@ -192,13 +193,44 @@ static bool arp_filtered(struct dg *d, const struct dg_path *p, const struct bac
 	return true;
 }
 
+bool dg_snat_to_nowhere(struct dg *d, unsigned ns, const struct addr *src, const struct addr *seen, struct cause *k)
+{
+	unsigned n = 0;
+
+	dg_addr_owner(&d->addrs, seen, &n);
+	if (n)
+		return false;
+	*k = cause_of(CAUSE_SNAT_TO_NOWHERE);
+	CAUSE_COPY(k->ns, dg_ns(d, ns));
+	k->addr = *seen;
+	k->addr2 = *src;
+	for (unsigned i = 0; i < d->w->sc->nsteps; i++) {
+		const struct step *s = &d->w->sc->steps[i];
+
+		if (s->kind == STEP_SNAT && s->ns == ns && addr_equal(&s->u.nat.to, seen)) {
+			CAUSE_COPY(k->text, s->text);
+			k->line = s->loc.line;
+			break;
+		}
+	}
+	return true;
+}
+
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	char a[ADDR_STRLEN], nh[ADDR_STRLEN], states[96] = "";
+	struct cause nowhere;
 	struct back b;
 
 	if (!way_back(d, p, &b))
 		return false;
+	/* the replies go to an address nobody has: that translation is the mistake, not the way back */
+	if (p->router >= 0 && (p->nat || p->snat_ct) && dg_snat_to_nowhere(d, (unsigned)p->router, &p->rsrc, &p->seen,
+									      &nowhere)) {
+		check_evidence(c, "no namespace has the address %s", addr_str(&p->seen, a, sizeof(a)));
+		dg_cause(c, false, &nowhere);
+		return true;
+	}
 	if (b.err) {
 		no_route_back(d, p, &b, c);
 		return true;

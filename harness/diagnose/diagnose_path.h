@@ -110,6 +110,10 @@ bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c);
  * Adds the way back as evidence; true when it named a cause. */
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
 
+/* A translation by namespace ns of source src to seen, when no interface of the world holds seen: fills k
+ * (CAUSE_SNAT_TO_NOWHERE, with ns's snat step to seen when there is one) and returns true. */
+bool dg_snat_to_nowhere(struct dg *d, unsigned ns, const struct addr *src, const struct addr *seen, struct cause *k);
+
 /* ---- diagnose_dnat.c: a connection to a router's own address that its dnat steps should have sent on ---- */
 
 /* A tcp or udp probe to an address of one namespace that has dnat steps for the probe's protocol (applied by

@@ -171,6 +171,10 @@ enum cause_kind {
 	/* ---- harness/diagnose/diagnose.c: a router on the path (routers in a row) with no route back to the source
 	 * it saw: the replies reach it and go no further ---- */
 	CAUSE_ROUTER_NO_ROUTE_BACK,   /* ns (the router), addr (the source it saw), addr2 (the probe's destination) */
+	/* ---- harness/diagnose/: a source translation to an address that no interface of the world holds ---- */
+	CAUSE_SNAT_TO_NOWHERE,        /* ns (who translates), addr (the address it translates to), addr2 (the source
+				       * it translates), text/line (the snat step, line 0: a user's rule, seen in
+				       * conntrack) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

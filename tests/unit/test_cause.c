@@ -167,6 +167,8 @@ static const struct {
 	  "out of ens160 (rp_filter 1 on veth0)" },
 	{ CAUSE_ROUTER_NO_ROUTE_BACK, "host has no route back to 10.1.1.1: the replies from 198.51.100.2 reach host and "
 	  "go no further" },
+	{ CAUSE_SNAT_TO_NOWHERE, "host translates 198.51.100.2 to 10.1.1.1 ('expect ping blue 198.51.100.2' (line 12)), "
+	  "an address no interface has: the replies to it reach no one" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -213,6 +215,12 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "rp_filter in host drops what comes in on veth0 from 10.1.1.1: host has no route "
 				     "back to 10.1.1.1 (rp_filter 1 on veth0)");
+
+	c = sample(CAUSE_SNAT_TO_NOWHERE);
+	c.line = 0;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host translates 198.51.100.2 to 10.1.1.1 (its conntrack entry), an address no "
+				     "interface has: the replies to it reach no one");
 
 	c = sample(CAUSE_FORWARDING_OFF);
 	c.flag = true;
