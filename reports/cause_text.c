@@ -60,7 +60,8 @@ static int fwd_client_no_route(const struct cause *k, const struct txt *t, char 
 
 static int fwd_send_failed(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
-	(void)k;
+	if (k->err == EPERM)
+		return snprintf(buf, len, "the client's firewall (output) refused to send to %s (EPERM)", t->a);
 	return snprintf(buf, len, "sending to %s failed", t->a);
 }
 

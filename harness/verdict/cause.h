@@ -26,7 +26,7 @@ enum cause_kind {
 
 	/* ---- probes/forwarded.c ---- */
 	CAUSE_FWD_CLIENT_NO_ROUTE,    /* addr: the destination */
-	CAUSE_FWD_SEND_FAILED,        /* addr */
+	CAUSE_FWD_SEND_FAILED,        /* addr, err (EPERM: the client's own output firewall) */
 	CAUSE_FWD_SYSCTL_OFF,         /* ns: the router; key: its forwarding sysctl */
 
 	/* ---- probes/route.c: ns (the client), addr (the destination or gateway), addr2 (the one wanted) ---- */

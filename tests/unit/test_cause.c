@@ -57,7 +57,7 @@ static const struct {
 	{ CAUSE_LINK_OPERSTATE, "blue/veth1 has carrier but operstate FAILED" },
 	{ CAUSE_LINK_STILL_UP, "blue/veth1 is still up after 2000 ms" },
 	{ CAUSE_FWD_CLIENT_NO_ROUTE, "the client has no route to 10.1.1.1" },
-	{ CAUSE_FWD_SEND_FAILED, "sending to 10.1.1.1 failed" },
+	{ CAUSE_FWD_SEND_FAILED, "sending to 10.1.1.1 failed" },   /* sample's err is ENETUNREACH */
 	{ CAUSE_FWD_SYSCTL_OFF, "forwarding is off in host (net.ipv4.ip_forward = 0)" },
 	{ CAUSE_ROUTE_DIRECT, "host reaches 10.1.1.1 directly on veth0, not through gateway 198.51.100.2" },
 	{ CAUSE_ROUTE_OTHER_GATEWAY, "the kernel chose gateway 10.1.1.1, not 198.51.100.2" },
@@ -215,6 +215,11 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "rp_filter in host drops what comes in on veth0 from 10.1.1.1: host has no route "
 				     "back to 10.1.1.1 (rp_filter 1 on veth0)");
+
+	c = sample(CAUSE_FWD_SEND_FAILED);
+	c.err = EPERM;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "the client's firewall (output) refused to send to 10.1.1.1 (EPERM)");
 
 	c = sample(CAUSE_SNAT_TO_NOWHERE);
 	c.line = 0;
