@@ -739,6 +739,14 @@ static int snat_to_nowhere(const struct cause *k, const struct txt *t, char *buf
 			"no one", k->ns, t->b, t->a, rule);
 }
 
+static int bridge_stp_wait(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s has no carrier: STP is on and none of its ports forwards yet (%s is %s; the "
+			"forward delay is %d s for listening and as long again for learning)", k->where, k->where2,
+			k->word, k->value);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -825,6 +833,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_RP_FILTER_SOURCE] = rp_filter_source,
 	[CAUSE_ROUTER_NO_ROUTE_BACK] = router_no_route_back,
 	[CAUSE_SNAT_TO_NOWHERE] = snat_to_nowhere,
+	[CAUSE_BRIDGE_STP_WAIT] = bridge_stp_wait,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -309,12 +309,29 @@ static bool cause_router_way_back(struct dg *d, const struct dg_path *p, struct 
 	for (unsigned i = 0; i <= p->nhops && p->router >= 0 && p->has_src; i++) {
 		unsigned ns = i < p->nhops ? p->hops[i].ns : (unsigned)p->router;
 		const struct addr *src = i < p->nhops ? &p->hops[i].src : &p->rsrc;
+		int err = dg_lookup(d, ns, src, &r, dev), state;
+		struct addr nh;
 
-		if (dg_lookup(d, ns, src, &r, dev) != -ENETUNREACH)
+		if (err == -ENETUNREACH) {
+			CAUSE_COPY(k.ns, dg_ns(d, ns));
+			k.addr = *src;
+			k.addr2 = p->dst;
+			dg_cause(c, false, &k);
+			return true;
+		}
+		if (err || r.type != RTN_UNICAST || !r.oif)
 			continue;
+		/* a next hop on the way back that the router asked for and nobody answered */
+		nh = r.has_gateway ? r.gateway : *src;
+		state = neigh_state(&d->w->ns[ns].rtnl, r.oif, &nh);
+		if (state <= 0 || !(state & (NUD_FAILED | NUD_INCOMPLETE)))
+			continue;
+		k = cause_of(CAUSE_WAY_BACK_UNANSWERED);
 		CAUSE_COPY(k.ns, dg_ns(d, ns));
 		k.addr = *src;
-		k.addr2 = p->dst;
+		k.addr2 = nh;
+		CAUSE_COPY(k.dev, dev);
+		neigh_state_name(state, k.word, sizeof(k.word));
 		dg_cause(c, false, &k);
 		return true;
 	}

@@ -175,6 +175,9 @@ enum cause_kind {
 	CAUSE_SNAT_TO_NOWHERE,        /* ns (who translates), addr (the address it translates to), addr2 (the source
 				       * it translates), text/line (the snat step, line 0: a user's rule, seen in
 				       * conntrack) */
+	/* ---- probes/link.c: a bridge without carrier because STP holds its ports ---- */
+	CAUSE_BRIDGE_STP_WAIT,        /* where (the bridge), where2 (one of its ports that is up), word (that port's
+				       * STP state), value (the forward delay, in seconds) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

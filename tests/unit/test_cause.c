@@ -167,6 +167,8 @@ static const struct {
 	  "out of ens160 (rp_filter 1 on veth0)" },
 	{ CAUSE_ROUTER_NO_ROUTE_BACK, "host has no route back to 10.1.1.1: the replies from 198.51.100.2 reach host and "
 	  "go no further" },
+	{ CAUSE_BRIDGE_STP_WAIT, "blue/veth1 has no carrier: STP is on and none of its ports forwards yet (host/veth0 "
+	  "is FAILED; the forward delay is 1 s for listening and as long again for learning)" },
 	{ CAUSE_SNAT_TO_NOWHERE, "host translates 198.51.100.2 to 10.1.1.1 ('expect ping blue 198.51.100.2' (line 12)), "
 	  "an address no interface has: the replies to it reach no one" },
 };
