@@ -735,8 +735,11 @@ static int snat_to_nowhere(const struct cause *k, const struct txt *t, char *buf
 
 	if (k->line)
 		snprintf(rule, sizeof(rule), "'%s' (line %u)", k->text, k->line);
-	return snprintf(buf, len, "%s translates %s to %s (%s), an address no interface has: the replies to it reach "
-			"no one", k->ns, t->b, t->a, rule);
+	if (k->flag)
+		return snprintf(buf, len, "%s translates %s to %s (%s), an address no interface has: %s asks for it by "
+				"%s on %s/%s and nobody answers (neighbour %s)", k->ns, t->b, t->a, rule, k->ns2,
+				ND_OR_ARP(k->addr.family), k->ns2, k->dev2, k->word);
+	return snprintf(buf, len, "%s translates %s to %s (%s), an address no interface has", k->ns, t->b, t->a, rule);
 }
 
 static int bridge_stp_wait(const struct cause *k, const struct txt *t, char *buf, size_t len)

@@ -224,13 +224,6 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 
 	if (!way_back(d, p, &b))
 		return false;
-	/* the replies go to an address nobody has: that translation is the mistake, not the way back */
-	if (p->router >= 0 && (p->nat || p->snat_ct) && dg_snat_to_nowhere(d, (unsigned)p->router, &p->rsrc, &p->seen,
-									      &nowhere)) {
-		check_evidence(c, "no namespace has the address %s", addr_str(&p->seen, a, sizeof(a)));
-		dg_cause(c, false, &nowhere);
-		return true;
-	}
 	if (b.err) {
 		no_route_back(d, p, &b, c);
 		return true;
@@ -243,6 +236,17 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		       states[0] ? nh : "", states[0] ? " " : "", states);
 	if (b.nh_state <= 0 || !(b.nh_state & (NUD_FAILED | NUD_INCOMPLETE)))
 		return false;
+	/* the replies ask for the translated source on the link, and nobody has that address: the translation
+	 * is the mistake (a source the outside routes back to the router would be no mistake) */
+	if (p->router >= 0 && (p->nat || p->snat_ct) && addr_equal(&b.nh, &p->seen) &&
+	    dg_snat_to_nowhere(d, (unsigned)p->router, &p->rsrc, &p->seen, &nowhere)) {
+		nowhere.flag = true;
+		CAUSE_COPY(nowhere.ns2, dg_ns(d, b.w));
+		CAUSE_COPY(nowhere.dev2, b.dev);
+		CAUSE_COPY(nowhere.word, states);
+		dg_cause(c, false, &nowhere);
+		return true;
+	}
 	if (!arp_filtered(d, p, &b, c)) {
 		struct cause k = cause_of(CAUSE_WAY_BACK_UNANSWERED);
 

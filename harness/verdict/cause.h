@@ -174,7 +174,8 @@ enum cause_kind {
 	/* ---- harness/diagnose/: a source translation to an address that no interface of the world holds ---- */
 	CAUSE_SNAT_TO_NOWHERE,        /* ns (who translates), addr (the address it translates to), addr2 (the source
 				       * it translates), text/line (the snat step, line 0: a user's rule, seen in
-				       * conntrack) */
+				       * conntrack); flag: the replies ask for addr on the link, ns2/dev2 (the
+				       * destination's interface), word (its neighbour state) */
 	/* ---- probes/link.c: a bridge without carrier because STP holds its ports ---- */
 	CAUSE_BRIDGE_STP_WAIT,        /* where (the bridge), where2 (one of its ports that is up), word (that port's
 				       * STP state), value (the forward delay, in seconds) */
