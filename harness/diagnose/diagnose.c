@@ -292,7 +292,7 @@ static bool cause_router_neighbour(struct dg *d, const struct dg_path *p, struct
 	k.addr = p->rnh;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
 	CAUSE_COPY(k.dev, p->roif);
-	neigh_state_name(p->rnh_state, k.word, sizeof(k.word));
+	dg_neigh_word(p->rnh_state, k.word, sizeof(k.word));
 	k.flag2 = !p->nrnh_owners;
 	dg_cause(c, true, &k);
 	return true;
@@ -331,7 +331,7 @@ static bool cause_router_way_back(struct dg *d, const struct dg_path *p, struct 
 		k.addr = *src;
 		k.addr2 = nh;
 		CAUSE_COPY(k.dev, dev);
-		neigh_state_name(state, k.word, sizeof(k.word));
+		dg_neigh_word(state, k.word, sizeof(k.word));
 		dg_cause(c, false, &k);
 		return true;
 	}

@@ -243,7 +243,7 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		nowhere.flag = true;
 		CAUSE_COPY(nowhere.ns2, dg_ns(d, b.w));
 		CAUSE_COPY(nowhere.dev2, b.dev);
-		CAUSE_COPY(nowhere.word, states);
+		dg_neigh_word(b.nh_state, nowhere.word, sizeof(nowhere.word));
 		dg_cause(c, false, &nowhere);
 		return true;
 	}
@@ -254,7 +254,7 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		k.addr = p->seen;
 		k.addr2 = b.nh;
 		CAUSE_COPY(k.dev, b.dev);
-		CAUSE_COPY(k.word, states);
+		dg_neigh_word(b.nh_state, k.word, sizeof(k.word));
 		dg_cause(c, false, &k);
 	}
 	return true;

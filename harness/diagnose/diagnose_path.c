@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <linux/fib_rules.h>
+#include <linux/neighbour.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
@@ -20,6 +21,14 @@
 const char *dg_ns(const struct dg *d, unsigned ns)
 {
 	return d->w->sc->netns[ns].name;
+}
+
+void dg_neigh_word(int state, char *word, size_t len)
+{
+	if (state > 0 && (state & (NUD_FAILED | NUD_INCOMPLETE)))
+		snprintf(word, len, "unresolved");
+	else
+		neigh_state_name(state, word, len);
 }
 
 const char *dg_forwarding_key(int family)

@@ -97,6 +97,11 @@ int dg_lookup(struct dg *d, unsigned ns, const struct addr *dst, struct route_in
 /* The forwarding sysctl's key for a family, as sysctl(8) writes it. */
 const char *dg_forwarding_key(int family);
 
+/* A neighbour entry another namespace than the probe's made, for a cause's words: INCOMPLETE and FAILED are one
+ * finding (asked, no answer) that only the time since the first solicitation tells apart, so both read
+ * "unresolved" (the evidence keeps the state); any other state its own name. */
+void dg_neigh_word(int state, char *word, size_t len);
+
 /* The namespace's name in the scenario. */
 const char *dg_ns(const struct dg *d, unsigned ns);
 
