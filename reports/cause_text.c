@@ -116,7 +116,10 @@ static int gateway_unanswered(const struct cause *k, const struct txt *t, char *
 
 static int route_none(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s has no route to %s%s", k->ns, t->a, k->flag ? " (and no default route)" : "");
+	/* the family's own default route: another family's does not serve this address */
+	return snprintf(buf, len, "%s has no route to %s%s", k->ns, t->a,
+			!k->flag ? "" : k->addr.family == AF_INET6 ? " (and no IPv6 default route)" :
+			" (and no IPv4 default route)");
 }
 
 /* ---- the ICMP echo probe ---- */

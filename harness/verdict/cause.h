@@ -37,7 +37,7 @@ enum cause_kind {
 	CAUSE_GATEWAY_IS_LOCAL,       /* addr (the gateway), ns */
 	CAUSE_GATEWAY_UNRESOLVABLE,   /* addr, err */
 	CAUSE_GATEWAY_UNANSWERED,     /* addr, family, word (neighbour states), ms */
-	CAUSE_ROUTE_NONE,             /* ns, addr, flag: and no default route */
+	CAUSE_ROUTE_NONE,             /* ns, addr, flag: and no default route of addr's family */
 
 	/* ---- probes/icmp.c: addr (the destination), addr2 (who answered) ---- */
 	CAUSE_PING_SEND_REFUSED,      /* addr, err (ENETUNREACH, EHOSTUNREACH, EACCES, EINVAL, EPERM, ENETDOWN,

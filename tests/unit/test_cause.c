@@ -221,6 +221,14 @@ static void test_variants(void)
 	CU_ASSERT_STRING_EQUAL(text, "host has no route to 10.1.1.1: no default route, and no subnet of its own holds "
 				     "it; host/veth1 is 10.1.2.1/24, host/veth2 is 10.1.3.1/24");
 
+	c = sample(CAUSE_ROUTE_NONE);
+	c.flag = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route to 10.1.1.1 (and no IPv4 default route)");
+	CU_ASSERT_EQUAL(addr_parse("2001:db8:100::2", &c.addr), ADDR_OK);
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route to 2001:db8:100::2 (and no IPv6 default route)");
+
 	c = sample(CAUSE_RP_FILTER_SOURCE);
 	c.dev2[0] = '\0';
 	cause_render(&c, text, sizeof(text));
