@@ -320,6 +320,22 @@ static void test_variants(void)
 	c.nat.family = AF_INET;
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule");
+	CAUSE_COPY(c.nat.rule, "masquerade host from 2001:db8:1::/64 oif ens160");
+	c.nat.line = 31;
+	c.nat.rule_family = AF_INET6;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule; its "
+				     "'masquerade host from 2001:db8:1::/64 oif ens160' (line 31) is for IPv6 only");
+	CAUSE_COPY(c.nat.rule, "-A POSTROUTING -o ens160 -j MASQUERADE");
+	c.nat.line = 0;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule; its "
+				     "rule '-A POSTROUTING -o ens160 -j MASQUERADE' is for IPv6 only");
+	c.nat.family = AF_INET6;
+	c.nat.rule_family = AF_INET;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv6 masquerade or snat rule; its "
+				     "rule '-A POSTROUTING -o ens160 -j MASQUERADE' is for IPv4 only");
 
 	c = sample(CAUSE_PATH_LINK_DOWN);
 	CAUSE_COPY(c.word, "bridge");
