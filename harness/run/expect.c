@@ -271,10 +271,12 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		dispatch(w, e, c);
 	}
 	if (traffic && c->status == CHECK_FAIL) {
+		struct cause too_big = cause_of(CAUSE_NONE);   /* asked for a size-aware probe only */
+
 		fw_explain(&w->fw, &before, c);
-		diagnose_trace(w, c);
+		diagnose_trace(w, c, pmtu && pmtu->family ? &too_big : NULL);
 		if (pmtu)
-			diagnose_pmtu(w, e, pmtu, c);
+			diagnose_pmtu(w, e, pmtu, &too_big, c);
 	}
 	free(pmtu);
 	return finish(e, c);
