@@ -3,6 +3,7 @@
 
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
+#include "probes/capture_nflog.h"
 #include "probes/capture_socket.h"
 #include "probes/pcap_lib.h"
 
@@ -35,7 +36,7 @@ struct capture {
 };
 
 struct capture *capture_open(int nsfd, const char *ifname, const char *filter, size_t mem_limit,
-			     char *err, size_t errlen)
+			     unsigned flags, char *err, size_t errlen)
 {
 	struct capture *cap = calloc(1, sizeof(*cap));
 
@@ -43,7 +44,9 @@ struct capture *capture_open(int nsfd, const char *ifname, const char *filter, s
 		snprintf(err, errlen, "%s: out of memory", ifname);
 		return NULL;
 	}
-	if (capture_socket_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) {
+	if ((!(flags & CAPTURE_OWN_DEVICE) ||
+	     capture_nflog_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) &&
+	    capture_socket_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) {
 		free(cap);
 		return NULL;
 	}
@@ -221,7 +224,7 @@ void capture_close(struct capture *cap)
 	for (unsigned i = 0; i < cap->nframes; i++)
 		free(cap->frames[i].data);
 	free(cap->frames);
-	capture_socket_close(&cap->sock);   /* off this path: the release waits for a grace period */
+	capture_socket_close(&cap->sock);   /* a packet socket's release, off this path: it waits for a grace period */
 	free(cap);
 }
 
