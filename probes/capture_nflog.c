@@ -23,6 +23,7 @@
 #include <pthread.h>
 #include <sys/stat.h>
 #include <net/if_arp.h>
+#include <netinet/in.h>
 #include <arpa/inet.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -370,6 +371,81 @@ static void put_vlan(const struct nlattr *vlan, uint8_t *buf, size_t len, struct
 	hdr->len += 4;
 }
 
+/* ---- checksums left to the device ---- */
+
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	return sum;
+}
+
+static uint16_t fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/* A TCP or UDP segment leaving with its checksum left to the device (CHECKSUM_PARTIAL) holds only the
+ * pseudo-header's sum there; the egress hook sees it so, the device's packet taps after the kernel filled it
+ * in (validate_xmit_skb).  Such a checksum (exactly the pseudo-header's folded sum) is completed here, as a
+ * packet socket would have read it; any other value, right or wrong, is left as it is. */
+static void complete_checksum(uint8_t *frame, size_t caplen, size_t len)
+{
+	const uint8_t *ip = frame + ETH_HLEN;
+	size_t l3 = caplen - ETH_HLEN, hl, l4len;
+	uint16_t type, at;
+	uint32_t pseudo;
+	uint8_t proto;
+	uint8_t *l4;
+
+	if (caplen != len || caplen < ETH_HLEN + 40)
+		return;   /* cut by the snap length: the sum cannot be made */
+	type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type == ETH_P_IP && (ip[0] >> 4) == 4) {
+		hl = (size_t)(ip[0] & 0xf) * 4;
+		if ((ip[6] & 0x3f) || ip[7] || hl < 20 || l3 < hl)
+			return;   /* a fragment: no whole segment to sum */
+		l4len = (size_t)(ip[2] << 8 | ip[3]);
+		if (l4len > l3 || l4len < hl)
+			return;
+		l4len -= hl;
+		proto = ip[9];
+		pseudo = sum16(ip + 12, 8, 0);
+	} else if (type == ETH_P_IPV6 && (ip[0] >> 4) == 6) {
+		hl = 40;
+		l4len = (size_t)(ip[4] << 8 | ip[5]);
+		if (l4len + hl > l3)
+			return;
+		proto = ip[6];
+		pseudo = sum16(ip + 8, 32, 0);
+	} else {
+		return;
+	}
+	if (proto == IPPROTO_TCP && l4len >= 20)
+		at = 16;
+	else if (proto == IPPROTO_UDP && l4len >= 8)
+		at = 6;
+	else
+		return;
+	pseudo += proto + (uint32_t)l4len;
+	l4 = (uint8_t *)ip + hl;
+	if ((uint16_t)(l4[at] << 8 | l4[at + 1]) != fold(pseudo))
+		return;
+	l4[at] = l4[at + 1] = 0;
+	{
+		uint16_t sum = (uint16_t)~fold(sum16(l4, l4len, pseudo));
+
+		if (proto == IPPROTO_UDP && sum == 0)
+			sum = 0xffff;
+		l4[at] = (uint8_t)(sum >> 8);
+		l4[at + 1] = (uint8_t)sum;
+	}
+}
+
 /* One event as the frame a packet socket gives: 1, or 0 for an event that is not a frame of this capture. */
 static int rebuild(const struct nlmsghdr *nlh, uint8_t *buf, size_t len, struct pcap_pkthdr *hdr)
 {
@@ -402,6 +478,8 @@ static int rebuild(const struct nlmsghdr *nlh, uint8_t *buf, size_t len, struct 
 	memcpy(buf, l2, l2len);
 	memcpy(buf + l2len, payload, plen < len - l2len ? plen : len - l2len);
 	hdr->caplen = (bpf_u_int32)(total < len ? total : len);
+	if (ph->hook == NF_NETDEV_EGRESS)
+		complete_checksum(buf, hdr->caplen, hdr->len);
 	if (ev.tb[NFULA_VLAN])
 		put_vlan(ev.tb[NFULA_VLAN], buf, len, hdr);
 	if (ev.tb[NFULA_TIMESTAMP] && mnl_attr_get_payload_len(ev.tb[NFULA_TIMESTAMP]) >= 16) {

@@ -2,7 +2,6 @@
 #include "probes/capture_socket.h"
 
 #include "harness/base/netns.h"
-#include "probes/capture_nflog.h"
 #include "probes/closer.h"
 #include "probes/pcap_lib.h"
 
@@ -167,8 +166,6 @@ int capture_socket_read(struct capture_socket *cs, uint8_t *buf, size_t len, str
 	struct msghdr msg;
 	ssize_t n;
 
-	if (cs->nflog)
-		return capture_nflog_read(cs, buf, len, hdr);
 	for (;;) {
 		msg = (struct msghdr){ .msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
 				       .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf) };
@@ -187,8 +184,6 @@ void capture_socket_count_drops(struct capture_socket *cs)
 	struct tpacket_stats st;
 	socklen_t sl = sizeof(st);
 
-	if (cs->nflog)
-		return;   /* counted as they are read */
 	if (getsockopt(cs->fd, SOL_PACKET, PACKET_STATISTICS, &st, &sl) == 0)
 		cs->drops += st.tp_drops;
 }
@@ -201,10 +196,6 @@ static void close_fd(void *arg)
 
 void capture_socket_close(struct capture_socket *cs)
 {
-	if (cs->nflog) {
-		capture_nflog_close(cs);
-		return;
-	}
 	if (cs->fd >= 0)
 		closer_defer(close_fd, (void *)(intptr_t)cs->fd);
 	cs->fd = -1;
