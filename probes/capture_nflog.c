@@ -36,11 +36,12 @@
 #define NFLOG_RCVBUF (1 << 20)    /* every frame of the device comes, the filter runs here: room for them */
 #define NFLOG_BATCH 4096
 #define NFLOG_ACK_MS 5000         /* the kernel's answer to a batch: not a scaled wait, as NL_TIMEOUT_MS */
-#define NFLOG_RECV (128 << 10)    /* one read: several events, each a whole frame (copy range 0xffff) */
+#define NFLOG_RECV (16 << 10)     /* one read: an event (qthreshold 1), at most the snap length of payload */
 
 struct capture_nflog {
 	struct nl nl;
 	uint16_t group;
+	unsigned copy;            /* the payload bytes the kernel copies: the snap length */
 	dev_t ns_dev;             /* the namespace (its nsfs inode) and the device the group's rules log */
 	ino_t ns_ino;
 	char ifname[IFNAMSIZ];
@@ -215,11 +216,11 @@ static int config(struct capture_nflog *cn, uint16_t type, const void *data, siz
 	return ret;
 }
 
-/* Bound to the group, whole frames (the filter and the snap length are applied here), each sent at once. */
+/* Bound to the group, frames up to the snap length (the filter is applied here), each sent at once. */
 static int bind_group(struct capture_nflog *cn, char *err, size_t errlen)
 {
 	struct nfulnl_msg_config_cmd cmd = { .command = NFULNL_CFG_CMD_BIND };
-	struct nfulnl_msg_config_mode mode = { .copy_range = htonl(0xffff), .copy_mode = NFULNL_COPY_PACKET };
+	struct nfulnl_msg_config_mode mode = { .copy_range = htonl(cn->copy), .copy_mode = NFULNL_COPY_PACKET };
 	uint32_t qthresh = htonl(1);
 	int size = NFLOG_RCVBUF, ret;
 
@@ -263,14 +264,15 @@ static int ethernet_device(int fd, const char *ifname)
 	return ifr.ifr_hwaddr.sa_family == ARPHRD_ETHER ? 0 : -EOPNOTSUPP;
 }
 
-/* A parked capture of the same device, its socket emptied of what came while it was parked; or NULL. */
-static struct capture_nflog *take_parked(const struct stat *ns, const char *ifname)
+/* A parked capture of the same device and snap length, its socket emptied of what came while it was parked; or NULL. */
+static struct capture_nflog *take_parked(const struct stat *ns, const char *ifname, unsigned copy)
 {
 	struct capture_nflog **p, *cn = NULL;
 
 	pthread_mutex_lock(&park_lock);
 	for (p = &parked; *p; p = &(*p)->next)
-		if ((*p)->ns_dev == ns->st_dev && (*p)->ns_ino == ns->st_ino && !strcmp((*p)->ifname, ifname)) {
+		if ((*p)->ns_dev == ns->st_dev && (*p)->ns_ino == ns->st_ino && !strcmp((*p)->ifname, ifname) &&
+		    (*p)->copy == copy) {
 			cn = *p;
 			*p = cn->next;
 			cn->next = NULL;
@@ -298,7 +300,7 @@ int capture_nflog_open(struct capture_socket *cs, int nsfd, const char *ifname, 
 		return -ENODEV;
 	if (fstat(nsfd, &ns))
 		return -errno;
-	cn = take_parked(&ns, ifname);
+	cn = take_parked(&ns, ifname, snaplen);
 	if (cn) {
 		cs->nflog = cn;
 		cs->fd = mnl_socket_get_fd(cn->nl.sock);
@@ -310,6 +312,7 @@ int capture_nflog_open(struct capture_socket *cs, int nsfd, const char *ifname, 
 	cn = calloc(1, sizeof(*cn));
 	ret = cn ? 0 : -ENOMEM;
 	if (cn) {
+		cn->copy = snaplen;
 		cn->ns_dev = ns.st_dev;
 		cn->ns_ino = ns.st_ino;
 		strcpy(cn->ifname, ifname);
@@ -446,13 +449,31 @@ static void complete_checksum(uint8_t *frame, size_t caplen, size_t len)
 	}
 }
 
+/* A frame's whole length from its IP header (IPv4's total length, IPv6's payload length and header), for a
+ * frame the kernel cut at the copy range (an event carries no length of its own).  0 when there is none. */
+static size_t ip_length(const uint8_t *frame, size_t caplen)
+{
+	const uint8_t *ip = frame + ETH_HLEN;
+	uint16_t type;
+	size_t n;
+
+	if (caplen < ETH_HLEN + 40)
+		return 0;
+	type = (uint16_t)(frame[12] << 8 | frame[13]);
+	if (type == ETH_P_IP && (ip[0] >> 4) == 4)
+		return (n = (size_t)(ip[2] << 8 | ip[3])) ? ETH_HLEN + n : 0;
+	if (type == ETH_P_IPV6 && (ip[0] >> 4) == 6)
+		return (n = (size_t)(ip[4] << 8 | ip[5])) ? ETH_HLEN + 40 + n : 0;
+	return 0;
+}
+
 /* One event as the frame a packet socket gives: 1, or 0 for an event that is not a frame of this capture. */
-static int rebuild(const struct nlmsghdr *nlh, uint8_t *buf, size_t len, struct pcap_pkthdr *hdr)
+static int rebuild(const struct nlmsghdr *nlh, unsigned copy, uint8_t *buf, size_t len, struct pcap_pkthdr *hdr)
 {
 	struct event ev = { { 0 } };
 	const struct nfulnl_msg_packet_hdr *ph;
 	const uint8_t *l2 = NULL, *payload;
-	size_t l2len = 0, plen, total;
+	size_t l2len = 0, plen, total, whole;
 
 	if (nlh->nlmsg_type != (NFNL_SUBSYS_ULOG << 8 | NFULNL_MSG_PACKET) ||
 	    mnl_attr_parse(nlh, sizeof(struct nfgenmsg), on_attr, &ev) < 0 || !ev.tb[NFULA_PACKET_HDR] ||
@@ -472,12 +493,14 @@ static int rebuild(const struct nlmsghdr *nlh, uint8_t *buf, size_t len, struct 
 	}
 	total = l2len + plen;
 	memset(hdr, 0, sizeof(*hdr));
-	hdr->len = (bpf_u_int32)total;
 	if (l2len > len)
 		l2len = len;
 	memcpy(buf, l2, l2len);
 	memcpy(buf + l2len, payload, plen < len - l2len ? plen : len - l2len);
 	hdr->caplen = (bpf_u_int32)(total < len ? total : len);
+	if (plen >= copy && (whole = ip_length(buf, hdr->caplen)) > total)
+		total = whole;   /* cut by the kernel at the copy range */
+	hdr->len = (bpf_u_int32)total;
 	if (ph->hook == NF_NETDEV_EGRESS)
 		complete_checksum(buf, hdr->caplen, hdr->len);
 	if (ev.tb[NFULA_VLAN])
@@ -527,7 +550,7 @@ int capture_nflog_read(struct capture_socket *cs, uint8_t *buf, size_t len, stru
 	int ret;
 
 	while ((ret = next_event(cs, &nlh)) > 0) {
-		if (!rebuild(nlh, buf, len, hdr))
+		if (!rebuild(nlh, cs->nflog->copy, buf, len, hdr))
 			continue;
 		if (!cs->nflog->has_prog || (pcap && pcap->offline_filter(&cs->nflog->prog, hdr, buf)))
 			return 1;

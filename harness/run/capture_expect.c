@@ -59,7 +59,9 @@ size_t stage_evidence_memory(unsigned nends)
 
 /* A veth end the scenario made, in a world nsharness built, in a namespace where no user's program runs (it
  * could add a qdisc, netdev chains, or move the device): its captures may read nsharness's own NFLOG group
- * (probes/capture_nflog.h).  Anything else, and every interface in verify mode, gets a packet socket. */
+ * (probes/capture_nflog.h).  Anything else, and every interface in verify mode, gets a packet socket.  So does
+ * every capture of a scenario that sends bulk TCP (expect tcp ... bytes N): TCP hands the device segments
+ * of up to 64 KiB that the kernel cuts to the MSS after the egress hook, where packet sockets see them cut. */
 unsigned capture_flags_for(const struct world *w, const struct ifref *where)
 {
 	const struct scenario *s = w->sc;
@@ -67,6 +69,9 @@ unsigned capture_flags_for(const struct world *w, const struct ifref *where)
 
 	if (w->attached)
 		return 0;
+	for (unsigned i = 0; i < s->nexpects; i++)
+		if (s->expects[i].kind == EXPECT_TCP && s->expects[i].u.conn.bytes)
+			return 0;
 	for (unsigned i = 0; i < s->nsteps; i++) {
 		const struct step *st = &s->steps[i];
 

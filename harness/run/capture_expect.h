@@ -35,7 +35,8 @@ struct stage_captures {
 };
 
 /* capture_open's flags for a capture on where: CAPTURE_OWN_DEVICE for a veth end of the scenario's own, in a
- * world nsharness built and in a namespace where no user's program runs; 0 otherwise (verify mode too). */
+ * world nsharness built, in a namespace where no user's program runs, in a scenario that sends no bulk TCP
+ * (expect tcp ... bytes N); 0 otherwise (verify mode too). */
 unsigned capture_flags_for(const struct world *w, const struct ifref *where);
 
 /* Opens the captures the stage's expectations ask for, and with all_links every veth end's too.

@@ -50,6 +50,41 @@ while read -r f; do
 done <"$tmp/files1"
 [ ! -s "$tmp/frames.diff" ] && [ "$frames" -gt 0 ]
 ok $? "every file reads the same in tcpdump, Ethernet headers included ($frames lines)" || diag "$tmp/frames.diff"
+# TCP hands a device segments of up to 64 KiB that the kernel cuts to the MSS only after the egress hook:
+# a scenario that sends bulk TCP (expect tcp ... bytes N) captures with packet sockets, and its evidence
+# shows the frames as the wire carried them.
+sed 's/^\(  expect tcp blue 198.51.100.2:8080 peer-seen 198.51.100.1\)$/\1\n  expect tcp blue 198.51.100.2:8080 bytes 100000/' \
+	scenarios/seed.scn >"$tmp/bulk.scn"
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -o "$tmp/bulk.trace" -e trace=socket \
+	"$NSHARNESS" run -q --keep-captures --out "$tmp/bulk" "$tmp/bulk.scn" >"$tmp/tap3" 2>"$tmp/err3"
+ok $? "a stage with a bulk transfer passes" || diag "$tmp/tap3" "$tmp/err3"
+grep -q 'socket(AF_PACKET' "$tmp/bulk.trace"
+ok $? "its captures are packet sockets"
+tcpdump -nn -e -v -r "$tmp/bulk/seed/nat/blue-veth1.pcap" ip 2>/dev/null |
+	sed -nE 's/.* length ([0-9]+): .* length ([0-9]+)\)$/\1 \2/p' >"$tmp/lengths"
+awk '$1 != $2 + 14 || $1 > 1514 { bad++ } END { exit !(NR > 60 && !bad) }' "$tmp/lengths"
+ok $? "the client's frames are the wire's: $(grep -c . "$tmp/lengths"), none past the MTU" || diag "$tmp/lengths"
+# A frame past the snap length (2048) is cut by the kernel at the copy range; its whole length comes from its
+# IP header, as a packet socket reports it: an 8000-byte ping over a 9000-byte MTU.
+cat >"$tmp/jumbo.scn" <<'EOF'
+scenario jumbo
+netns a b
+stage big
+  veth a/eth0 b/eth0
+  mtu a/eth0 9000
+  mtu b/eth0 9000
+  up a/eth0 b/eth0
+  address a/eth0 10.5.0.1/24
+  address b/eth0 10.5.0.2/24
+  expect ping a 10.5.0.2 size 8000
+  expect capture b/eth0 src 10.5.0.1
+EOF
+"$NSHARNESS" run -q --keep-captures --out "$tmp/jumbo" "$tmp/jumbo.scn" >"$tmp/tap4" 2>"$tmp/err4"
+ok $? "a jumbo ping passes" || diag "$tmp/tap4" "$tmp/err4"
+tcpdump -nn -e -v -r "$tmp/jumbo/jumbo/big/b-eth0.pcap" ip 2>/dev/null |
+	sed -nE 's/.* length ([0-9]+): .* length ([0-9]+)\)$/\1 \2/p' >"$tmp/jumbo.lengths"
+[ "$(sort -u "$tmp/jumbo.lengths")" = "8042 8028" ] && [ "$(grep -c . "$tmp/jumbo.lengths")" -eq 2 ]
+ok $? "the request and the reply, each 8042 bytes long on the wire, 2048 kept" || diag "$tmp/jumbo.lengths"
 grep -q "198.51.100.1.P > 198.51.100.2.P: Flags \[S\], cksum X (correct)" <(norm "$tmp/nflog/seed/nat/host-ens160.pcap")
 ok $? "the uplink's capture holds the masqueraded SYN, its checksum completed" || norm "$tmp/nflog/seed/nat/host-ens160.pcap" | diag
 done_testing
