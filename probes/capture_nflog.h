@@ -3,25 +3,28 @@
  *
  * A packet socket's release waits for an RCU grace period (synchronize_net, 5 to 40 ms) that starts when it
  * is closed; a netfilter netlink socket's waits only for the destroy work the last nf_tables commits left
- * (one grace period after each commit, which the world's firewall and trace commits leave anyway).  In a world nsharness built, a capture on one of its own veth ends reads the frames the kernel logs
- * to an NFLOG group (nfnetlink_log) from two chains of the table CAPTURE_NFLOG_TABLE (family netdev) on that
- * device: one on its ingress hook (first of all, priority INT_MIN: where a packet socket sees a frame coming
- * in, before any of the device's netdev chains) and one on its egress hook (last of all, priority INT_MAX:
- * after every netdev chain that could drop it).  Each frame is rebuilt as a packet socket gives it: the
- * Ethernet header (ingress: NFULA_HWHEADER, before the payload that starts at the network header; egress: the
- * payload starts at it), a VLAN tag the device took out put back, the kernel's timestamp, the whole length;
+ * (one grace period after each commit, which the world's firewall and trace commits leave anyway).  In a
+ * world nsharness built, a capture on one of its own veth ends reads the frames the kernel logs to an NFLOG
+ * group (nfnetlink_log) from two chains of the table CAPTURE_NFLOG_TABLE (family netdev) on that device: one
+ * on its ingress hook (first of all, priority INT_MIN: where a packet socket sees a frame coming in, before
+ * any of the device's netdev chains) and one on its egress hook (last of all, priority INT_MAX: after every
+ * netdev chain that could drop it).  Each frame is rebuilt as a packet socket gives it: the Ethernet header
+ * (ingress: NFULA_HWHEADER, before the payload that starts at the network header; egress: the payload starts
+ * at it), a VLAN tag the device took out put back, the kernel's timestamp, TCP and UDP checksums left to the
+ * device completed, the whole length (from the IP header when the kernel cut the frame at the snap length);
  * the capture's BPF filter runs on the rebuilt frame in userspace (pcap_offline_filter).
  *
  * What differs from a packet socket: the egress hook runs before the device's queueing discipline, so a
  * frame a qdisc drops would be seen leaving (nsharness makes no qdisc; a world with a user's program in the
- * namespace keeps packet sockets).  A frame larger than the device's MTU is refused before either
- * hook on the way out (IP fragments it or answers "fragmentation needed"; a bridge drops it) and a veth
- * refuses a frame larger than its peer's MTU after both: the two captures see the same frames there.
+ * namespace keeps packet sockets), and before the kernel cuts TCP's segments of up to 64 KiB to the MSS (a
+ * scenario that sends bulk TCP keeps packet sockets).  A frame larger than the device's MTU is refused
+ * before either hook on the way out (IP fragments it or answers "fragmentation needed"; a bridge drops it)
+ * and a veth refuses a frame larger than its peer's MTU after both: the two captures see the same frames.
  *
  * Rules are only ever added (a deleted rule leaves nf_tables destroy work that the next release of any
- * netfilter netlink socket in the namespace waits for): a closed capture's rule logs to a group nobody reads,
- * which costs the kernel a lookup.  Each capture has a group of its own
- * (its rules log to it), kept for the next capture on the device when it ends (capture_nflog_close). */
+ * netfilter netlink socket waits for).  Each capture has a group of its own, which its two rules log to;
+ * when it ends, its socket, group and rules are kept for the next capture on the device (a later stage's),
+ * and released with the world (capture_nflog_forget). */
 #ifndef NSH_CAPTURE_NFLOG_H
 #define NSH_CAPTURE_NFLOG_H
 
