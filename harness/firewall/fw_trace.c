@@ -1,5 +1,6 @@
 /* fw_trace.c — nftrace for a probe's packets: the trace table, its socket, and the rules a trace names. */
 #include "harness/firewall/fw_trace.h"
+#include "probes/capture_nflog.h"
 #include "probes/closer.h"
 #include "harness/base/clock.h"
 #include "harness/base/nl.h"
@@ -103,7 +104,8 @@ static int on_table(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_table *tb = nftnl_table_alloc();
 
 	if (tb && nftnl_table_nlmsg_parse(nlh, tb) == 0 &&
-	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), FW_TRACE_TABLE))
+	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), FW_TRACE_TABLE) &&
+	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), CAPTURE_NFLOG_TABLE))
 		*other = true;
 	nftnl_table_free(tb);
 	return MNL_CB_OK;
@@ -574,6 +576,8 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 				known[nknown++] = ev;
 			} else
 				fill_packet(&ev, known, nknown);
+			if (!strcmp(ev.table, CAPTURE_NFLOG_TABLE))
+				continue;   /* the captures' chains: they log, and decide nothing */
 			if (ev.before_routing && ev.has_addrs)
 				keep_mark(t, &ev);
 			if (n < max && strcmp(ev.table, FW_TRACE_TABLE))
