@@ -18,7 +18,8 @@ HEADER_PKGS := libnftables libpcap
 
 CFLAGS ?= -O2 -g
 comma := ,
-SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-omit-frame-pointer)
+# SANITIZE=1: AddressSanitizer and UBSan; undefined behaviour ends the run (a test fails on it, not only a line on stderr).
+SAN_FLAGS := $(if $(SANITIZE),-fsanitize=address$(comma)undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
 NSH_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -MMD -MP -I. -DNSH_VERSION='"$(VERSION)"' $(SAN_FLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) $(HEADER_PKGS) 2>/dev/null)
 NSH_LDFLAGS := $(SAN_FLAGS)

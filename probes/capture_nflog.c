@@ -495,7 +495,8 @@ static int rebuild(const struct nlmsghdr *nlh, unsigned copy, uint8_t *buf, size
 	memset(hdr, 0, sizeof(*hdr));
 	if (l2len > len)
 		l2len = len;
-	memcpy(buf, l2, l2len);
+	if (l2len)
+		memcpy(buf, l2, l2len);
 	memcpy(buf + l2len, payload, plen < len - l2len ? plen : len - l2len);
 	hdr->caplen = (bpf_u_int32)(total < len ? total : len);
 	if (plen >= copy && (whole = ip_length(buf, hdr->caplen)) > total)
@@ -506,10 +507,11 @@ static int rebuild(const struct nlmsghdr *nlh, unsigned copy, uint8_t *buf, size
 	if (ev.tb[NFULA_VLAN])
 		put_vlan(ev.tb[NFULA_VLAN], buf, len, hdr);
 	if (ev.tb[NFULA_TIMESTAMP] && mnl_attr_get_payload_len(ev.tb[NFULA_TIMESTAMP]) >= 16) {
-		const struct nfulnl_msg_packet_timestamp *ts = mnl_attr_get_payload(ev.tb[NFULA_TIMESTAMP]);
+		struct nfulnl_msg_packet_timestamp ts;   /* copied: netlink aligns attributes to 4 bytes, not 8 */
 
-		hdr->ts.tv_sec = (time_t)be64toh(ts->sec);
-		hdr->ts.tv_usec = (suseconds_t)be64toh(ts->usec);
+		memcpy(&ts, mnl_attr_get_payload(ev.tb[NFULA_TIMESTAMP]), sizeof(ts));
+		hdr->ts.tv_sec = (time_t)be64toh(ts.sec);
+		hdr->ts.tv_usec = (suseconds_t)be64toh(ts.usec);
 	} else {
 		gettimeofday(&hdr->ts, NULL);
 	}
