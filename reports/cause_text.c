@@ -427,7 +427,8 @@ static void back_why(const struct cause *k, char *buf, size_t len)
 	buf[0] = '\0';
 	if (k->flag) {
 		nat_miss_render(&k->nat, nat, sizeof(nat));
-		snprintf(buf, len, ": %s", nat);
+		if (nat[0])   /* a reason known: a rule that matches is no reason to name */
+			snprintf(buf, len, ": %s", nat);
 	} else if (b->prefixes_differ)
 		snprintf(buf, len, ": %s/%s is %s but %s/%s is %s (the prefixes differ)", b->ns, b->dev,
 			 prefix_str(&b->far, far, sizeof(far)), b->near_ns, b->near_dev,

@@ -6,6 +6,7 @@
 #include "harness/sandbox/sandbox_keeper.h"
 #include "harness/sandbox/sandbox_owner.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -355,14 +356,58 @@ void sandbox_result_free(struct sandbox_result *r)
 		close_fd(&r->fds[i]);
 }
 
+/* A line that says nothing of its own: blank, or only a marker under the line above ("    ^^^^", "~~~"). */
+static bool line_is_marker(const char *s, const char *e, bool *caret)
+{
+	*caret = false;
+	for (; s < e; s++) {
+		if (isalnum((unsigned char)*s))
+			return false;
+		if (*s == '^' || *s == '~')
+			*caret = true;
+	}
+	return true;
+}
+
+/* GNU's usage hint after an error ("Try `iptables -h' or 'iptables --help' for more information."). */
+static bool line_is_usage_hint(const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s);
+
+	return n > 4 && !strncmp(s, "Try ", 4) && memmem(s, n, "for more information", 20);
+}
+
+/* The last line that says something: a trailing usage hint is passed over, and so is a caret line with the
+ * echoed input it points into (nft's and compilers' "Error: ...", input, "   ^^^"), so that the message is
+ * the error's own words.  Without such a line, the last non-empty one. */
 const char *sandbox_last_line(const char *out, char *buf, size_t len)
 {
-	const char *end = out + strlen(out), *start;
+	const char *end = out + strlen(out), *start, *fallback_s = NULL, *fallback_e = NULL;
+	bool skip_next = false;
 
-	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	for (start = end; start > out && start[-1] != '\n'; start--)
-		;
-	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	while (end > out) {
+		bool caret;
+
+		while (end > out && (end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\r'))
+			end--;
+		if (end == out)
+			break;
+		for (start = end; start > out && start[-1] != '\n'; start--)
+			;
+		if (!fallback_s) {
+			fallback_s = start;
+			fallback_e = end;
+		}
+		if (skip_next)
+			skip_next = false;
+		else if (line_is_marker(start, end, &caret))
+			skip_next = caret;
+		else if (!line_is_usage_hint(start, end)) {
+			snprintf(buf, len, "%.*s", (int)(end - start), start);
+			return buf;
+		}
+		end = start;
+	}
+	snprintf(buf, len, "%.*s", fallback_s ? (int)(fallback_e - fallback_s) : 0, fallback_s ? fallback_s : "");
 	return buf;
 }
