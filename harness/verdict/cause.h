@@ -282,6 +282,10 @@ struct cause cause_of(enum cause_kind k);
 /* True when a and b are the same finding (kind and payload). */
 bool cause_same(const struct cause *a, const struct cause *b);
 
+/* True when k only restates what a probe or capture saw (nothing came back, an address was or was not on the
+ * wire) without a reason found for it: a stage's one-line reason prefers a check whose cause says why. */
+bool cause_is_symptom(const struct cause *k);
+
 /* Copies a name or text into a payload field, truncating; the field must be an array. */
 #define CAUSE_COPY(field, s) cause_copy((field), sizeof(field), (s))
 void cause_copy(char *field, size_t size, const char *s);
