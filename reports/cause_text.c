@@ -401,6 +401,23 @@ static int no_listener(const struct cause *k, const struct txt *t, char *buf, si
 			k->word, k->port, k->ns, k->ns, k->word, k->port);
 }
 
+/* A socket on the port, bound where the probe does not go. */
+static int listener_elsewhere(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (k->flag)
+		return snprintf(buf, len, "%s's %s socket on port %u is IPv6-only (IPV6_V6ONLY, bound to %s): nothing "
+				"takes IPv4 to %s there", k->ns, k->word, k->port, t->b, t->a);
+	return snprintf(buf, len, "%s's %s socket on port %u listens on %s only, not on %s", k->ns, k->word, k->port,
+			t->b, t->a);
+}
+
+static int nat_to_no_listener(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "nothing listens on %s port %u in %s: %s translated the destination %s port %d "
+			"to %s port %u (destination NAT, as its conntrack entry shows)", k->word, k->port, k->ns,
+			k->ns2, t->b, k->value, t->a, k->port);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -880,6 +897,8 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_USER_DNAT_UNMATCHED] = user_dnat_unmatched,
 	[CAUSE_PING_TOO_BIG] = ping_too_big,
 	[CAUSE_ROUTE_OTHER_MTU] = route_other_mtu,
+	[CAUSE_LISTENER_ELSEWHERE] = listener_elsewhere,
+	[CAUSE_NAT_TO_NO_LISTENER] = nat_to_no_listener,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -335,6 +335,10 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 	if (e->kind != EXPECT_FORWARDED && if_forwarding_stops(d, &p, true, c))
 		return;
 	/* A forwarded probe needs no way back, but rp_filter may drop it on its way there. */
+	if (dg_cause_listener(d, e, &p, c)) {
+		dg_conntrack_evidence(d, &p, c);
+		return;
+	}
 	if (!dg_cause_rp_filter(d, &p, c) && e->kind != EXPECT_FORWARDED && !dg_cause_way_back(d, &p, c) &&
 	    !dg_cause_dnat_unmatched(d, e, &p, c) && !dg_cause_user_dnat_unmatched(d, e, &p, c, &user_dnat) &&
 	    !user_dnat)

@@ -108,6 +108,14 @@ bool dg_cause_dnat_unmatched(struct dg *d, const struct expect *e, const struct 
 bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c,
 				  bool *any);
 
+/* ---- diagnose_listen.c: a refused connection and the destination's sockets ---- */
+
+/* A tcp or udp probe the destination refused (a reset, a port unreachable), where its socket table shows a
+ * socket of the protocol on the port bound elsewhere (another address, IPv6 only: CAUSE_LISTENER_ELSEWHERE),
+ * or, after a destination NAT conntrack shows (DNAT, REDIRECT), no socket on the translated port
+ * (CAUSE_NAT_TO_NO_LISTENER).  True when it named one. */
+bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

@@ -161,6 +161,9 @@ static bool name_unmatched_nat(struct world *w, unsigned ns, const struct fw_tra
 
 		if (ev[i].type != FW_TRACE_POLICY || ev[i].verdict != NF_ACCEPT || !chain_rule(w, ns, &ev[i], 0, &r))
 			continue;
+		/* A flow the far end refused went there and was answered: no source NAT is why it failed. */
+		if (r.action != FW_ACT_DNAT && dg_refused(c))
+			continue;
 		name_rule(w, ns, &ev[i], &r, &k);
 		CAUSE_COPY(k.word, r.action == FW_ACT_DNAT ? "destination" : "source");
 		dg_cause(c, true, &k);

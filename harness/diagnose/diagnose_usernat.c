@@ -102,7 +102,7 @@ static bool dnat_option(struct dg_saved_nat *r, const char *opt, const char *arg
 		return arg && !*end && port > 0 && port < 65536 && (r->dport = (unsigned)port);
 	}
 	if (!strcmp(opt, "-j")) {
-		r->dnat = arg && !strcmp(arg, "DNAT");
+		r->dnat = arg && (!strcmp(arg, "DNAT") || !strcmp(arg, "REDIRECT"));   /* REDIRECT: DNAT to itself */
 		return true;
 	}
 	return false;

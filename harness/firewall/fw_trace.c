@@ -491,6 +491,8 @@ static int expr_action(struct nftnl_expr *e, void *data)
 		r->packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
 	} else if (!strcmp(name, "reject"))
 		r->action = FW_ACT_REJECT;
+	else if (!strcmp(name, "redir"))   /* redirect: a destination NAT to the namespace itself */
+		r->action = FW_ACT_DNAT;
 	else if (!strcmp(name, "masq"))
 		r->action = FW_ACT_MASQUERADE;
 	else if (!strcmp(name, "nat"))
@@ -502,7 +504,8 @@ static int expr_action(struct nftnl_expr *e, void *data)
 		const char *tg = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
 
 		r->action = !strcmp(tg, "REJECT") ? FW_ACT_REJECT : !strcmp(tg, "MASQUERADE") ? FW_ACT_MASQUERADE :
-			    !strcmp(tg, "SNAT") ? FW_ACT_SNAT : !strcmp(tg, "DNAT") ? FW_ACT_DNAT : FW_ACT_OTHER;
+			    !strcmp(tg, "SNAT") ? FW_ACT_SNAT :
+			    !strcmp(tg, "DNAT") || !strcmp(tg, "REDIRECT") ? FW_ACT_DNAT : FW_ACT_OTHER;
 	}
 	return 0;
 }

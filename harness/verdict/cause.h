@@ -188,6 +188,13 @@ enum cause_kind {
 	CAUSE_ROUTE_OTHER_MTU,        /* ns, addr (the destination), value (the path MTU seen), count (the one
 				       * wanted), word (where it comes from: "route" its mtu metric, "exception" a
 				       * PMTU learned from an ICMP error, expiring in ms, "device" dev's MTU) */
+	/* ---- diagnose_listen.c: a refused connection, as the destination's socket table tells it ---- */
+	CAUSE_LISTENER_ELSEWHERE,     /* ns (the destination), word (tcp, udp), port, addr (where the probe went,
+				       * translated as conntrack says), addr2 (the address a socket on that port is
+				       * bound to), flag (that socket is IPv6-only and the probe IPv4) */
+	CAUSE_NAT_TO_NO_LISTENER,     /* ns (the translated destination's), word, port (translated), addr (the
+				       * translated destination), ns2 (who translated), addr2 (the destination the
+				       * probe was sent to), value (its port) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -172,6 +172,9 @@ static const struct {
 	  "(MTU 1): ICMP \"fragmentation needed\"" },
 	{ CAUSE_ROUTE_OTHER_MTU, "host's path MTU to 10.1.1.1 is 1, not 3 (the MTU of veth0: no route mtu, no learned "
 	  "exception)" },
+	{ CAUSE_LISTENER_ELSEWHERE, "host's FAILED socket on port 8080 listens on 198.51.100.2 only, not on 10.1.1.1" },
+	{ CAUSE_NAT_TO_NO_LISTENER, "nothing listens on FAILED port 8080 in host: blue translated the destination "
+	  "198.51.100.2 port 1 to 10.1.1.1 port 8080 (destination NAT, as its conntrack entry shows)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
