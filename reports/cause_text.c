@@ -661,6 +661,10 @@ static int router_other_oif(const struct cause *k, const struct txt *t, char *bu
 static int if_forwarding_off(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
 	(void)t;
+	if (k->flag)   /* the way there crosses an interface whose own forwarding is on */
+		return snprintf(buf, len, "%s does not forward %s arriving on %s, the way back (%s = %d): only %s's "
+				"forwarding is on (%s = %llu), so the way there works", k->ns, family_name(k->family),
+				k->dev, k->key, k->value, k->dev2, k->key2, k->count);
 	return snprintf(buf, len, "%s does not forward %s arriving on %s%s (%s = %d), %s %s = %llu", k->ns,
 			family_name(k->family), k->dev, k->flag2 ? ", the way back" : "", k->key, k->value,
 			k->count ? "though" : "and", k->key2, k->count);

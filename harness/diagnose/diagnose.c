@@ -181,14 +181,15 @@ static bool force_forwarding_other_if(struct dg *d, const struct dg_path *p, str
 	return true;
 }
 
-/* The global switch: IPv4's ip_forward; IPv6's conf.all.forwarding, unless the incoming interface's
- * force_forwarding lets this packet through anyway. */
+/* The global switch: IPv4's ip_forward, unless the incoming interface's own conf.IN.forwarding is 1 (the
+ * kernel reads that one: ip_forward only sets every interface's when written); IPv6's conf.all.forwarding,
+ * unless the incoming interface's force_forwarding lets this packet through anyway. */
 static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
 	struct cause k = cause_of(CAUSE_FORWARDING_OFF);
 
-	if (p->router < 0 || strcmp(p->fwd, "0") || (p->dst.family == AF_INET6 && !strcmp(p->fwd_in, "1")))
+	if (p->router < 0 || strcmp(p->fwd, "0") || !strcmp(p->fwd_in, "1"))
 		return false;
 	if (force_forwarding_other_if(d, p, c))
 		return true;
@@ -202,9 +203,10 @@ static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check
 	return true;
 }
 
-/* One interface's forwarding stops the packet although the global switch is on (IPv4: conf.IF.forwarding = 0
- * on the interface it comes in by), or, for IPv6 with conf.all.forwarding = 0, the interface it comes in by
- * has no force_forwarding.  back: the replies, coming in by the router's outgoing interface. */
+/* One interface's forwarding stops the packet (IPv4: conf.IF.forwarding = 0 on the interface it comes in by,
+ * whatever ip_forward says: the way there may cross an interface set to 1 alone), or, for IPv6 with
+ * conf.all.forwarding = 0, the interface it comes in by has no force_forwarding.  back: the replies, coming in
+ * by the router's outgoing interface. */
 static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back, struct check *c)
 {
 	const char *dev = back ? p->roif : p->riif, *key = back ? p->fwd_back_key : p->fwd_in_key;
@@ -215,7 +217,7 @@ static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back
 	if (p->router < 0 || !dev[0] || !key[0])
 		return false;
 	if (v6 ? strcmp(p->fwd, "0") || strcmp(p->fwd_in, "1") || !strcmp(value, "1") || !back
-	       : strcmp(p->fwd, "1") || strcmp(value, "0"))
+	       : strcmp(value, "0") || (strcmp(p->fwd, "1") && (!back || strcmp(p->fwd_in, "1"))))
 		return false;
 	k.family = p->dst.family;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
@@ -225,6 +227,9 @@ static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back
 	CAUSE_COPY(k.key2, dg_forwarding_key(p->dst.family));
 	k.count = (unsigned long long)atoi(p->fwd);
 	k.flag2 = back;
+	k.flag = back && !v6 && strcmp(p->fwd, "1") && !strcmp(p->fwd_in, "1");   /* the way there's own is on */
+	if (k.flag)
+		CAUSE_COPY(k.dev2, p->riif);
 	dg_cause(c, true, &k);
 	return true;
 }

@@ -114,7 +114,8 @@ enum cause_kind {
 	CAUSE_ROUTER_OTHER_OIF,       /* ns, addr, dev (where the route sends it), dev2 (where it was expected),
 				       * word (the route), word2 (its table), flag/text (the user's rule that chose it) */
 	CAUSE_IF_FORWARDING_OFF,      /* family, ns, dev (the incoming interface), key (the sysctl that stops it,
-				       * value), key2 (the global one), value2 in count; flag2: on the way back */
+				       * value), key2 (the global one), value2 in count; flag2: on the way back;
+				       * flag: and the global is 0 but dev2, the way there's, forwards (IPv4) */
 	CAUSE_NO_ROUTE_BACK_DNAT,     /* ns (the new destination), addr (the source it saw), ns2 (who translated),
 				       * addr2 (the destination after DNAT) */
 	/* ---- harness/diagnose/diagnose_trace.c: the kernel's own account (nftrace), whoever installed the rule.

@@ -243,6 +243,14 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
 				     "(net.ipv4.conf.ens160.forwarding = 0), though net.ipv4.ip_forward = 1");
+	/* ip_forward 0, and only the way there's interface set to 1: the way there works, the way back not */
+	c.flag = true;
+	c.count = 0;
+	CAUSE_COPY(c.dev2, "veth1");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
+				     "(net.ipv4.conf.ens160.forwarding = 0): only veth1's forwarding is on "
+				     "(net.ipv4.ip_forward = 0), so the way there works");
 
 	c = sample(CAUSE_CONN_LOCAL_ERROR);
 	c.err = EPIPE;
