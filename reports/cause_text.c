@@ -418,6 +418,14 @@ static int nat_to_no_listener(const struct cause *k, const struct txt *t, char *
 			k->ns2, t->b, k->value, t->a, k->port);
 }
 
+/* An MTU mismatch on one link: no router there to answer. */
+static int link_mtu_mismatch(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s sends the %llu-byte packets to %s whole (its MTU is %d), but %s/%s on the "
+			"same link has MTU %u and drops them: an MTU mismatch on one link, where no router answers "
+			"\"fragmentation needed\"", k->ns, k->dev, k->count, t->a, k->value, k->ns2, k->dev2, k->port);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -903,6 +911,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_ROUTE_OTHER_MTU] = route_other_mtu,
 	[CAUSE_LISTENER_ELSEWHERE] = listener_elsewhere,
 	[CAUSE_NAT_TO_NO_LISTENER] = nat_to_no_listener,
+	[CAUSE_LINK_MTU_MISMATCH] = link_mtu_mismatch,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -116,6 +116,13 @@ bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const st
  * (CAUSE_NAT_TO_NO_LISTENER).  True when it named one. */
 bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
 
+/* ---- diagnose_mtu.c: an MTU mismatch on one link ---- */
+
+/* A ping of size N the client sends whole (its interface's MTU takes it) that an interface receiving it on
+ * the same link (the client's veth peer, or the next hop's own interface) is too small for: names both MTUs
+ * (CAUSE_LINK_MTU_MISMATCH).  True when it did. */
+bool dg_cause_link_mtu(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

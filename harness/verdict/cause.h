@@ -196,6 +196,10 @@ enum cause_kind {
 	CAUSE_NAT_TO_NO_LISTENER,     /* ns (the translated destination's), word, port (translated), addr (the
 				       * translated destination), ns2 (who translated), addr2 (the destination the
 				       * probe was sent to), value (its port) */
+	/* ---- diagnose_mtu.c: an MTU mismatch on one link ---- */
+	CAUSE_LINK_MTU_MISMATCH,      /* ns/dev (the sender's interface), value (its MTU), count (the packet's
+				       * bytes), ns2/dev2 (the receiving interface on the same link), port (its MTU),
+				       * addr (the destination) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -175,6 +175,9 @@ static const struct {
 	{ CAUSE_LISTENER_ELSEWHERE, "host's FAILED socket on port 8080 listens on 198.51.100.2 only, not on 10.1.1.1" },
 	{ CAUSE_NAT_TO_NO_LISTENER, "nothing listens on FAILED port 8080 in host: blue translated the destination "
 	  "198.51.100.2 port 1 to 10.1.1.1 port 8080 (destination NAT, as its conntrack entry shows)" },
+	{ CAUSE_LINK_MTU_MISMATCH, "host/veth0 sends the 3-byte packets to 10.1.1.1 whole (its MTU is 1), but "
+	  "blue/ens160 on the same link has MTU 8080 and drops them: an MTU mismatch on one link, where no router "
+	  "answers \"fragmentation needed\"" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
