@@ -31,6 +31,17 @@ static void test_caret(void)
 		   "add chain inet fw fwd { type filter hook forward priority 0 ; }\n"
 		   "                  ^^^\n",
 		   "Error: syntax error, unexpected fwd, expecting string");
+	/* several in a row: the first, the later ones follow from it */
+	check_line("Error: syntax error, unexpected fwd, expecting string\n"
+		   "add chain inet fw fwd { type filter hook forward priority 0 ; policy accept ; }\n"
+		   "                  ^^^\n"
+		   "Error: syntax error, unexpected policy\n"
+		   "add chain inet fw fwd { type filter hook forward priority 0 ; policy accept ; }\n"
+		   "                                                              ^^^^^^\n"
+		   "Error: syntax error, unexpected '}'\n"
+		   "add chain inet fw fwd { type filter hook forward priority 0 ; policy accept ; }\n"
+		   "                                                                              ^\n",
+		   "Error: syntax error, unexpected fwd, expecting string");
 	check_line("Error: Could not process rule: Operation not supported\n"
 		   "add rule ip nat post oifname ens160 masquerade\n"
 		   "^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n",
