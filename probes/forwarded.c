@@ -92,8 +92,12 @@ enum check_status probe_forwarded(const struct forwarded_probe *p, struct check 
 	found = ret ? 0 : capture_wait(cap, is_our_echo, &(struct echo_match){ &p->dst }, p->timeout_ms);
 	if (ret) {
 		check_got(c, "the client could not send: %s", strerror(-ret));
-		check_cause(c, ret == -ENETUNREACH ? CAUSE_FWD_CLIENT_NO_ROUTE : CAUSE_FWD_SEND_FAILED)->addr = p->dst;
-		check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH ? CHECK_FAIL : CHECK_ERROR);
+		struct cause *k = check_cause(c, ret == -ENETUNREACH ? CAUSE_FWD_CLIENT_NO_ROUTE : CAUSE_FWD_SEND_FAILED);
+
+		k->addr = p->dst;
+		k->err = -ret;
+		/* EPERM is the client's own firewall (output) refusing the packet: the world's doing, as for ping */
+		check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH || ret == -EPERM ? CHECK_FAIL : CHECK_ERROR);
 	} else if (found < 0) {
 		check_got(c, "capture on %s/%s failed: %s", p->router, p->uplink, capture_error(cap));
 		check_set(c, CHECK_ERROR);

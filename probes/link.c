@@ -32,6 +32,34 @@ static void describe(const struct link_state *st, struct check *c)
 		  unknown_is_up(st) ? st->kind : "");
 }
 
+/* A bridge with STP on takes carrier when one of its ports forwards: a port that is up but still listening or
+ * learning (or blocking) is why it has none. */
+static bool stp_holds(const struct link_probe *p, const struct link_state *st, struct check *c)
+{
+	struct link_entry ports[16];
+	unsigned n = 0;
+	struct cause *k;
+
+	if (strcmp(st->kind, "bridge") || st->stp <= 0 || link_ports_read(p->rtnl, st->ifindex, ports, 16, &n))
+		return false;
+	for (unsigned i = 0; i < n && i < 16; i++) {
+		const struct link_entry *e = &ports[i];
+
+		if (!(e->st.flags & IFF_UP) || !(e->st.flags & IFF_LOWER_UP) || e->st.port_state < 1 ||
+		    e->st.port_state == 3)
+			continue;
+		check_evidence(c, "%s: port %s is %s (STP on, forward delay %u s)", p->where, e->name,
+			       port_state_name(e->st.port_state), st->forward_delay / 100);
+		k = check_cause(c, CAUSE_BRIDGE_STP_WAIT);
+		CAUSE_COPY(k->where, p->where);
+		snprintf(k->where2, sizeof(k->where2), "%.*s/%s", (int)strcspn(p->where, "/"), p->where, e->name);
+		CAUSE_COPY(k->word, port_state_name(e->st.port_state));
+		k->value = (int)(st->forward_delay / 100);
+		return true;
+	}
+	return false;
+}
+
 static void explain_down(const struct link_probe *p, const struct link_state *st, struct check *c)
 {
 	struct cause *k;
@@ -41,7 +69,9 @@ static void explain_down(const struct link_probe *p, const struct link_state *st
 	else if (!(st->flags & IFF_LOWER_UP) && p->peer) {
 		k = check_cause(c, CAUSE_LINK_PEER_DOWN);
 		CAUSE_COPY(k->where2, p->peer);
-	} else if (!(st->flags & IFF_LOWER_UP))
+	} else if (!(st->flags & IFF_LOWER_UP) && stp_holds(p, st, c))
+		return;
+	else if (!(st->flags & IFF_LOWER_UP))
 		k = check_cause(c, CAUSE_LINK_NO_CARRIER);
 	else {
 		k = check_cause(c, CAUSE_LINK_OPERSTATE);

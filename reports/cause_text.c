@@ -63,7 +63,8 @@ static int fwd_client_no_route(const struct cause *k, const struct txt *t, char 
 
 static int fwd_send_failed(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
-	(void)k;
+	if (k->err == EPERM)
+		return snprintf(buf, len, "the client's firewall (output) refused to send to %s (EPERM)", t->a);
 	return snprintf(buf, len, "sending to %s failed", t->a);
 }
 
@@ -822,6 +823,42 @@ static int route_other_mtu(const struct cause *k, const struct txt *t, char *buf
 	return snprintf(buf, len, "%s's path MTU to %s is %d, not %llu (%s)", k->ns, t->a, k->value, k->count, from);
 }
 
+static int rp_filter_source(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (!k->dev2[0])
+		return snprintf(buf, len, "rp_filter in %s drops what comes in on %s from %s: %s has no route back to %s "
+				"(rp_filter %d on %s)", k->ns, k->dev, t->a, k->ns, t->a, k->value, k->dev);
+	return snprintf(buf, len, "rp_filter in %s drops what comes in on %s from %s: %s routes %s out of %s "
+			"(rp_filter %d on %s)", k->ns, k->dev, t->a, k->ns, t->a, k->dev2, k->value, k->dev);
+}
+
+static int router_no_route_back(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s has no route back to %s: the replies from %s reach %s and go no further",
+			k->ns, t->a, t->b, k->ns);
+}
+
+static int snat_to_nowhere(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24] = "its conntrack entry";
+
+	if (k->line)
+		snprintf(rule, sizeof(rule), "'%s' (line %u)", k->text, k->line);
+	if (k->flag)
+		return snprintf(buf, len, "%s translates %s to %s (%s), an address no interface has: %s asks for it by "
+				"%s on %s/%s and nobody answers (neighbour %s)", k->ns, t->b, t->a, rule, k->ns2,
+				ND_OR_ARP(k->addr.family), k->ns2, k->dev2, k->word);
+	return snprintf(buf, len, "%s translates %s to %s (%s), an address no interface has", k->ns, t->b, t->a, rule);
+}
+
+static int bridge_stp_wait(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	(void)t;
+	return snprintf(buf, len, "%s has no carrier: STP is on and none of its ports forwards yet (%s is %s; the "
+			"forward delay is %d s for listening and as long again for learning)", k->where, k->where2,
+			k->word, k->value);
+}
+
 static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_ADMIN_DOWN] = link_admin_down,
 	[CAUSE_LINK_PEER_DOWN] = link_peer_down,
@@ -909,6 +946,10 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_USER_DNAT_UNMATCHED] = user_dnat_unmatched,
 	[CAUSE_PING_TOO_BIG] = ping_too_big,
 	[CAUSE_ROUTE_OTHER_MTU] = route_other_mtu,
+	[CAUSE_RP_FILTER_SOURCE] = rp_filter_source,
+	[CAUSE_ROUTER_NO_ROUTE_BACK] = router_no_route_back,
+	[CAUSE_SNAT_TO_NOWHERE] = snat_to_nowhere,
+	[CAUSE_BRIDGE_STP_WAIT] = bridge_stp_wait,
 	[CAUSE_LISTENER_ELSEWHERE] = listener_elsewhere,
 	[CAUSE_NAT_TO_NO_LISTENER] = nat_to_no_listener,
 	[CAUSE_LINK_MTU_MISMATCH] = link_mtu_mismatch,

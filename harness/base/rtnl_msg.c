@@ -75,6 +75,15 @@ struct nlmsghdr *rtnl_msg_link_get(void *buf, int ifindex, const char *name)
 	return nlh;
 }
 
+struct nlmsghdr *rtnl_msg_link_dump(void *buf)
+{
+	struct nlmsghdr *nlh = start(buf, RTM_GETLINK, NLM_F_REQUEST | NLM_F_DUMP);
+	struct ifinfomsg *ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+
+	ifi->ifi_family = AF_UNSPEC;
+	return nlh;
+}
+
 struct nlmsghdr *rtnl_msg_addr_add(void *buf, int ifindex, const struct prefix *p)
 {
 	struct nlmsghdr *nlh = start(buf, RTM_NEWADDR, CREATE_FLAGS);

@@ -17,6 +17,8 @@ struct nlmsghdr *rtnl_msg_veth(void *buf, const char *name, const char *peer, in
 struct nlmsghdr *rtnl_msg_link_set(void *buf, int ifindex, bool up);
 /* GETLINK by name (ifindex 0) or by index (name NULL), acknowledged so a plain GET ends. */
 struct nlmsghdr *rtnl_msg_link_get(void *buf, int ifindex, const char *name);
+/* RTM_GETLINK dump of every link of the namespace. */
+struct nlmsghdr *rtnl_msg_link_dump(void *buf);
 /* Adds prefix on ifindex; IPv6 addresses are added with IFA_F_NODAD, so they are usable at once. */
 struct nlmsghdr *rtnl_msg_addr_add(void *buf, int ifindex, const struct prefix *p);
 /* Adds a main-table static route; via NULL for a device route, oif 0 for none. */

@@ -282,7 +282,8 @@ static bool cause_other_oif(struct dg *d, const struct expect *e, const struct d
 {
 	struct cause k = cause_of(CAUSE_ROUTER_OTHER_OIF);
 
-	if (e->kind != EXPECT_FORWARDED || p->router < 0 || p->rroute_err || !p->roif[0] ||
+	if (e->kind != EXPECT_FORWARDED || p->router < 0 || p->router != (int)e->u.forwarded.out.ns || p->rroute_err ||
+	    !p->roif[0] ||
 	    !strcmp(p->roif, e->u.forwarded.out.name))
 		return false;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
@@ -292,6 +293,79 @@ static bool cause_other_oif(struct dg *d, const struct expect *e, const struct d
 	router_route_of(p, &k);
 	dg_cause(c, true, &k);
 	return true;
+}
+
+/* The router's lookup as the forwarded packet gets it failed its reverse-path check: rp_filter drops it there. */
+static bool cause_rp_source(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_RP_FILTER_SOURCE);
+
+	if (p->router < 0 || !p->rpf_drops)
+		return false;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	k.addr = p->rsrc;
+	CAUSE_COPY(k.dev, p->riif);
+	CAUSE_COPY(k.dev2, p->rpf_out);
+	k.value = p->rpf_value;
+	dg_cause(c, true, &k);
+	return true;
+}
+
+/* The router's next hop (its route's gateway, or the destination on link) does not answer ARP or ND. */
+static bool cause_router_neighbour(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_NEIGH_UNANSWERED);
+
+	if (p->router < 0 || p->rroute_err || p->rnh_state <= 0 || !(p->rnh_state & (NUD_FAILED | NUD_INCOMPLETE)))
+		return false;
+	k.flag = p->rr.has_gateway;
+	k.addr = p->rnh;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.dev, p->roif);
+	dg_neigh_word(p->rnh_state, k.word, sizeof(k.word));
+	k.flag2 = !p->nrnh_owners;
+	dg_cause(c, true, &k);
+	return true;
+}
+
+/* The replies come back through every router of the path, addressed to the source each saw (a later router's
+ * translation undone): one without a route to it drops them. */
+static bool cause_router_way_back(struct dg *d, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_ROUTER_NO_ROUTE_BACK);
+	struct route_info r;
+	char dev[IFNAMSIZ];
+
+	for (unsigned i = 0; i <= p->nhops && p->router >= 0 && p->has_src; i++) {
+		unsigned ns = i < p->nhops ? p->hops[i].ns : (unsigned)p->router;
+		const struct addr *src = i < p->nhops ? &p->hops[i].src : &p->rsrc;
+		int err = dg_lookup(d, ns, src, &r, dev), state;
+		struct addr nh;
+
+		if (err == -ENETUNREACH) {
+			CAUSE_COPY(k.ns, dg_ns(d, ns));
+			k.addr = *src;
+			k.addr2 = p->dst;
+			dg_cause(c, false, &k);
+			return true;
+		}
+		if (err || r.type != RTN_UNICAST || !r.oif)
+			continue;
+		/* a next hop on the way back that the router asked for and nobody answered */
+		nh = r.has_gateway ? r.gateway : *src;
+		state = neigh_state(&d->w->ns[ns].rtnl, r.oif, &nh);
+		if (state <= 0 || !(state & (NUD_FAILED | NUD_INCOMPLETE)))
+			continue;
+		k = cause_of(CAUSE_WAY_BACK_UNANSWERED);
+		CAUSE_COPY(k.ns, dg_ns(d, ns));
+		k.addr = *src;
+		k.addr2 = nh;
+		CAUSE_COPY(k.dev, dev);
+		dg_neigh_word(state, k.word, sizeof(k.word));
+		dg_cause(c, false, &k);
+		return true;
+	}
+	return false;
 }
 
 /* ---- the destination ---- */
@@ -335,7 +409,8 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 	dg_path_evidence(d, &p, c);
 	if (cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) || cause_duplicate(d, &p, c) ||
 	    cause_link_down(d, &p, c) || cause_neighbour(d, &p, c) || cause_forwarding(d, &p, c) ||
-	    cause_if_forwarding(d, &p, c) || cause_router_route(d, &p, c) || cause_other_oif(d, e, &p, c))
+	    cause_if_forwarding(d, &p, c) || cause_rp_source(d, &p, c) || cause_router_route(d, &p, c) ||
+	    cause_router_neighbour(d, &p, c) || cause_other_oif(d, e, &p, c))
 		return;
 	if (e->kind != EXPECT_FORWARDED && if_forwarding_stops(d, &p, true, c))
 		return;
@@ -345,8 +420,8 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 		return;
 	}
 	if (!dg_cause_rp_filter(d, &p, c) && e->kind != EXPECT_FORWARDED && !dg_cause_way_back(d, &p, c) &&
-	    !dg_cause_dnat_unmatched(d, e, &p, c) && !dg_cause_user_dnat_unmatched(d, e, &p, c, &user_dnat) &&
-	    !user_dnat)
+	    !cause_router_way_back(d, &p, c) && !dg_cause_dnat_unmatched(d, e, &p, c) &&
+	    !dg_cause_user_dnat_unmatched(d, e, &p, c, &user_dnat) && !user_dnat)
 		cause_no_listener(d, e, &p, c);
 	dg_conntrack_evidence(d, &p, c);
 }

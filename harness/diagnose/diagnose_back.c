@@ -1,5 +1,6 @@
 /* diagnose_back.c — the answer's way back: the destination's route and neighbour, and reverse-path filters. */
 #include "harness/diagnose/diagnose_path.h"
+#include "harness/scenario/kinds.h"
 #include "harness/base/addr.h"
 #include "harness/base/netns.h"
 #include "probes/neigh.h"
@@ -192,9 +193,33 @@ static bool arp_filtered(struct dg *d, const struct dg_path *p, const struct bac
 	return true;
 }
 
+bool dg_snat_to_nowhere(struct dg *d, unsigned ns, const struct addr *src, const struct addr *seen, struct cause *k)
+{
+	unsigned n = 0;
+
+	dg_addr_owner(&d->addrs, seen, &n);
+	if (n)
+		return false;
+	*k = cause_of(CAUSE_SNAT_TO_NOWHERE);
+	CAUSE_COPY(k->ns, dg_ns(d, ns));
+	k->addr = *seen;
+	k->addr2 = *src;
+	for (unsigned i = 0; i < d->w->sc->nsteps; i++) {
+		const struct step *s = &d->w->sc->steps[i];
+
+		if (s->kind == STEP_SNAT && s->ns == ns && addr_equal(&s->u.nat.to, seen)) {
+			CAUSE_COPY(k->text, s->text);
+			k->line = s->loc.line;
+			break;
+		}
+	}
+	return true;
+}
+
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	char a[ADDR_STRLEN], nh[ADDR_STRLEN], states[96] = "";
+	struct cause nowhere;
 	struct back b;
 
 	if (!way_back(d, p, &b))
@@ -211,6 +236,17 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		       states[0] ? nh : "", states[0] ? " " : "", states);
 	if (b.nh_state <= 0 || !(b.nh_state & (NUD_FAILED | NUD_INCOMPLETE)))
 		return false;
+	/* the replies ask for the translated source on the link, and nobody has that address: the translation
+	 * is the mistake (a source the outside routes back to the router would be no mistake) */
+	if (p->router >= 0 && (p->nat || p->snat_ct) && addr_equal(&b.nh, &p->seen) &&
+	    dg_snat_to_nowhere(d, (unsigned)p->router, &p->rsrc, &p->seen, &nowhere)) {
+		nowhere.flag = true;
+		CAUSE_COPY(nowhere.ns2, dg_ns(d, b.w));
+		CAUSE_COPY(nowhere.dev2, b.dev);
+		dg_neigh_word(b.nh_state, nowhere.word, sizeof(nowhere.word));
+		dg_cause(c, false, &nowhere);
+		return true;
+	}
 	if (!arp_filtered(d, p, &b, c)) {
 		struct cause k = cause_of(CAUSE_WAY_BACK_UNANSWERED);
 
@@ -218,7 +254,7 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		k.addr = p->seen;
 		k.addr2 = b.nh;
 		CAUSE_COPY(k.dev, b.dev);
-		CAUSE_COPY(k.word, states);
+		dg_neigh_word(b.nh_state, k.word, sizeof(k.word));
 		dg_cause(c, false, &k);
 	}
 	return true;

@@ -137,8 +137,33 @@ static bool seen_untranslated(const struct dg *d, const struct expect *e, const 
 	       !strcmp(c->cause.ns, dg_ns(d, where->ns)) && !strcmp(c->cause.dev, where->name);
 }
 
+struct nowhere_find {
+	struct dg *d;
+	unsigned ns;
+	bool found;
+	struct cause k;
+};
+
+/* A source translation in the capture's namespace to an address nobody has. */
+static int nowhere_entry(const struct ct_entry *e, void *arg)
+{
+	struct nowhere_find *f = arg;
+
+	if (!ct_entry_is_snat(e) || !dg_snat_to_nowhere(f->d, f->ns, &e->orig.src, &e->reply.dst, &f->k))
+		return 0;
+	f->found = true;
+	return 1;
+}
+
 void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 {
+	if (c->cause.kind == CAUSE_CAPTURE_SRC_UNSEEN) {   /* the source wanted is not what the packets left with */
+		struct nowhere_find f = { .d = d, .ns = e->u.capture.where.ns };
+
+		conntrack_dump(d->w->ns[f.ns].fd, nowhere_entry, &f);
+		if (f.found)
+			dg_cause(c, false, &f.k);
+	}
 	const struct ifref *where = &e->u.capture.where;
 	struct nat_miss why;
 	bool any;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <linux/fib_rules.h>
+#include <linux/neighbour.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/rtnetlink.h>
 #include <stdlib.h>
@@ -20,6 +21,14 @@
 const char *dg_ns(const struct dg *d, unsigned ns)
 {
 	return d->w->sc->netns[ns].name;
+}
+
+void dg_neigh_word(int state, char *word, size_t len)
+{
+	if (state > 0 && (state & (NUD_FAILED | NUD_INCOMPLETE)))
+		snprintf(word, len, "unresolved");
+	else
+		neigh_state_name(state, word, len);
 }
 
 const char *dg_forwarding_key(int family)
@@ -101,7 +110,7 @@ static int snat_entry(const struct ct_entry *e, void *arg)
 {
 	struct snat_find *f = arg;
 
-	if (!ct_entry_is_snat(e) || !addr_equal(&e->orig.src, &f->p->src) || !addr_equal(&e->orig.dst, &f->sent_to))
+	if (!ct_entry_is_snat(e) || !addr_equal(&e->orig.src, &f->p->rsrc) || !addr_equal(&e->orig.dst, &f->sent_to))
 		return 0;
 	f->p->seen = e->reply.dst;
 	f->p->snat_ct = true;
@@ -111,7 +120,7 @@ static int snat_entry(const struct ct_entry *e, void *arg)
 
 static void router_nat(struct dg *d, struct dg_path *p)
 {
-	struct dg_packet pk = { p->dst.family, p->riif, p->roif, p->src, p->dst, CT_NEW };
+	struct dg_packet pk = { p->dst.family, p->riif, p->roif, p->rsrc, p->dst, CT_NEW };
 	struct snat_find f = { p, p->dnat ? p->dnat_from : p->dst };
 	const struct dg_addr *out;
 
@@ -161,7 +170,7 @@ static bool rule_is_default(const struct fib_rule *r)
  * and routes as read back (fib.h): the account behind the lookup's answer. */
 static void router_fib(struct dg *d, struct dg_path *p)
 {
-	struct fib_packet pk = { p->src, p->dst, p->riif, "", 0 };
+	struct fib_packet pk = { p->rsrc, p->dst, p->riif, "", p->rmark };
 	struct fib *f = malloc(sizeof(*f));
 	struct fib_choice ch;
 	char dev[IFNAMSIZ] = "";
@@ -191,9 +200,33 @@ static void router_fib(struct dg *d, struct dg_path *p)
 	free(f);
 }
 
+/* A lookup with iif refused as a martian (-EINVAL; -EXDEV on older kernels) where the source fails the
+ * reverse-path check: rp_filter on riif (IPv4) is strict and the router routes the source out of another
+ * interface or not at all, or loose and has no route to it. */
+static bool reverse_path_fails(struct dg *d, struct dg_path *p, int ret)
+{
+	char all[16], dev[16], key[96];
+	struct route_info r;
+	int fd = d->w->ns[p->router].fd, err;
+
+	if ((ret != -EINVAL && ret != -EXDEV) || p->dst.family != AF_INET)
+		return false;
+	snprintf(key, sizeof(key), "net/ipv4/conf/%s/rp_filter", p->riif);
+	if (netns_sysctl_read(fd, "net/ipv4/conf/all/rp_filter", all, sizeof(all)) ||
+	    netns_sysctl_read(fd, key, dev, sizeof(dev)))
+		return false;
+	p->rpf_value = dg_rp_effective(atoi(all), atoi(dev));
+	if (p->rpf_value <= 0)
+		return false;
+	err = dg_lookup(d, (unsigned)p->router, &p->rsrc, &r, p->rpf_out);
+	if (err)
+		p->rpf_out[0] = '\0';
+	return err || (p->rpf_value == 1 && strcmp(p->rpf_out, p->riif));
+}
+
 /* The router's lookup as the forwarded packet gets it: from the client's source, in on riif.  A refusal that
  * is no route's (rp_filter's -EXDEV, a martian's or a down link's) is no answer about routes: then the plain
- * lookup stands. */
+ * lookup stands (and a failed reverse-path check is noted). */
 static void router_lookup(struct dg *d, struct dg_path *p)
 {
 	char msg[NL_MSG_LEN];
@@ -204,8 +237,15 @@ static void router_lookup(struct dg *d, struct dg_path *p)
 	p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
 	if (!p->riif[0] || !p->has_src || link_state_read(rtnl, p->riif, 0, NULL, &st))
 		return;
-	ret = route_lookup_in(rtnl, &p->dst, &p->src, st.ifindex, 0, false, &p->rr, msg, sizeof(msg));
-	if (ret && ret != -ENETUNREACH && ret != -EHOSTUNREACH && ret != -EACCES && ret != -EINVAL) {
+	/* the mark the kernel routed the probe by, as the trace's last prerouting event of it saw it */
+	if (!fw_trace_route_mark(d->w->fw.trace[p->router], &p->rsrc, &p->dst, &p->rmark))
+		p->rmark = 0;
+	ret = route_lookup_in(rtnl, &p->dst, &p->rsrc, st.ifindex, p->rmark, false, &p->rr, msg, sizeof(msg));
+	if (ret == -EINVAL && reverse_path_fails(d, p, ret))
+		p->rpf_drops = true;
+	if (p->rpf_drops || (ret && ret != -ENETUNREACH && ret != -EHOSTUNREACH && ret != -EACCES && ret != -EINVAL)) {
+		if (ret == -EXDEV)
+			p->rpf_drops = reverse_path_fails(d, p, ret);
 		p->rroute_err = dg_lookup(d, (unsigned)p->router, &p->dst, &p->rr, p->roif);
 		return;
 	}
@@ -221,7 +261,8 @@ static void router_hop(struct dg *d, struct dg_path *p)
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
 	int fd = d->w->ns[p->router].fd;
 
-	router_entry(p);
+	if (!p->riif[0])
+		router_entry(p);
 	sysctl_dotted(fd, dg_forwarding_key(p->dst.family), p->fwd, sizeof(p->fwd));
 	sysctl_dotted(fd, dg_forwarding_key(other), p->fwd_other, sizeof(p->fwd_other));
 	if (p->riif[0])
@@ -232,15 +273,79 @@ static void router_hop(struct dg *d, struct dg_path *p)
 	if (p->roif[0])
 		if_forwarding(fd, p->dst.family, p->roif, p->fwd_back_key, sizeof(p->fwd_back_key), p->fwd_back,
 			      sizeof(p->fwd_back));
+	if (p->rroute_err == 0) {
+		p->rnh = p->rr.has_gateway ? p->rr.gateway : p->dst;
+		if (p->rr.type == RTN_UNICAST && p->rr.oif)
+			p->rnh_state = neigh_state(&d->w->ns[p->router].rtnl, p->rr.oif, &p->rnh);
+		dg_addr_owner(&d->addrs, &p->rnh, &p->nrnh_owners);
+	}
 	if (p->rroute_err == 0 && p->has_src)
 		router_nat(d, p);
+}
+
+/* The router passes the packet on: it forwards, its route has an answer, its next hop answers. */
+static bool router_passes(const struct dg_path *p)
+{
+	return !p->rroute_err && !p->rpf_drops && strcmp(p->fwd, "0") &&
+	       (p->dst.family == AF_INET6 || strcmp(p->fwd_in, "0")) &&
+	       !(p->rnh_state > 0 && (p->rnh_state & (NUD_FAILED | NUD_INCOMPLETE)));
+}
+
+/* The router's per-hop findings, cleared for the next router of the row. */
+static void router_clear(struct dg_path *p)
+{
+	p->riif[0] = p->roif[0] = '\0';
+	p->rroute_err = 0;
+	memset(&p->rr, 0, sizeof(p->rr));
+	p->fwd[0] = p->fwd_other[0] = p->fwd_in_key[0] = p->fwd_in[0] = p->fwd_back_key[0] = p->fwd_back[0] = '\0';
+	p->rlookup_iif = p->rrule_user = p->rrule_drops = p->nat_rules = p->snat_ct = p->rpf_drops = false;
+	p->rroute[0] = p->rtable[0] = p->rrule[0] = p->snat_entry[0] = p->rpf_out[0] = '\0';
+	p->rtype = p->rpf_value = 0;
+	p->rmark = 0;
+	p->nat = NULL;
+	memset(&p->nat_why, 0, sizeof(p->nat_why));
+	memset(&p->rnh, 0, sizeof(p->rnh));
+	p->rnh_state = -1;
+	p->nrnh_owners = 0;
+}
+
+/* The next router of a row: the one namespace holding the router's next hop, when that is not the destination
+ * (nor the router, nor the client), and the walk has not reached the router `expect forwarded` names.  The
+ * router just left becomes a hop of the path. */
+static bool next_router(struct dg *d, const struct expect *e, struct dg_path *p)
+{
+	char a[ADDR_STRLEN], g[ADDR_STRLEN], s[ADDR_STRLEN];
+	const struct dg_addr *o;
+	unsigned n = 0;
+	struct dg_hop *h;
+
+	if (p->nhops >= DG_HOPS || !router_passes(p) || !p->rr.has_gateway ||
+	    (e->kind == EXPECT_FORWARDED && (int)e->u.forwarded.out.ns == p->router))
+		return false;
+	o = dg_addr_owner(&d->addrs, &p->rnh, &n);
+	if (!o || n != 1 || (int)o->ns == p->router || o->ns == p->client ||
+	    (p->dst_owner && p->dst_owner->ns == o->ns))
+		return false;
+	h = &p->hops[p->nhops++];
+	h->ns = (unsigned)p->router;
+	h->src = p->rsrc;
+	snprintf(h->line, sizeof(h->line), "%s (a router on the way): in on %s from %s, route to %s via %s dev %s",
+		 dg_ns(d, (unsigned)p->router), p->riif[0] ? p->riif : "?", addr_str(&p->rsrc, s, sizeof(s)),
+		 addr_str(&p->dst, a, sizeof(a)), addr_str(&p->rnh, g, sizeof(g)), p->roif[0] ? p->roif : "?");
+	if (p->nat || p->snat_ct)
+		p->rsrc = p->seen;
+	router_clear(p);
+	p->router = (int)o->ns;
+	snprintf(p->riif, sizeof(p->riif), "%s", o->ifname);
+	return true;
 }
 
 /* The router: named by `expect forwarded`, else the holder of the next hop (the one at the other end of the
  * client's link, or the only one) when the destination is not its. */
 static int find_router(const struct expect *e, const struct dg_path *p)
 {
-	if (e->kind == EXPECT_FORWARDED)
+	if (e->kind == EXPECT_FORWARDED && (!p->nh_owner || p->nh_owner->ns == p->client ||
+					     p->nh_owner->ns == e->u.forwarded.out.ns))
 		return (int)e->u.forwarded.out.ns;
 	if (!p->nh_owner || p->nh_owner->ns == p->client)
 		return -1;
@@ -304,9 +409,14 @@ void dg_path_build(struct dg *d, const struct expect *e, struct dg_path *p)
 	else if (p->nnh_owners > 1)
 		p->nh_owner = NULL;   /* held in several places, none of them on the link: no one to name */
 	p->seen = p->src;
+	p->rsrc = p->src;
+	p->rnh_state = -1;
 	p->router = find_router(e, p);
 	follow_dnat(d, p);
-	if (p->router >= 0)
+	if (p->router < 0)
+		return;
+	router_hop(d, p);
+	while (next_router(d, e, p))
 		router_hop(d, p);
 }
 
@@ -372,19 +482,33 @@ static void router_evidence(struct dg *d, const struct dg_path *p, struct check 
 	else if (p->fwd_in_key[0] || p->fwd_back_key[0])
 		check_evidence(c, "%s: %s = %s", r, p->fwd_in_key[0] ? p->fwd_in_key : p->fwd_back_key,
 			       p->fwd_in_key[0] ? p->fwd_in : p->fwd_back);
-	if (p->rrule[0] || p->rroute[0])
-		check_evidence(c, "%s: the packet %s%s takes rule '%s' and route '%s' (table %s)", r,
-			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", p->rrule[0] ? p->rrule : "?",
-			       p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
+	if (p->rrule[0] || p->rroute[0]) {
+		char mark[40] = "";
+
+		if (p->rmark)
+			snprintf(mark, sizeof(mark), " with mark 0x%x (nftrace)", p->rmark);
+		check_evidence(c, "%s: the packet %s%s%s takes rule '%s' and route '%s' (table %s)", r,
+			       p->rlookup_iif ? "in on " : "", p->rlookup_iif ? p->riif : "", mark,
+			       p->rrule[0] ? p->rrule : "?", p->rroute[0] ? p->rroute : "none", p->rtable[0] ? p->rtable : "?");
+	}
 	if (p->rroute_err) {
 		check_evidence(c, "%s: no route to %s (%s)", r, a, strerror(-p->rroute_err));
 		return;
 	}
 	check_evidence(c, "%s: route to %s%s%s dev %s", r, a, p->rr.has_gateway ? " via " : "",
 		       p->rr.has_gateway ? addr_str(&p->rr.gateway, t, sizeof(t)) : "", p->roif[0] ? p->roif : "?");
+	if (p->rpf_drops)
+		check_evidence(c, "%s: rp_filter %d on %s; route back to %s: %s", r, p->rpf_value, p->riif,
+			       addr_str(&p->rsrc, t, sizeof(t)), p->rpf_out[0] ? p->rpf_out : "none");
+	if (p->rnh_state >= 0) {
+		char states[96];
+
+		check_evidence(c, "%s: neighbour %s on %s %s", r, addr_str(&p->rnh, t, sizeof(t)), p->roif,
+			       neigh_state_name(p->rnh_state, states, sizeof(states)));
+	}
 	if (!p->has_src)
 		return;
-	addr_str(&p->src, s, sizeof(s));
+	addr_str(&p->rsrc, s, sizeof(s));
 	if (p->nat)
 		check_evidence(c, "%s translates %s to %s: %s:%u %s", r, s, addr_str(&p->seen, t, sizeof(t)),
 			       p->nat->loc.file, p->nat->loc.line, p->nat->text);
@@ -407,6 +531,8 @@ void dg_path_evidence(struct dg *d, const struct dg_path *p, struct check *c)
 	if (p->cr.has_gateway)
 		owner_evidence(d, &p->nh, p->nh_owner, p->nnh_owners, c);
 	owner_evidence(d, &p->dst, p->dst_owner, p->ndst_owners, c);
+	for (unsigned i = 0; i < p->nhops; i++)
+		check_evidence(c, "%s", p->hops[i].line);
 	if (p->router >= 0)
 		router_evidence(d, p, c);
 }

@@ -22,6 +22,8 @@ struct dg {
 	uint64_t rp[MAX_NETNS];   /* rp_filter drops per namespace, once rp_read */
 };
 
+#define DG_HOPS 7                      /* routers in a row before the last one the walk reaches */
+
 struct dg_path {
 	unsigned client;
 	struct addr dst;
@@ -63,6 +65,22 @@ struct dg_path {
 	bool dnat;                     /* the router's conntrack entry for the probe shows DNAT: dst is the
 					* translated destination, dnat_from the one the probe was sent to */
 	struct addr dnat_from;
+	/* ---- routers in a row: the walk goes on from router to router while each forwards the packet on to
+	 * another namespace's address that is not the destination's ---- */
+	struct addr rsrc;              /* the source as the router sees it (translated by an earlier router) */
+	struct addr rnh;               /* the router's next hop: its route's gateway, or dst on link */
+	int rnh_state;                 /* the router's neighbour entry for rnh: NUD_*, -1 when not read */
+	unsigned nrnh_owners;          /* how many interfaces hold rnh */
+	uint32_t rmark;                /* the mark the router's kernel routed the probe by (nftrace), 0 none */
+	bool rpf_drops;                /* the router's lookup failed its reverse-path check (rp_filter) */
+	int rpf_value;                 /* rp_filter as the kernel applies it on riif */
+	char rpf_out[IFNAMSIZ];        /* where the router routes rsrc out ("" no route) */
+	unsigned nhops;                /* routers crossed before router */
+	struct dg_hop {
+		unsigned ns;
+		struct addr src;       /* the source it saw */
+		char line[200];        /* what it did, as evidence */
+	} hops[DG_HOPS];
 };
 
 /* Builds the path of expectation e (a ping, forwarded, tcp or udp expectation). */
@@ -79,6 +97,11 @@ int dg_lookup(struct dg *d, unsigned ns, const struct addr *dst, struct route_in
 /* The forwarding sysctl's key for a family, as sysctl(8) writes it. */
 const char *dg_forwarding_key(int family);
 
+/* A neighbour entry another namespace than the probe's made, for a cause's words: INCOMPLETE and FAILED are one
+ * finding (asked, no answer) that only the time since the first solicitation tells apart, so both read
+ * "unresolved" (the evidence keeps the state); any other state its own name. */
+void dg_neigh_word(int state, char *word, size_t len);
+
 /* The namespace's name in the scenario. */
 const char *dg_ns(const struct dg *d, unsigned ns);
 
@@ -91,6 +114,10 @@ bool dg_cause_rp_filter(struct dg *d, const struct dg_path *p, struct check *c);
  * ends have different prefixes), or a next hop that does not answer ARP (and why: rp_filter at the other end).
  * Adds the way back as evidence; true when it named a cause. */
 bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c);
+
+/* A translation by namespace ns of source src to seen, when no interface of the world holds seen: fills k
+ * (CAUSE_SNAT_TO_NOWHERE, with ns's snat step to seen when there is one) and returns true. */
+bool dg_snat_to_nowhere(struct dg *d, unsigned ns, const struct addr *src, const struct addr *seen, struct cause *k);
 
 /* ---- diagnose_dnat.c: a connection to a router's own address that its dnat steps should have sent on ---- */
 

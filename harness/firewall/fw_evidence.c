@@ -38,13 +38,25 @@ void fw_describe(struct firewall *fw, struct check *c)
 	}
 }
 
+/* The policy the backend reads is nsharness's own only when a `forward NS policy` step set it: a policy the
+ * user set with iptables -P (the same chain under iptables-nft) is the kernel trace's to name, in the words it
+ * has under every backend. */
+static bool own_policy(const struct firewall *fw, unsigned ns)
+{
+	for (unsigned i = 0; i < fw->sc->nsteps; i++)
+		if (fw->sc->steps[i].kind == STEP_FORWARD_POLICY && fw->sc->steps[i].ns == ns)
+			return true;
+	return false;
+}
+
 void fw_explain(struct firewall *fw, const struct fw_counts *before, struct check *c)
 {
 	for (unsigned i = 0; i < fw->sc->nnetns; i++) {
 		uint64_t now;
 		bool drop;
 
-		if (!before->valid[i] || !policy_packets(fw, i, &now, &drop) || !drop || now <= before->policy[i])
+		if (!before->valid[i] || !own_policy(fw, i) || !policy_packets(fw, i, &now, &drop) || !drop ||
+		    now <= before->policy[i])
 			continue;
 		check_demote(c, NOTE_OWN_FINDING);
 		CAUSE_COPY(check_cause(c, CAUSE_FW_POLICY_DROP)->ns, fw->sc->netns[i].name);

@@ -5,6 +5,7 @@
 #include "harness/base/nl.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
@@ -30,6 +31,7 @@
  * destroy work that every later close of a netfilter netlink socket in the namespace waits for (an RCU grace
  * period, 10 to 25 ms).  Past this many destinations, the chains are flushed and begun again. */
 #define TRACE_MAX_DSTS 16
+#define TRACE_MARKS 8             /* a probe and its replies: a few address pairs */
 
 struct fw_trace {
 	int nsfd;                 /* the namespace (the world's fd: it outlives this) */
@@ -38,6 +40,11 @@ struct fw_trace {
 	bool made;                /* the table and its chains exist */
 	struct addr dsts[TRACE_MAX_DSTS];   /* marked so far */
 	unsigned ndsts;
+	struct route_mark {       /* the latest take's last prerouting event of each packet's addresses: its mark */
+		struct addr src, dst;
+		uint32_t mark;
+	} marks[TRACE_MARKS];
+	unsigned nmarks;
 };
 
 /* Whether the trace already marks packets to and from dst. */
@@ -170,7 +177,9 @@ static void put_chain(struct mnl_nlmsg_batch *b, uint32_t seq, unsigned i)
 	nftnl_chain_set_str(c, NFTNL_CHAIN_NAME, trace_chains[i].name);
 	nftnl_chain_set_str(c, NFTNL_CHAIN_TYPE, "filter");
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_HOOKNUM, trace_chains[i].hook);
-	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, -300);
+	/* first of every hook's chains (NF_IP_PRI_FIRST): a user's raw or early chain (-300, defrag's -400) that
+	 * drops the probe is traced too */
+	nftnl_chain_set_s32(c, NFTNL_CHAIN_PRIO, INT_MIN);
 	nftnl_chain_set_u32(c, NFTNL_CHAIN_POLICY, NF_ACCEPT);
 	nlh = nftnl_chain_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWCHAIN, NFPROTO_INET,
 					  NLM_F_CREATE | NLM_F_ACK, seq);
@@ -416,6 +425,46 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 
 /* ---- reading the events ---- */
 
+static void addr_set(struct addr *a, int family, const uint8_t *bytes)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = family;
+	memcpy(a->bytes, bytes, family == AF_INET6 ? 16 : 4);
+}
+
+/* The source and destination of the traced packet's IPv4 or IPv6 header. */
+static void header_addrs(struct fw_trace_event *ev, const struct nftnl_trace *tr)
+{
+	uint32_t len = 0;
+	const uint8_t *h = nftnl_trace_get_data(tr, NFTNL_TRACE_NETWORK_HEADER, &len);
+
+	if (!h || len < 20)
+		return;
+	if (h[0] >> 4 == 4) {
+		addr_set(&ev->src, AF_INET, h + 12);
+		addr_set(&ev->dst, AF_INET, h + 16);
+		ev->has_addrs = true;
+	} else if (h[0] >> 4 == 6 && len >= 40) {
+		addr_set(&ev->src, AF_INET6, h + 8);
+		addr_set(&ev->dst, AF_INET6, h + 24);
+		ev->has_addrs = true;
+	}
+}
+
+/* Keeps ev's mark for its addresses: the last prerouting event of a packet saw every prerouting mark. */
+static void keep_mark(struct fw_trace *t, const struct fw_trace_event *ev)
+{
+	unsigned i = 0;
+
+	while (i < t->nmarks && !(addr_equal(&t->marks[i].src, &ev->src) && addr_equal(&t->marks[i].dst, &ev->dst)))
+		i++;
+	if (i == TRACE_MARKS)
+		return;
+	if (i == t->nmarks)
+		t->nmarks++;
+	t->marks[i] = (struct route_mark){ ev->src, ev->dst, ev->mark };
+}
+
 int fw_trace_parse(const void *msg, struct fw_trace_event *ev)
 {
 	const struct nlmsghdr *nlh = msg;
@@ -440,6 +489,11 @@ int fw_trace_parse(const void *msg, struct fw_trace_event *ev)
 		ev->verdict = ev->type == FW_TRACE_POLICY ? (int)nftnl_trace_get_u32(tr, NFTNL_TRACE_POLICY) :
 			      nftnl_trace_is_set(tr, NFTNL_TRACE_VERDICT) ?
 			      (int)nftnl_trace_get_u32(tr, NFTNL_TRACE_VERDICT) : NFT_CONTINUE;
+		if (nftnl_trace_is_set(tr, NFTNL_TRACE_MARK))
+			ev->mark = nftnl_trace_get_u32(tr, NFTNL_TRACE_MARK);
+		ev->before_routing = nftnl_trace_is_set(tr, NFTNL_TRACE_IIF) && !nftnl_trace_is_set(tr, NFTNL_TRACE_OIF);
+		if (nftnl_trace_is_set(tr, NFTNL_TRACE_NETWORK_HEADER))
+			header_addrs(ev, tr);
 		ret = 0;
 	}
 	nftnl_trace_free(tr);
@@ -452,17 +506,32 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 	unsigned n = 0;
 	int len;
 
+	t->nmarks = 0;
 	while (t->trace.sock && (len = (int)mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf))) > 0) {
 		const struct nlmsghdr *h;
 
 		for (h = (const struct nlmsghdr *)buf; mnl_nlmsg_ok(h, len); h = mnl_nlmsg_next(h, &len)) {
 			struct fw_trace_event ev;
 
-			if (n < max && fw_trace_parse(h, &ev) == 0 && strcmp(ev.table, FW_TRACE_TABLE))
+			if (fw_trace_parse(h, &ev))
+				continue;
+			if (ev.before_routing && ev.has_addrs)
+				keep_mark(t, &ev);
+			if (n < max && strcmp(ev.table, FW_TRACE_TABLE))
 				out[n++] = ev;
 		}
 	}
 	return n;
+}
+
+bool fw_trace_route_mark(const struct fw_trace *t, const struct addr *src, const struct addr *dst, uint32_t *mark)
+{
+	for (unsigned i = 0; t && i < t->nmarks; i++)
+		if (addr_equal(&t->marks[i].src, src) && addr_equal(&t->marks[i].dst, dst)) {
+			*mark = t->marks[i].mark;
+			return true;
+		}
+	return false;
 }
 
 const struct fw_trace_event *fw_trace_first_drop(const struct fw_trace_event *ev, unsigned n)

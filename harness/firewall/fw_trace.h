@@ -31,6 +31,10 @@ struct fw_trace_event {
 	enum fw_trace_type type;
 	uint64_t handle;              /* FW_TRACE_RULE */
 	int verdict;                  /* NF_DROP, NF_ACCEPT, or NFT_CONTINUE, NFT_JUMP, ... (the policy for POLICY) */
+	uint32_t mark;                /* the packet's mark as the event saw it */
+	bool before_routing;          /* it came in (iif) and is not routed yet (no oif): prerouting */
+	bool has_addrs;               /* src and dst read from its network header */
+	struct addr src, dst;
 };
 
 /* What a rule does to a packet it matches, read from its expressions. */
@@ -60,6 +64,10 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
  * kernel reports a packet's verdicts while it handles the packet.  The trace table's own events are left
  * out.  Returns how many were stored. */
 unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned max);
+
+/* The mark the kernel routed a packet from src to dst by, as the last prerouting event of that packet in the
+ * latest fw_trace_take saw it (every prerouting chain's marks applied by then): false when none was taken. */
+bool fw_trace_route_mark(const struct fw_trace *t, const struct addr *src, const struct addr *dst, uint32_t *mark);
 
 /* The rules of one chain now, in order, at most max; *count of them all.  0 or -errno. */
 int fw_trace_chain_rules(struct fw_trace *t, int nfproto, const char *table, const char *chain,

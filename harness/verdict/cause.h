@@ -26,7 +26,7 @@ enum cause_kind {
 
 	/* ---- probes/forwarded.c ---- */
 	CAUSE_FWD_CLIENT_NO_ROUTE,    /* addr: the destination */
-	CAUSE_FWD_SEND_FAILED,        /* addr */
+	CAUSE_FWD_SEND_FAILED,        /* addr, err (EPERM: the client's own output firewall) */
 	CAUSE_FWD_SYSCTL_OFF,         /* ns: the router; key: its forwarding sysctl */
 
 	/* ---- probes/route.c: ns (the client), addr (the destination or gateway), addr2 (the one wanted) ---- */
@@ -189,6 +189,21 @@ enum cause_kind {
 	CAUSE_ROUTE_OTHER_MTU,        /* ns, addr (the destination), value (the path MTU seen), count (the one
 				       * wanted), word (where it comes from: "route" its mtu metric, "exception" a
 				       * PMTU learned from an ICMP error, expiring in ms, "device" dev's MTU) */
+	/* ---- harness/diagnose/diagnose_path.c: a router's lookup as the forwarded packet gets it, refused by its
+	 * reverse-path check (the kernel's martian source) ---- */
+	CAUSE_RP_FILTER_SOURCE,       /* ns (the router), addr (the packet's source), dev (where it comes in), dev2
+				       * (where ns routes addr out, "" no route), value (rp_filter on dev, as applied) */
+	/* ---- harness/diagnose/diagnose.c: a router on the path (routers in a row) with no route back to the source
+	 * it saw: the replies reach it and go no further ---- */
+	CAUSE_ROUTER_NO_ROUTE_BACK,   /* ns (the router), addr (the source it saw), addr2 (the probe's destination) */
+	/* ---- harness/diagnose/: a source translation to an address that no interface of the world holds ---- */
+	CAUSE_SNAT_TO_NOWHERE,        /* ns (who translates), addr (the address it translates to), addr2 (the source
+				       * it translates), text/line (the snat step, line 0: a user's rule, seen in
+				       * conntrack); flag: the replies ask for addr on the link, ns2/dev2 (the
+				       * destination's interface), word (its neighbour state) */
+	/* ---- probes/link.c: a bridge without carrier because STP holds its ports ---- */
+	CAUSE_BRIDGE_STP_WAIT,        /* where (the bridge), where2 (one of its ports that is up), word (that port's
+				       * STP state), value (the forward delay, in seconds) */
 	/* ---- diagnose_listen.c: a refused connection, as the destination's socket table tells it ---- */
 	CAUSE_LISTENER_ELSEWHERE,     /* ns (the destination), word (tcp, udp), port, addr (where the probe went,
 				       * translated as conntrack says), addr2 (the address a socket on that port is

@@ -57,7 +57,7 @@ static const struct {
 	{ CAUSE_LINK_OPERSTATE, "blue/veth1 has carrier but operstate FAILED" },
 	{ CAUSE_LINK_STILL_UP, "blue/veth1 is still up after 2000 ms" },
 	{ CAUSE_FWD_CLIENT_NO_ROUTE, "the client has no route to 10.1.1.1" },
-	{ CAUSE_FWD_SEND_FAILED, "sending to 10.1.1.1 failed" },
+	{ CAUSE_FWD_SEND_FAILED, "sending to 10.1.1.1 failed" },   /* sample's err is ENETUNREACH */
 	{ CAUSE_FWD_SYSCTL_OFF, "forwarding is off in host (net.ipv4.ip_forward = 0)" },
 	{ CAUSE_ROUTE_DIRECT, "host reaches 10.1.1.1 directly on veth0, not through gateway 198.51.100.2" },
 	{ CAUSE_ROUTE_OTHER_GATEWAY, "the kernel chose gateway 10.1.1.1, not 198.51.100.2" },
@@ -172,6 +172,14 @@ static const struct {
 	  "(MTU 1): ICMP \"fragmentation needed\"" },
 	{ CAUSE_ROUTE_OTHER_MTU, "host's path MTU to 10.1.1.1 is 1, not 3 (the MTU of veth0: no route mtu, no learned "
 	  "exception)" },
+	{ CAUSE_RP_FILTER_SOURCE, "rp_filter in host drops what comes in on veth0 from 10.1.1.1: host routes 10.1.1.1 "
+	  "out of ens160 (rp_filter 1 on veth0)" },
+	{ CAUSE_ROUTER_NO_ROUTE_BACK, "host has no route back to 10.1.1.1: the replies from 198.51.100.2 reach host and "
+	  "go no further" },
+	{ CAUSE_BRIDGE_STP_WAIT, "blue/veth1 has no carrier: STP is on and none of its ports forwards yet (host/veth0 "
+	  "is FAILED; the forward delay is 1 s for listening and as long again for learning)" },
+	{ CAUSE_SNAT_TO_NOWHERE, "host translates 198.51.100.2 to 10.1.1.1 ('expect ping blue 198.51.100.2' (line 12)), "
+	  "an address no interface has" },
 	{ CAUSE_LISTENER_ELSEWHERE, "host's FAILED socket on port 8080 listens on 198.51.100.2 only, not on 10.1.1.1" },
 	{ CAUSE_NAT_TO_NO_LISTENER, "nothing listens on FAILED port 8080 in host: blue translated the destination "
 	  "198.51.100.2 port 1 to 10.1.1.1 port 8080 (destination NAT, as its conntrack entry shows)" },
@@ -218,6 +226,26 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route to 10.1.1.1: no default route, and no subnet of its own holds "
 				     "it; host/veth1 is 10.1.2.1/24, host/veth2 is 10.1.3.1/24");
+
+	c = sample(CAUSE_RP_FILTER_SOURCE);
+	c.dev2[0] = '\0';
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "rp_filter in host drops what comes in on veth0 from 10.1.1.1: host has no route "
+				     "back to 10.1.1.1 (rp_filter 1 on veth0)");
+
+	c = sample(CAUSE_FWD_SEND_FAILED);
+	c.err = EPERM;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "the client's firewall (output) refused to send to 10.1.1.1 (EPERM)");
+
+	c = sample(CAUSE_SNAT_TO_NOWHERE);
+	c.line = 0;
+	c.flag = true;
+	CAUSE_COPY(c.word, "INCOMPLETE");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host translates 198.51.100.2 to 10.1.1.1 (its conntrack entry), an address no "
+				     "interface has: blue asks for it by ARP on blue/ens160 and nobody answers (neighbour "
+				     "INCOMPLETE)");
 
 	c = sample(CAUSE_FORWARDING_OFF);
 	c.flag = true;
