@@ -427,6 +427,18 @@ static int link_mtu_mismatch(const struct cause *k, const struct txt *t, char *b
 			"\"fragmentation needed\"", k->ns, k->dev, k->count, t->a, k->value, k->ns2, k->dev2, k->port);
 }
 
+/* An address or route on a bridge's port: the answers go to the bridge. */
+static int address_on_bridge_port(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char holds[ADDR_STRLEN + 16] = "";
+
+	if (k->flag)
+		snprintf(holds, sizeof(holds), ", holds %s", t->a);
+	return snprintf(buf, len, "%s/%s is a port of bridge %s%s and asks %s for %s by it, but what comes in by a "
+			"port goes to the bridge, so no answer reaches %s: the address and routes belong on %s", k->ns,
+			k->dev, k->dev2, holds, ND_OR_ARP(k->family), t->b, k->dev, k->dev2);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -953,6 +965,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LISTENER_ELSEWHERE] = listener_elsewhere,
 	[CAUSE_NAT_TO_NO_LISTENER] = nat_to_no_listener,
 	[CAUSE_LINK_MTU_MISMATCH] = link_mtu_mismatch,
+	[CAUSE_ADDRESS_ON_BRIDGE_PORT] = address_on_bridge_port,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

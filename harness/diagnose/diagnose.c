@@ -142,6 +142,8 @@ static bool cause_neighbour(struct dg *d, const struct dg_path *p, struct check 
 
 	if (p->nh_state <= 0 || !(p->nh_state & (NUD_FAILED | NUD_INCOMPLETE)))
 		return false;
+	if (dg_cause_bridge_port(d, p->client, p->cdev, p->dst.family, &p->nh, c))
+		return true;
 	k.flag = p->cr.has_gateway;
 	k.addr = p->nh;
 	CAUSE_COPY(k.ns, dg_ns(d, p->client));

@@ -150,6 +150,13 @@ bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_pat
  * (CAUSE_LINK_MTU_MISMATCH).  True when it did. */
 bool dg_cause_link_mtu(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
 
+/* ---- diagnose_port.c: neighbours asked by a bridge's port ---- */
+
+/* Namespace ns asks its neighbour nh by dev, unanswered, and dev is a port of a bridge (its answers go to the
+ * bridge): names it (CAUSE_ADDRESS_ON_BRIDGE_PORT), with the address dev holds of family.  True when it did. */
+bool dg_cause_bridge_port(struct dg *d, unsigned ns, const char *dev, int family, const struct addr *nh,
+			  struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

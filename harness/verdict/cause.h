@@ -215,6 +215,9 @@ enum cause_kind {
 	CAUSE_LINK_MTU_MISMATCH,      /* ns/dev (the sender's interface), value (its MTU), count (the packet's
 				       * bytes), ns2/dev2 (the receiving interface on the same link), port (its MTU),
 				       * addr (the destination) */
+	/* ---- diagnose_port.c: a namespace that asks its neighbours by a bridge's port ---- */
+	CAUSE_ADDRESS_ON_BRIDGE_PORT, /* ns, dev (the port), dev2 (its bridge), family, addr2 (the neighbour asked
+				       * for); flag: the port holds addr */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

@@ -186,6 +186,9 @@ static const struct {
 	{ CAUSE_LINK_MTU_MISMATCH, "host/veth0 sends the 3-byte packets to 10.1.1.1 whole (its MTU is 1), but "
 	  "blue/ens160 on the same link has MTU 8080 and drops them: an MTU mismatch on one link, where no router "
 	  "answers \"fragmentation needed\"" },
+	{ CAUSE_ADDRESS_ON_BRIDGE_PORT, "host/veth0 is a port of bridge ens160 and asks ARP for 198.51.100.2 by it, "
+	  "but what comes in by a port goes to the bridge, so no answer reaches veth0: the address and routes belong "
+	  "on ens160" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
