@@ -439,6 +439,12 @@ static int address_on_bridge_port(const struct cause *k, const struct txt *t, ch
 			k->dev, k->dev2, holds, ND_OR_ARP(k->family), t->b, k->dev, k->dev2);
 }
 
+static int vxlan_remote_nobody(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s sends VXLAN %d to remote %s, an address no namespace has: its frames reach "
+			"no peer", k->ns, k->dev, k->value, t->a);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -966,6 +972,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_NAT_TO_NO_LISTENER] = nat_to_no_listener,
 	[CAUSE_LINK_MTU_MISMATCH] = link_mtu_mismatch,
 	[CAUSE_ADDRESS_ON_BRIDGE_PORT] = address_on_bridge_port,
+	[CAUSE_VXLAN_REMOTE_NOBODY] = vxlan_remote_nobody,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -247,7 +247,7 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		dg_cause(c, false, &nowhere);
 		return true;
 	}
-	if (dg_cause_bridge_port(d, b.w, b.dev, p->seen.family, &b.nh, c))
+	if (dg_cause_vxlan_remote(d, b.w, b.dev, c) || dg_cause_bridge_port(d, b.w, b.dev, p->seen.family, &b.nh, c))
 		return true;
 	if (!arp_filtered(d, p, &b, c)) {
 		struct cause k = cause_of(CAUSE_WAY_BACK_UNANSWERED);

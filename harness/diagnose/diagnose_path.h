@@ -157,6 +157,10 @@ bool dg_cause_link_mtu(struct dg *d, const struct expect *e, const struct dg_pat
 bool dg_cause_bridge_port(struct dg *d, unsigned ns, const char *dev, int family, const struct addr *nh,
 			  struct check *c);
 
+/* dev of ns is a vxlan whose remote no namespace of the world holds (run mode only): names it
+ * (CAUSE_VXLAN_REMOTE_NOBODY).  True when it did. */
+bool dg_cause_vxlan_remote(struct dg *d, unsigned ns, const char *dev, struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

@@ -218,6 +218,7 @@ enum cause_kind {
 	/* ---- diagnose_port.c: a namespace that asks its neighbours by a bridge's port ---- */
 	CAUSE_ADDRESS_ON_BRIDGE_PORT, /* ns, dev (the port), dev2 (its bridge), family, addr2 (the neighbour asked
 				       * for); flag: the port holds addr */
+	CAUSE_VXLAN_REMOTE_NOBODY,    /* ns, dev (a vxlan), value (its VNI), addr (its remote, held by no namespace) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

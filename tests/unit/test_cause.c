@@ -189,6 +189,8 @@ static const struct {
 	{ CAUSE_ADDRESS_ON_BRIDGE_PORT, "host/veth0 is a port of bridge ens160 and asks ARP for 198.51.100.2 by it, "
 	  "but what comes in by a port goes to the bridge, so no answer reaches veth0: the address and routes belong "
 	  "on ens160" },
+	{ CAUSE_VXLAN_REMOTE_NOBODY, "host/veth0 sends VXLAN 1 to remote 10.1.1.1, an address no namespace has: its "
+	  "frames reach no peer" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
