@@ -445,6 +445,18 @@ static int vxlan_remote_nobody(const struct cause *k, const struct txt *t, char 
 			"no peer", k->ns, k->dev, k->value, t->a);
 }
 
+static int dnat_own_traffic(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24];
+
+	if (k->line)
+		snprintf(rule, sizeof(rule), "'%s' (line %u)", k->text, k->line);
+	else
+		snprintf(rule, sizeof(rule), "'%s'", k->text);
+	return snprintf(buf, len, "%s's destination NAT rule %s is in prerouting, which %s's own connection to %s port "
+			"%u never crosses: its rule belongs in output", k->ns, rule, k->ns, t->a, k->port);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -973,6 +985,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_LINK_MTU_MISMATCH] = link_mtu_mismatch,
 	[CAUSE_ADDRESS_ON_BRIDGE_PORT] = address_on_bridge_port,
 	[CAUSE_VXLAN_REMOTE_NOBODY] = vxlan_remote_nobody,
+	[CAUSE_DNAT_OWN_TRAFFIC] = dnat_own_traffic,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

@@ -409,7 +409,9 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 
 	dg_path_build(d, e, &p);
 	dg_path_evidence(d, &p, c);
-	if (cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) || cause_duplicate(d, &p, c) ||
+	/* the client's own destination NAT rule in prerouting: the flow left untranslated before anything else */
+	if (dg_cause_dnat_own_traffic(d, e, &p, c) || cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) ||
+	    cause_duplicate(d, &p, c) ||
 	    cause_link_down(d, &p, c) || (!p.route_err && dg_cause_vxlan_remote(d, p.client, p.cdev, c)) ||
 	    cause_neighbour(d, &p, c) || cause_forwarding(d, &p, c) ||
 	    cause_if_forwarding(d, &p, c) || cause_rp_source(d, &p, c) || cause_router_route(d, &p, c) ||

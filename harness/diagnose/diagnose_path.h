@@ -161,6 +161,11 @@ bool dg_cause_bridge_port(struct dg *d, unsigned ns, const char *dev, int family
  * (CAUSE_VXLAN_REMOTE_NOBODY).  True when it did. */
 bool dg_cause_vxlan_remote(struct dg *d, unsigned ns, const char *dev, struct check *c);
 
+/* A tcp or udp probe from a namespace that holds a destination NAT rule in prerouting (its own dnat step, or
+ * a user's rule whose matches all judge it) that would take the probe's flow, were it arriving: the
+ * namespace's own traffic never crosses prerouting (CAUSE_DNAT_OWN_TRAFFIC).  True when it named one. */
+bool dg_cause_dnat_own_traffic(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

@@ -219,6 +219,9 @@ enum cause_kind {
 	CAUSE_ADDRESS_ON_BRIDGE_PORT, /* ns, dev (the port), dev2 (its bridge), family, addr2 (the neighbour asked
 				       * for); flag: the port holds addr */
 	CAUSE_VXLAN_REMOTE_NOBODY,    /* ns, dev (a vxlan), value (its VNI), addr (its remote, held by no namespace) */
+	/* ---- diagnose_dnat.c: a destination NAT rule in prerouting that the namespace's own traffic never crosses ---- */
+	CAUSE_DNAT_OWN_TRAFFIC,       /* ns (the client, which holds the rule), text/line (the rule: line 0 a user's,
+				       * as iptables-save writes it), addr/port (the probe's destination) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

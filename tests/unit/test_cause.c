@@ -191,6 +191,8 @@ static const struct {
 	  "on ens160" },
 	{ CAUSE_VXLAN_REMOTE_NOBODY, "host/veth0 sends VXLAN 1 to remote 10.1.1.1, an address no namespace has: its "
 	  "frames reach no peer" },
+	{ CAUSE_DNAT_OWN_TRAFFIC, "host's destination NAT rule 'expect ping blue 198.51.100.2' (line 12) is in "
+	  "prerouting, which host's own connection to 10.1.1.1 port 8080 never crosses: its rule belongs in output" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
