@@ -409,6 +409,9 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 
 	dg_path_build(d, e, &p);
 	dg_path_evidence(d, &p, c);
+	/* the probe found the interface it was to leave by down: the routes out of it went with it */
+	if (c->cause.kind == CAUSE_PATH_LINK_DOWN)
+		return;
 	/* the client's own destination NAT rule in prerouting: the flow left untranslated before anything else */
 	if (dg_cause_dnat_own_traffic(d, e, &p, c) || cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) ||
 	    cause_duplicate(d, &p, c) ||
