@@ -457,6 +457,13 @@ static int dnat_own_traffic(const struct cause *k, const struct txt *t, char *bu
 			"%u never crosses: its rule belongs in output", k->ns, rule, k->ns, t->a, k->port);
 }
 
+static int hairpin_no_snat(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s translates %s to %s (DNAT) and sends %s's flow back out of %s, where it came in, "
+			"keeping %s's source: %s answers %s directly, and %s drops the answer (a hairpin NAT needs a "
+			"source NAT on %s)", k->ns, t->a, t->b, k->ns2, k->dev, k->ns2, t->b, k->ns2, k->ns2, k->dev);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -986,6 +993,7 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_ADDRESS_ON_BRIDGE_PORT] = address_on_bridge_port,
 	[CAUSE_VXLAN_REMOTE_NOBODY] = vxlan_remote_nobody,
 	[CAUSE_DNAT_OWN_TRAFFIC] = dnat_own_traffic,
+	[CAUSE_HAIRPIN_NO_SNAT] = hairpin_no_snat,
 };
 
 bool cause_kind_rendered(enum cause_kind k)

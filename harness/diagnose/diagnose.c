@@ -423,7 +423,7 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 	if (e->kind != EXPECT_FORWARDED && if_forwarding_stops(d, &p, true, c))
 		return;
 	/* A forwarded probe needs no way back, but rp_filter may drop it on its way there. */
-	if (dg_cause_listener(d, e, &p, c) || dg_cause_link_mtu(d, e, &p, c)) {
+	if (dg_cause_listener(d, e, &p, c) || dg_cause_link_mtu(d, e, &p, c) || dg_cause_hairpin(d, e, &p, c)) {
 		dg_conntrack_evidence(d, &p, c);
 		return;
 	}

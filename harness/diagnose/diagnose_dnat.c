@@ -181,3 +181,21 @@ bool dg_cause_dnat_own_traffic(struct dg *d, const struct expect *e, const struc
 		dg_cause(c, true, &k);
 	return named;
 }
+
+/* ---- a hairpin without a source NAT ---- */
+
+bool dg_cause_hairpin(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_HAIRPIN_NO_SNAT);
+
+	if ((e->kind != EXPECT_TCP && e->kind != EXPECT_UDP && e->kind != EXPECT_PING) || !p->dnat || p->router < 0 ||
+	    !p->riif[0] || strcmp(p->riif, p->roif) || p->nat || p->snat_ct || p->rroute_err)
+		return false;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.ns2, dg_ns(d, p->client));
+	CAUSE_COPY(k.dev, p->riif);
+	k.addr = p->dnat_from;
+	k.addr2 = p->dst;
+	dg_cause(c, false, &k);
+	return true;
+}

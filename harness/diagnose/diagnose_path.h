@@ -166,6 +166,11 @@ bool dg_cause_vxlan_remote(struct dg *d, unsigned ns, const char *dev, struct ch
  * namespace's own traffic never crosses prerouting (CAUSE_DNAT_OWN_TRAFFIC).  True when it named one. */
 bool dg_cause_dnat_own_traffic(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
 
+/* A probe a router DNATs back out of the interface it came in by, its source untranslated (no snat step, no
+ * SNAT in conntrack): the new destination answers the client directly (CAUSE_HAIRPIN_NO_SNAT).  True when it
+ * named it. */
+bool dg_cause_hairpin(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 
 /* For "expect ... fails" whose probe got through: which of the router's forward rules let it (or its policy). */

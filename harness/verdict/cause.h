@@ -222,6 +222,8 @@ enum cause_kind {
 	/* ---- diagnose_dnat.c: a destination NAT rule in prerouting that the namespace's own traffic never crosses ---- */
 	CAUSE_DNAT_OWN_TRAFFIC,       /* ns (the client, which holds the rule), text/line (the rule: line 0 a user's,
 				       * as iptables-save writes it), addr/port (the probe's destination) */
+	CAUSE_HAIRPIN_NO_SNAT,        /* ns (the router), ns2 (the client), dev (where the flow comes in and goes
+				       * back out), addr (the destination the client called), addr2 (the DNAT's) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 

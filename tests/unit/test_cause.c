@@ -193,6 +193,9 @@ static const struct {
 	  "frames reach no peer" },
 	{ CAUSE_DNAT_OWN_TRAFFIC, "host's destination NAT rule 'expect ping blue 198.51.100.2' (line 12) is in "
 	  "prerouting, which host's own connection to 10.1.1.1 port 8080 never crosses: its rule belongs in output" },
+	{ CAUSE_HAIRPIN_NO_SNAT, "host translates 10.1.1.1 to 198.51.100.2 (DNAT) and sends blue's flow back out of "
+	  "veth0, where it came in, keeping blue's source: 198.51.100.2 answers blue directly, and blue drops the answer "
+	  "(a hairpin NAT needs a source NAT on veth0)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
