@@ -482,7 +482,7 @@ static int rp_filter_drops(const struct cause *k, const struct txt *t, char *buf
 }
 
 /* Why there is no way back: nothing translated the source (flag), or the veth's two ends' prefixes differ. */
-static void back_why(const struct cause *k, char *buf, size_t len)
+static void back_why(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
 	char far[PREFIX_STRLEN], near[PREFIX_STRLEN], nat[200];
 	const struct back_miss *b = &k->back;
@@ -492,7 +492,9 @@ static void back_why(const struct cause *k, char *buf, size_t len)
 		nat_miss_render(&k->nat, nat, sizeof(nat));
 		if (nat[0])   /* a reason known: a rule that matches is no reason to name */
 			snprintf(buf, len, ": %s", nat);
-	} else if (b->prefixes_differ)
+	} else if (k->flag2)
+		snprintf(buf, len, ": %s translates %s to it (source NAT)", k->ns2, t->b);
+	else if (b->prefixes_differ)
 		snprintf(buf, len, ": %s/%s is %s but %s/%s is %s (the prefixes differ)", b->ns, b->dev,
 			 prefix_str(&b->far, far, sizeof(far)), b->near_ns, b->near_dev,
 			 prefix_str(&b->near, near, sizeof(near)));
@@ -502,7 +504,7 @@ static int no_route_back(const struct cause *k, const struct txt *t, char *buf, 
 {
 	char why[224];
 
-	back_why(k, why, sizeof(why));
+	back_why(k, t, why, sizeof(why));
 	return snprintf(buf, len, "%s has no route back to %s%s", k->ns, t->a, why);
 }
 

@@ -158,6 +158,10 @@ static void no_route_back(struct dg *d, const struct dg_path *p, const struct ba
 	} else if (p->router >= 0 && !p->nat && !p->snat_ct) {
 		k.flag = true;
 		k.nat = p->nat_why;
+	} else if (p->router >= 0 && !addr_equal(&p->rsrc, &p->seen)) {   /* a translation the router made */
+		k.flag2 = true;
+		CAUSE_COPY(k.ns2, dg_ns(d, (unsigned)p->router));
+		k.addr2 = p->rsrc;
 	} else if (p->router < 0)
 		prefix_mismatch(d, p, &k.back);
 	dg_cause(c, false, &k);

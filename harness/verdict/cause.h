@@ -94,7 +94,8 @@ enum cause_kind {
 	CAUSE_NO_LISTENER,            /* word (tcp, udp), port, ns */
 	CAUSE_RP_FILTER_ASYMMETRIC,   /* ns, count, addr, dev (replies come in), dev2 (routed out), value */
 	CAUSE_RP_FILTER_DROPS,        /* ns, count, value (conf.all.rp_filter) */
-	CAUSE_NO_ROUTE_BACK,          /* ns (the destination), addr (the source it saw); nat, or back (why) */
+	CAUSE_NO_ROUTE_BACK,          /* ns (the destination), addr (the source it saw); nat, or back (why); flag2:
+				       * ns2 (a router) translated addr2 to addr */
 	CAUSE_ARP_IGNORED_NO_ROUTE,   /* ns (the filtering one), ns2 (the asker), addr2 (asked for), dev, addr
 				       * (asked from), value (rp_filter) */
 	CAUSE_ARP_IGNORED_ELSEWHERE,  /* as CAUSE_ARP_IGNORED_NO_ROUTE, and dev2 (where ns routes addr out) */

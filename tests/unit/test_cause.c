@@ -284,6 +284,17 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
 				     "(net.ipv4.conf.ens160.forwarding = 0), though net.ipv4.ip_forward = 1");
+	c = sample(CAUSE_NO_ROUTE_BACK);
+	c.flag2 = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: blue translates 198.51.100.2 to it (source NAT)");
+
+	c = sample(CAUSE_IF_FORWARDING_OFF);
+	c.flag2 = true;
+	c.value = 0;
+	CAUSE_COPY(c.dev, "ens160");
+	CAUSE_COPY(c.key, "net.ipv4.conf.ens160.forwarding");
+	CAUSE_COPY(c.key2, "net.ipv4.ip_forward");
 	/* ip_forward 0, and only the way there's interface set to 1: the way there works, the way back not */
 	c.flag = true;
 	c.count = 0;
