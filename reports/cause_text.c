@@ -1059,6 +1059,9 @@ static void mismatch_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISMATCH_PROTO:
 		snprintf(buf, len, "it is for %s, the probe is %s", proto_name(m->rule_proto), proto_name(m->proto));
 		return;
+	case NAT_MISMATCH_UNREACHED:
+		snprintf(buf, len, "it is in chain %s of table %s, which no hook and no jump reaches", m->chain, m->table);
+		return;
 	case NAT_MISMATCH_UNKNOWN:
 		break;
 	}

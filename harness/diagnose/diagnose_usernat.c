@@ -150,6 +150,12 @@ static bool oif_matches(const char *rule, const char *out)
 
 bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *pk, struct nat_miss *why)
 {
+	if (r->unreached) {
+		why->mismatch = NAT_MISMATCH_UNREACHED;
+		CAUSE_COPY(why->chain, r->chain);
+		CAUSE_COPY(why->table, r->table);
+		return false;
+	}
 	if (r->family != pk->family) {
 		why->mismatch = NAT_MISMATCH_FAMILY;
 		why->rule_family = r->family;

@@ -251,6 +251,7 @@ enum nat_mismatch {
 	NAT_MISMATCH_DST,             /* it is for the destination to, the packet is to dst */
 	NAT_MISMATCH_PROTO,           /* it is for rule_proto (IPPROTO_*), the packet is proto */
 	NAT_MISMATCH_UNKNOWN,         /* the rule's matches that are read allow the packet: no reason known */
+	NAT_MISMATCH_UNREACHED,       /* it is in chain (of table), a regular chain no hook and no jump reaches */
 };
 
 #define CAUSE_NAME 32                 /* a namespace's name (NAME_MAX_LEN + 1) */
@@ -276,6 +277,7 @@ struct nat_miss {
 	int rule_proto, proto;        /* NAT_MISMATCH_PROTO */
 	struct prefix to;             /* NAT_MISMATCH_DST: the rule's destination */
 	struct addr dst;              /* NAT_MISMATCH_DST: the packet's */
+	char chain[CAUSE_NAME], table[CAUSE_NAME];   /* NAT_MISMATCH_UNREACHED: "post", "ip nat" */
 };
 
 /* Why the destination's way back has no route, when the source was not translated (no_route_back). */

@@ -284,6 +284,19 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
 				     "(net.ipv4.conf.ens160.forwarding = 0), though net.ipv4.ip_forward = 1");
+	/* a masquerade in a regular chain nothing reaches */
+	c = sample(CAUSE_CAPTURE_UNTRANSLATED);
+	c.nat.kind = NAT_MISS_NO_FLOW;
+	CAUSE_COPY(c.nat.ns, "host");
+	CAUSE_COPY(c.nat.rule, "oifname \"ens160\" masquerade");
+	c.nat.mismatch = NAT_MISMATCH_UNREACHED;
+	CAUSE_COPY(c.nat.chain, "post");
+	CAUSE_COPY(c.nat.table, "ip nat");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "source 10.1.1.1 was seen on host/veth0: it left untranslated; host's rule "
+				     "'oifname \"ens160\" masquerade' matched no flow: it is in chain post of table ip nat, "
+				     "which no hook and no jump reaches");
+
 	c = sample(CAUSE_NO_ROUTE_BACK);
 	c.flag2 = true;
 	cause_render(&c, text, sizeof(text));
