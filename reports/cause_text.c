@@ -1078,6 +1078,10 @@ void nat_miss_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISS_OLD_FLOW:
 	case NAT_MISS_KINDS:
 		return;
+	case NAT_MISS_UNTRACKED:
+		snprintf(buf, len, "%s keeps no conntrack entry for the flow: it crossed untracked (a notrack rule), and "
+			 "NAT applies only to tracked flows", m->ns);
+		return;
 	case NAT_MISS_NO_RULE:
 		snprintf(buf, len, "%s has no %s masquerade or snat rule", m->ns, family_name(m->family));
 		return;

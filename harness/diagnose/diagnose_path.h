@@ -102,6 +102,10 @@ const char *dg_forwarding_key(int family);
  * "unresolved" (the evidence keeps the state); any other state its own name. */
 void dg_neigh_word(int state, char *word, size_t len);
 
+/* Whether namespace ns's conntrack holds an entry whose original direction is from src (to dst, unless NULL);
+ * a conntrack that cannot be read says yes. */
+bool dg_flow_tracked(struct dg *d, unsigned ns, const struct addr *src, const struct addr *dst);
+
 /* The namespace's name in the scenario. */
 const char *dg_ns(const struct dg *d, unsigned ns);
 

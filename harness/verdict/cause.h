@@ -236,6 +236,8 @@ enum nat_miss_kind {
 	NAT_MISS_NO_FLOW,             /* the same, and the rule has counted no packet */
 	NAT_MISS_OLD_FLOW,            /* the rule (line) matches, but a conntrack entry older than it (flow)
 				       * keeps the source untranslated */
+	NAT_MISS_UNTRACKED,           /* a rule may translate it, but ns keeps no conntrack entry for the flow: it
+				       * crossed untracked (notrack), and NAT applies to tracked flows only */
 	NAT_MISS_KINDS
 };
 

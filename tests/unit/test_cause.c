@@ -297,6 +297,15 @@ static void test_variants(void)
 				     "'oifname \"ens160\" masquerade' matched no flow: it is in chain post of table ip nat, "
 				     "which no hook and no jump reaches");
 
+	/* a flow a notrack rule took out of tracking */
+	c = sample(CAUSE_CAPTURE_UNTRANSLATED);
+	c.nat.kind = NAT_MISS_UNTRACKED;
+	CAUSE_COPY(c.nat.ns, "host");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "source 10.1.1.1 was seen on host/veth0: it left untranslated; host keeps no "
+				     "conntrack entry for the flow: it crossed untracked (a notrack rule), and NAT applies "
+				     "only to tracked flows");
+
 	c = sample(CAUSE_NO_ROUTE_BACK);
 	c.flag2 = true;
 	cause_render(&c, text, sizeof(text));
