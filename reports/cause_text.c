@@ -415,8 +415,8 @@ static int listener_elsewhere(const struct cause *k, const struct txt *t, char *
 static int nat_to_no_listener(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
 	return snprintf(buf, len, "nothing listens on %s port %u in %s: %s translated the destination %s port %d "
-			"to %s port %u (destination NAT, as its conntrack entry shows)", k->word, k->port, k->ns,
-			k->ns2, t->b, k->value, t->a, k->port);
+			"to %s port %u (destination NAT, as %s shows)", k->word, k->port, k->ns, k->ns2, t->b,
+			k->value, t->a, k->port, k->flag ? "the kernel's trace of the probe" : "its conntrack entry");
 }
 
 /* An MTU mismatch on one link: no router there to answer. */

@@ -143,6 +143,7 @@ bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_pat
 	int proto = e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP;
 	struct nat_find f = { 0 };
 	struct bound b = { 0 };
+	bool traced = false;
 	struct cause k;
 	unsigned owner, translator;
 
@@ -157,6 +158,14 @@ bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_pat
 	f.dst = p->dnat ? p->dnat_from : p->dst;
 	f.port = (uint16_t)e->u.conn.port;
 	conntrack_dump(d->w->ns[translator].fd, nat_entry, &f);
+	/* a TCP flow refused at once leaves no conntrack entry (a reset as the only answer ends it): the kernel's
+	 * trace of the probe saw where the translation sent it */
+	if (!f.found && c->traced_nat && c->nat_dst.family == f.dst.family) {
+		f.to = c->nat_dst;
+		f.to_port = (uint16_t)c->nat_port;
+		f.found = traced = true;
+		translator = c->nat_ns < d->w->nns ? c->nat_ns : translator;
+	}
 	b.proto = proto;
 	b.port = f.found ? f.to_port : (uint16_t)e->u.conn.port;
 	b.dst = f.found ? &f.to : &p->dst;
@@ -178,6 +187,7 @@ bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_pat
 		CAUSE_COPY(k.ns2, dg_ns(d, translator));
 		k.addr2 = f.dst;
 		k.value = (int)e->u.conn.port;
+		k.flag = traced;
 	} else
 		return false;
 	CAUSE_COPY(k.ns, dg_ns(d, owner));

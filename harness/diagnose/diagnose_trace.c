@@ -196,6 +196,15 @@ void diagnose_trace(struct world *w, struct check *c)
 	for (unsigned i = 0; i < w->nns; i++)
 		if (w->fw.trace[i] && (ev[i] = malloc(TRACE_EVENTS * sizeof(*ev[i]))))
 			n[i] = fw_trace_take(w->fw.trace[i], ev[i], TRACE_EVENTS);
+	for (unsigned i = 0; i < w->nns && !c->traced_nat; i++) {
+		uint16_t port;
+
+		if (w->fw.trace[i] && fw_trace_nat(w->fw.trace[i], &c->nat_dst, &port)) {
+			c->traced_nat = true;
+			c->nat_port = port;
+			c->nat_ns = i;
+		}
+	}
 	for (unsigned i = 0; i < w->nns && !named; i++) {
 		const struct fw_trace_event *drop = ev[i] ? fw_trace_first_drop(ev[i], n[i]) : NULL;
 

@@ -211,7 +211,8 @@ enum cause_kind {
 				       * bound to), flag (that socket is IPv6-only and the probe IPv4) */
 	CAUSE_NAT_TO_NO_LISTENER,     /* ns (the translated destination's), word, port (translated), addr (the
 				       * translated destination), ns2 (who translated), addr2 (the destination the
-				       * probe was sent to), value (its port) */
+				       * probe was sent to), value (its port); flag: the kernel's trace of the probe
+				       * saw the translation (no conntrack entry was left: a refused TCP flow's goes) */
 	/* ---- diagnose_mtu.c: an MTU mismatch on one link ---- */
 	CAUSE_LINK_MTU_MISMATCH,      /* ns/dev (the sender's interface), value (its MTU), count (the packet's
 				       * bytes), ns2/dev2 (the receiving interface on the same link), port (its MTU),

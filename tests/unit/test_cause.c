@@ -297,6 +297,15 @@ static void test_variants(void)
 				     "'oifname \"ens160\" masquerade' matched no flow: it is in chain post of table ip nat, "
 				     "which no hook and no jump reaches");
 
+	/* a refused TCP flow leaves no conntrack entry: the trace saw the translation */
+	c = sample(CAUSE_NAT_TO_NO_LISTENER);
+	c.flag = true;
+	CAUSE_COPY(c.word, "tcp");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "nothing listens on tcp port 8080 in host: blue translated the destination "
+				     "198.51.100.2 port 1 to 10.1.1.1 port 8080 (destination NAT, as the kernel's trace of "
+				     "the probe shows)");
+
 	/* a flow a notrack rule took out of tracking */
 	c = sample(CAUSE_CAPTURE_UNTRANSLATED);
 	c.nat.kind = NAT_MISS_UNTRACKED;
