@@ -8,6 +8,8 @@
 #include "harness/sandbox/sandbox.h"
 #include "harness/scenario/kinds.h"
 #include "harness/world/statedump.h"
+#include "harness/base/rtnl_link.h"
+#include "probes/route.h"
 
 #include <inttypes.h>
 #include <linux/netfilter.h>
@@ -19,9 +21,27 @@
 #define TRACE_EVENTS 512
 #define CHAIN_RULES 256
 
+/* The underlay's destination when the client reaches dst over a vxlan with a remote: its frames go there
+ * encapsulated (UDP), and a firewall on the way sees only those.  False when not. */
+static bool vxlan_underlay(struct world *w, unsigned ns, const struct addr *dst, struct addr *remote)
+{
+	struct route_info r;
+	struct link_state st;
+	char msg[128];
+
+	if (route_lookup(&w->ns[ns].rtnl, dst, &r, msg, sizeof(msg)) || !r.oif ||
+	    link_state_read(&w->ns[ns].rtnl, NULL, r.oif, NULL, &st) || strcmp(st.kind, "vxlan") ||
+	    !st.vxlan_remote.family)
+		return false;
+	*remote = st.vxlan_remote;
+	return true;
+}
+
 void diagnose_trace_arm(struct world *w, const struct expect *e)
 {
 	struct expect_flow f;
+	struct addr remote;
+	bool under;
 	char err[256];
 
 	if (!expect_flow_of(e, &f))
@@ -29,9 +49,14 @@ void diagnose_trace_arm(struct world *w, const struct expect *e)
 	dg_legacy_before(w);   /* reading counters creates nothing: verify mode too */
 	if (w->attached)
 		return;   /* verify adds nothing to a live host */
+	/* a probe over a vxlan is traced in its underlay too: the encapsulated packets to and from its remote */
+	under = vxlan_underlay(w, e->ns, f.dst, &remote);
 	for (unsigned i = 0; i < w->nns; i++)
-		if (w->ns[i].fd >= 0)
+		if (w->ns[i].fd >= 0) {
 			firewall_trace_arm(&w->fw, i, w->ns[i].fd, f.dst, err, sizeof(err));
+			if (under)
+				firewall_trace_arm(&w->fw, i, w->ns[i].fd, &remote, err, sizeof(err));
+		}
 }
 
 /* The Nth "-A CHAIN" line of iptables-nft-save's table, without its counter; false when that table or rule
