@@ -3,6 +3,7 @@
 
 #include "harness/base/clock.h"
 #include "harness/base/netns.h"
+#include "probes/capture_nflog.h"
 #include "probes/capture_socket.h"
 #include "probes/pcap_lib.h"
 
@@ -35,7 +36,7 @@ struct capture {
 };
 
 struct capture *capture_open(int nsfd, const char *ifname, const char *filter, size_t mem_limit,
-			     char *err, size_t errlen)
+			     unsigned flags, char *err, size_t errlen)
 {
 	struct capture *cap = calloc(1, sizeof(*cap));
 
@@ -43,7 +44,9 @@ struct capture *capture_open(int nsfd, const char *ifname, const char *filter, s
 		snprintf(err, errlen, "%s: out of memory", ifname);
 		return NULL;
 	}
-	if (capture_socket_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) {
+	if ((!(flags & CAPTURE_OWN_DEVICE) ||
+	     capture_nflog_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) &&
+	    capture_socket_open(&cap->sock, nsfd, ifname, filter, CAPTURE_SNAPLEN, err, errlen)) {
 		free(cap);
 		return NULL;
 	}
@@ -86,7 +89,8 @@ static int read_pending(struct capture *cap)
 	struct pcap_pkthdr h;
 	int n = 0, rc;
 
-	while ((rc = capture_socket_read(&cap->sock, buf, sizeof(buf), &h)) > 0) {
+	while ((rc = cap->sock.nflog ? capture_nflog_read(&cap->sock, buf, sizeof(buf), &h) :
+				       capture_socket_read(&cap->sock, buf, sizeof(buf), &h)) > 0) {
 		if (!keep_frame(cap, &h, buf))
 			cap->overflow++;
 		n++;
@@ -136,7 +140,8 @@ static int dispatch_until(struct capture *cap, unsigned quiet_ms, unsigned deadl
 		if (poll(&pfd, 1, wait) < 0 && errno != EINTR)
 			return drain_error(cap, "poll", strerror(errno));
 	}
-	capture_socket_count_drops(&cap->sock);
+	if (!cap->sock.nflog)   /* an NFLOG capture counts its losses as it reads */
+		capture_socket_count_drops(&cap->sock);
 	return found;
 }
 
@@ -146,6 +151,7 @@ int capture_drain(struct capture *cap, unsigned quiet_ms, unsigned deadline_ms)
 		cap->err[0] = '\0';
 		if (read_pending(cap) < 0)
 			return -1;
+		if (!cap->sock.nflog)   /* an NFLOG capture counts its losses as it reads */
 		capture_socket_count_drops(&cap->sock);
 		return (int)cap->nframes;
 	}
@@ -221,7 +227,10 @@ void capture_close(struct capture *cap)
 	for (unsigned i = 0; i < cap->nframes; i++)
 		free(cap->frames[i].data);
 	free(cap->frames);
-	capture_socket_close(&cap->sock);   /* off this path: the release waits for a grace period */
+	if (cap->sock.nflog)
+		capture_nflog_close(&cap->sock);   /* parked for the next stage's capture on the device */
+	else
+		capture_socket_close(&cap->sock);   /* off this path: the release waits for a grace period */
 	free(cap);
 }
 

@@ -22,7 +22,12 @@ struct capture;
  * Frames are kept in memory (raw bytes, header and summary) up to mem_limit bytes; frames past that are
  * counted (capture_missed) but not kept.  Returns the capture, or NULL with a message in err. */
 struct capture *capture_open(int nsfd, const char *ifname, const char *filter, size_t mem_limit,
-			     char *err, size_t errlen);
+			     unsigned flags, char *err, size_t errlen);
+/* flags: the interface is one of nsharness's own veth ends, in a world it built, where no user's program runs
+ * (nothing there but nsharness could add a qdisc or netdev chains): the capture reads an NFLOG group fed by
+ * nsharness's own netdev chains (probes/capture_nflog.h: no grace period at its release), and falls back to a
+ * packet socket when that cannot be set up.  The frames, their link type and the filter are the same. */
+#define CAPTURE_OWN_DEVICE 1u
 
 /* Reads what the kernel holds for this capture: polls and dispatches until no frame has arrived for quiet_ms,
  * and never past deadline_ms (both the caller's waits, already scaled); with quiet_ms 0, only what the kernel

@@ -13,11 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct capture_nflog;
+
 struct capture_socket {
 	int fd;
 	int linktype;             /* DLT_EN10MB (Ethernet, loopback, veth) or DLT_RAW (devices without a link header) */
 	bool loopback;            /* lo shows each packet twice (out and in); only the incoming copy is kept */
 	unsigned drops;           /* frames the kernel dropped (receive queue full), summed over reads */
+	struct capture_nflog *nflog;   /* not NULL: frames come from an NFLOG group, read and closed by
+	                                  probes/capture_nflog.h's functions, not by this file's */
 };
 
 /* Opens a socket on ifname inside namespace nsfd, not promiscuous, both directions, with the BPF filter

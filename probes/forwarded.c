@@ -108,7 +108,7 @@ enum check_status probe_forwarded(const struct forwarded_probe *p, struct check 
 	ret = forwarding_sysctl(p, &key, fwd, sizeof(fwd));
 	check_evidence(c, "%s: %s = %s\n", p->router, key, ret ? strerror(-ret) : fwd);
 	capture_filter_for(filter, sizeof(filter), &p->dst, 0, 0);
-	cap = capture_open(p->router_nsfd, p->uplink, filter, CAPTURE_MEMORY, err, sizeof(err));
+	cap = capture_open(p->router_nsfd, p->uplink, filter, CAPTURE_MEMORY, p->capture_flags, err, sizeof(err));
 	if (!cap) {
 		check_got(c, "cannot capture on %s/%s: %s", p->router, p->uplink, err);
 		return check_set(c, CHECK_ERROR);

@@ -12,6 +12,7 @@ struct forwarded_probe {
 	const char *router;       /* its name, for messages */
 	const char *uplink;       /* the interface the probe must leave through */
 	unsigned timeout_ms;
+	unsigned capture_flags;   /* capture_open's, for the uplink */
 };
 
 /* Reads the router's forwarding sysctl for dst's family, starts a capture on the uplink, sends one ICMP echo

@@ -26,7 +26,8 @@ static void load(void)
 	}
 	loaded = SYM(open_dead, "pcap_open_dead") &&
 		 SYM(open_dead_with_tstamp_precision, "pcap_open_dead_with_tstamp_precision") &&
-		 SYM(compile, "pcap_compile") && SYM(freecode, "pcap_freecode") && SYM(geterr, "pcap_geterr") &&
+		 SYM(compile, "pcap_compile") && SYM(freecode, "pcap_freecode") &&
+		 SYM(offline_filter, "pcap_offline_filter") && SYM(geterr, "pcap_geterr") &&
 		 SYM(close, "pcap_close") && SYM(dump_fopen, "pcap_dump_fopen") && SYM(dump, "pcap_dump") &&
 		 SYM(dump_flush, "pcap_dump_flush") && SYM(dump_close, "pcap_dump_close");
 	if (!loaded)

@@ -15,6 +15,7 @@ struct pcap_lib {
 	pcap_t *(*open_dead_with_tstamp_precision)(int linktype, int snaplen, u_int precision);
 	int (*compile)(pcap_t *p, struct bpf_program *prog, const char *text, int optimize, bpf_u_int32 netmask);
 	void (*freecode)(struct bpf_program *prog);
+	int (*offline_filter)(const struct bpf_program *prog, const struct pcap_pkthdr *h, const u_char *bytes);
 	char *(*geterr)(pcap_t *p);
 	void (*close)(pcap_t *p);
 	pcap_dumper_t *(*dump_fopen)(pcap_t *p, FILE *f);

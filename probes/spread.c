@@ -142,7 +142,8 @@ enum check_status probe_spread(const struct spread_probe *p, struct check *c)
 		check_expected(c, " %s", p->egress[i].where);
 	snprintf(filter, sizeof(filter), "udp and dst host %s and dst port %u", a, p->port);
 	for (unsigned i = 0; i < p->negress && ret == 0; i++) {
-		caps[i] = capture_open(p->egress[i].nsfd, p->egress[i].ifname, filter, CAPTURE_MEMORY, err, sizeof(err));
+		caps[i] = capture_open(p->egress[i].nsfd, p->egress[i].ifname, filter, CAPTURE_MEMORY,
+				       p->egress[i].capture_flags, err, sizeof(err));
 		if (!caps[i]) {
 			check_got(c, "cannot capture on %s: %s", p->egress[i].where, err);
 			ret = -1;

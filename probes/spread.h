@@ -10,6 +10,7 @@ struct spread_egress {
 	const char *where;        /* "host/ens160", for messages */
 	const char *ifname;
 	const char *hash_key;     /* that namespace's multipath hash policy sysctl, for the cause */
+	unsigned capture_flags;   /* capture_open's */
 };
 
 struct spread_probe {

@@ -116,7 +116,10 @@ static int gateway_unanswered(const struct cause *k, const struct txt *t, char *
 
 static int route_none(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
-	return snprintf(buf, len, "%s has no route to %s%s", k->ns, t->a, k->flag ? " (and no default route)" : "");
+	/* the family's own default route: another family's does not serve this address */
+	return snprintf(buf, len, "%s has no route to %s%s", k->ns, t->a,
+			!k->flag ? "" : k->addr.family == AF_INET6 ? " (and no IPv6 default route)" :
+			" (and no IPv4 default route)");
 }
 
 /* ---- the ICMP echo probe ---- */
@@ -1083,7 +1086,14 @@ void nat_miss_render(const struct nat_miss *m, char *buf, size_t len)
 			 "NAT applies only to tracked flows", m->ns);
 		return;
 	case NAT_MISS_NO_RULE:
-		snprintf(buf, len, "%s has no %s masquerade or snat rule", m->ns, family_name(m->family));
+		if (!m->rule[0] || !m->rule_family || m->rule_family == m->family)
+			snprintf(buf, len, "%s has no %s masquerade or snat rule", m->ns, family_name(m->family));
+		else if (m->line)
+			snprintf(buf, len, "%s has no %s masquerade or snat rule; its '%s' (line %u) is for %s only", m->ns,
+				 family_name(m->family), m->rule, m->line, family_name(m->rule_family));
+		else
+			snprintf(buf, len, "%s has no %s masquerade or snat rule; its rule '%s' is for %s only", m->ns,
+				 family_name(m->family), m->rule, family_name(m->rule_family));
 		return;
 	case NAT_MISS_NOT_MATCHING:
 	case NAT_MISS_NO_FLOW:

@@ -35,7 +35,8 @@ struct nlmsghdr *rtnl_msg_nexthop_new(void *buf, const struct rtnl_nh *nh)
 	nlh->nlmsg_type = RTM_NEWNEXTHOP;
 	nlh->nlmsg_flags = CREATE_FLAGS;
 	nhm = mnl_nlmsg_put_extra_header(nlh, sizeof(*nhm));
-	nhm->nh_family = nh->ngroup ? AF_UNSPEC : nh->via ? (unsigned char)nh->via->family : AF_INET;
+	nhm->nh_family = nh->ngroup ? AF_UNSPEC : nh->via ? (unsigned char)nh->via->family :
+			 nh->family == AF_INET6 ? AF_INET6 : AF_INET;
 	nhm->nh_flags = nh->onlink ? RTNH_F_ONLINK : 0;
 	mnl_attr_put_u32(nlh, NHA_ID, nh->id);
 	if (nh->ngroup) {

@@ -24,12 +24,13 @@ struct rtnl_nh {
 	const struct addr *via;   /* NULL: none */
 	int oif;                  /* 0: none */
 	bool onlink, blackhole;
+	int family;               /* a device alone or a blackhole: AF_INET6 (`ip -6 nexthop add`), else IPv4 */
 	const struct rtnl_nh_member *group;
 	unsigned ngroup;
 };
 
-/* RTM_NEWNEXTHOP as iproute2 sends it: family of the gateway (IPv4 for a device or blackhole alone, unspec
- * for a group), RTNH_F_ONLINK in nh_flags, then NHA_ID, NHA_GROUP or NHA_BLACKHOLE, NHA_GATEWAY, NHA_OIF. */
+/* RTM_NEWNEXTHOP as iproute2 sends it: family of the gateway (a device or blackhole alone: family, IPv4
+ * unless AF_INET6; unspec for a group), RTNH_F_ONLINK in nh_flags, then NHA_ID, NHA_GROUP or NHA_BLACKHOLE, NHA_GATEWAY, NHA_OIF. */
 struct nlmsghdr *rtnl_msg_nexthop_new(void *buf, const struct rtnl_nh *nh);
 
 #endif

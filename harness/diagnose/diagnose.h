@@ -36,14 +36,20 @@ void diagnose_end(struct dg *d);
  * measured by its counters, keeps its words), else a translation rule in a NAT chain the probe's first packet
  * went through without matching; each rule named as its author wrote it, with its counter. */
 void diagnose_trace_arm(struct world *w, const struct expect *e);
-void diagnose_trace(struct world *w, struct check *c);
+/* too_big (NULL: not asked) gets the drop, in the same words, of the first rule or policy whose verdict dropped
+ * an ICMP "fragmentation needed" / ICMPv6 "packet too big" (the trace reads each packet's ICMP type and code):
+ * CAUSE_NONE when none did, whatever else was dropped. */
+void diagnose_trace(struct world *w, struct check *c, struct cause *too_big);
 
 /* The PMTU black hole (diagnose_pmtu.c), around a size-aware probe (ping with size and df, tcp with bytes):
  * diagnose_pmtu_before, just before it, reads each namespace's SNMP counters (a router's packets too big to
  * forward, the client's ICMP "destination unreachable" / ICMPv6 "packet too big" received); diagnose_pmtu,
  * just after it failed (and after diagnose_trace), reads them again: a router that refused packets too big
  * for its next hop while the client received no ICMP error is a PMTU black hole, the cause, naming the
- * firewall rule already found to drop them.  Other expectations: nothing read, nothing named. */
+ * firewall rule or policy that dropped those ICMP errors themselves: too_big, the trace's (diagnose_trace),
+ * else under iptables-legacy a drop whose counter rose and that may match ICMP from the router's addresses to
+ * the client's (never a drop of something else; none found: none named).  Other expectations: nothing read,
+ * nothing named. */
 struct pmtu_one {
 	bool read;
 	unsigned long long too_big;   /* FragFails: packets it could not forward unfragmented */
@@ -54,7 +60,8 @@ struct pmtu_counts {
 	struct pmtu_one ns[MAX_NETNS];
 };
 void diagnose_pmtu_before(struct world *w, const struct expect *e, struct pmtu_counts *pc);
-void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before, struct check *c);
+void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before,
+		   const struct cause *too_big, struct check *c);
 
 void diagnose_traffic(struct dg *d, const struct expect *e, struct check *c);
 void diagnose_capture(struct dg *d, const struct expect *e, struct check *c);

@@ -62,6 +62,11 @@ bool dg_saved_rule(const struct world *w, unsigned ns, const char *tool, const c
  * as its author wrote it, with its scenario line when nsharness installed it); true when one did. */
 void dg_legacy_before(struct world *w);
 bool dg_legacy_drop(struct world *w, struct check *c);
+/* For a PMTU black hole: the first namespace's legacy drop rule or policy that counted packets meanwhile and
+ * may match ICMP (family's) from one of namespace router's addresses to one of client's, into k (its cause,
+ * as dg_legacy_drop words it); false when none did. */
+bool dg_legacy_icmp_drop(struct world *w, unsigned router, unsigned client, int family, struct check *c,
+			 struct cause *k);
 
 /* ---- pure reasoning (diagnose_rules.c) ---- */
 

@@ -14,6 +14,7 @@
 #include "harness/base/nl.h"
 #include "harness/firewall/fw_trace.h"
 #include "harness/firewall/nft.h"
+#include "probes/capture_nflog.h"
 
 #include <arpa/inet.h>
 #include <libnftnl/chain.h>
@@ -430,7 +431,8 @@ static bool nft_rule_read(const struct nlmsghdr *nlh, int family, bool compat, s
 	chain = nftnl_rule_get_str(rule, NFTNL_RULE_CHAIN);
 	rd.family = table_family(nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY));
 	rd.inet = rd.family == 0;
-	if (rd.family < 0 || !table || !chain || !strcmp(table, NFT_TABLE) || !strcmp(table, FW_TRACE_TABLE))
+	if (rd.family < 0 || !table || !chain || !strcmp(table, NFT_TABLE) || !strcmp(table, FW_TRACE_TABLE) ||
+	    !strcmp(table, CAPTURE_NFLOG_TABLE))
 		goto out;
 	snprintf(r->table, sizeof(r->table), "%s %s", family_word(nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY)), table);
 	snprintf(r->chain, sizeof(r->chain), "%s", chain);

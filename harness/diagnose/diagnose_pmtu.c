@@ -5,12 +5,16 @@
  * (/proc/net/snmp, /proc/net/snmp6) read just before the probe and just after it failed.  A router's
  * FragFails rises for each packet it could not forward unfragmented (ip_forward, ip6_forward: the ICMP error
  * goes out then); the client's received "destination unreachable" (InType3) or Icmp6InPktTooBigs does not
- * rise when the errors were lost on the way back.  Where they were lost is the firewall drop diagnosis found
- * just before (diagnose_trace): nftrace follows the ICMP errors about the probe's flow too (fw_trace.h), and
- * iptables-legacy's counters rose with them; the black hole takes that rule or policy into its own cause. */
+ * rise when the errors were lost on the way back.  Where they were lost is the rule or policy whose verdict
+ * dropped those errors themselves: nftrace follows the ICMP errors about the probe's flow too and reads each
+ * traced packet's ICMP type and code (fw_trace.h, diagnose_trace), never a drop of another packet; under
+ * iptables-legacy, a drop whose counter rose and that may match ICMP from the router to the client.  The
+ * black hole takes that rule or policy into its own cause; another drop the diagnosis had named stays as a
+ * note. */
 #define _GNU_SOURCE
 #include "harness/diagnose/diagnose.h"
 #include "harness/diagnose/diagnose_cause.h"
+#include "harness/diagnose/diagnose_facts.h"
 #include "harness/base/netns.h"
 
 #include <errno.h>
@@ -105,8 +109,8 @@ void diagnose_pmtu_before(struct world *w, const struct expect *e, struct pmtu_c
 	}
 }
 
-/* The firewall drop diagnosis named (the trace's or the legacy counters'): the errors were lost there, since
- * the probe's own packets reached the router.  Copies it into k; false when the cause is no such drop. */
+/* The firewall drop that took the ICMP errors (the trace's or the legacy counters'): copies it into k; false
+ * when it is no such drop. */
 static bool errors_dropped_by(const struct cause *drop, struct cause *k)
 {
 	switch (drop->kind) {
@@ -158,12 +162,13 @@ static void drop_counter(const struct cause *k, struct check *c)
 	}
 }
 
-void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before, struct check *c)
+void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_counts *before,
+		   const struct cause *too_big, struct check *c)
 {
 	struct pmtu_counts after;
-	struct cause k = cause_of(CAUSE_PMTU_BLACK_HOLE);
+	struct cause k = cause_of(CAUSE_PMTU_BLACK_HOLE), drop;
 	unsigned router = MAX_NETNS;
-	unsigned long long too_big;
+	unsigned long long refused;
 
 	if (!before->family)
 		return;
@@ -176,19 +181,29 @@ void diagnose_pmtu(struct world *w, const struct expect *e, const struct pmtu_co
 	if (router == MAX_NETNS)
 		return;
 	k.family = before->family;
-	too_big = after.ns[router].too_big - before->ns[router].too_big;
+	refused = after.ns[router].too_big - before->ns[router].too_big;
 	CAUSE_COPY(k.ns, w->sc->netns[router].name);
 	CAUSE_COPY(k.where, w->sc->netns[e->ns].name);
 	check_evidence(c, "%s could not forward %llu of the probe's packets unfragmented (its %s counter rose by %llu); "
-		       "%s received %llu ICMP%s \"%s\" meanwhile", k.ns, too_big,
-		       k.family == AF_INET6 ? "Ip6FragFails" : "Ip FragFails", too_big, k.where,
+		       "%s received %llu ICMP%s \"%s\" meanwhile", k.ns, refused,
+		       k.family == AF_INET6 ? "Ip6FragFails" : "Ip FragFails", refused, k.where,
 		       after.ns[e->ns].told - before->ns[e->ns].told, k.family == AF_INET6 ? "v6" : "",
 		       k.family == AF_INET6 ? "packet too big" : "destination unreachable");
 	if (after.ns[e->ns].told > before->ns[e->ns].told)
 		return;   /* the client was told: no black hole, the probe's own cause stands */
-	if (errors_dropped_by(&c->cause, &k)) {
+	drop = too_big ? *too_big : cause_of(CAUSE_NONE);
+	if (drop.kind == CAUSE_NONE && !dg_legacy_icmp_drop(w, router, e->ns, k.family, c, &drop))
+		drop = cause_of(CAUSE_NONE);
+	if (errors_dropped_by(&drop, &k)) {
 		drop_counter(&k, c);
-		c->cause = k;   /* the drop is now a part of this finding */
+		if (cause_same(&drop, &c->cause)) {
+			c->cause = k;   /* the drop is now a part of this finding */
+			return;
+		}
+	}
+	if (dg_cause_measured(c->cause.kind)) {   /* a drop of something else: not why the errors were lost */
+		check_demote(c, NOTE_ALSO);
+		c->cause = k;
 		return;
 	}
 	dg_cause(c, true, &k);

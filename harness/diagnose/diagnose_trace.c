@@ -149,31 +149,41 @@ static bool chain_rule(struct world *w, unsigned ns, const struct fw_trace_event
 	return found;
 }
 
+/* The cause for drop event ev of namespace ns (ndrops of its kind), into k; false when it is nsharness's own
+ * forward policy, which the check's cause (its counters' CAUSE_FW_POLICY_DROP) already words. */
+static bool drop_cause(struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned ndrops,
+		       struct check *c, struct cause *k)
+{
+	struct fw_chain_rule r;
+
+	*k = cause_of(ev->type == FW_TRACE_POLICY ? CAUSE_TRACE_POLICY_DROP : CAUSE_TRACE_RULE_DROP);
+	if (ev->type == FW_TRACE_POLICY) {
+		if (c->cause.kind == CAUSE_FW_POLICY_DROP && !strcmp(c->cause.ns, w->sc->netns[ns].name))
+			return false;
+		CAUSE_COPY(k->ns, w->sc->netns[ns].name);
+		table_name(ev, k->key, sizeof(k->key));
+		CAUSE_COPY(k->key2, ev->chain);
+		k->count = ndrops;
+		return true;
+	}
+	if (!chain_rule(w, ns, ev, ev->handle, &r))
+		r = (struct fw_chain_rule){ .handle = ev->handle };
+	name_rule(w, ns, ev, &r, k);
+	k->flag = r.action == FW_ACT_REJECT;
+	if (k->flag)
+		dg_icmp_got(c, k);
+	if (k->line)
+		dg_own_rule(k, c);
+	return true;
+}
+
 static void name_drop(struct world *w, unsigned ns, const struct fw_trace_event *ev, unsigned ndrops,
 		      struct check *c)
 {
-	struct cause k = cause_of(ev->type == FW_TRACE_POLICY ? CAUSE_TRACE_POLICY_DROP : CAUSE_TRACE_RULE_DROP);
-	struct fw_chain_rule r;
+	struct cause k;
 
-	if (ev->type == FW_TRACE_POLICY) {
-		/* nsharness's own forward policy, already measured by its counters, keeps its words */
-		if (c->cause.kind == CAUSE_FW_POLICY_DROP && !strcmp(c->cause.ns, w->sc->netns[ns].name))
-			return;
-		CAUSE_COPY(k.ns, w->sc->netns[ns].name);
-		table_name(ev, k.key, sizeof(k.key));
-		CAUSE_COPY(k.key2, ev->chain);
-		k.count = ndrops;
-	} else {
-		if (!chain_rule(w, ns, ev, ev->handle, &r))
-			r = (struct fw_chain_rule){ .handle = ev->handle };
-		name_rule(w, ns, ev, &r, &k);
-		k.flag = r.action == FW_ACT_REJECT;
-		if (k.flag)
-			dg_icmp_got(c, &k);
-		if (k.line)
-			dg_own_rule(&k, c);
-	}
-	dg_cause(c, true, &k);
+	if (drop_cause(w, ns, ev, ndrops, c, &k))
+		dg_cause(c, true, &k);
 }
 
 /* A NAT chain whose end (policy) the probe's first packet reached: its first translation rule matched nothing. */
@@ -212,9 +222,27 @@ static unsigned count_drops(const struct fw_trace_event *ev, unsigned n, const s
 	return count;
 }
 
-void diagnose_trace(struct world *w, struct check *c)
+/* The first drop of an ICMP "fragmentation needed" / ICMPv6 "packet too big" in the namespaces' events, into
+ * k (CAUSE_NONE when none): main is the drop already named as the check's cause. */
+static void too_big_drop(struct world *w, struct fw_trace_event *const *ev, const unsigned *n,
+			 const struct fw_trace_event *main, struct check *c, struct cause *k)
+{
+	*k = cause_of(CAUSE_NONE);
+	for (unsigned i = 0; i < w->nns; i++) {
+		const struct fw_trace_event *drop = ev[i] ? fw_trace_first_too_big_drop(ev[i], n[i]) : NULL;
+
+		if (!drop)
+			continue;
+		if (drop == main || !drop_cause(w, i, drop, count_drops(ev[i], n[i], drop), c, k))
+			*k = c->cause;   /* the check's cause words it already */
+		return;
+	}
+}
+
+void diagnose_trace(struct world *w, struct check *c, struct cause *too_big)
 {
 	struct fw_trace_event *ev[MAX_NETNS] = { 0 };
+	const struct fw_trace_event *main = NULL;
 	unsigned n[MAX_NETNS] = { 0 };
 	bool named = false;
 
@@ -235,9 +263,12 @@ void diagnose_trace(struct world *w, struct check *c)
 
 		if (drop) {
 			name_drop(w, i, drop, count_drops(ev[i], n[i], drop), c);
+			main = drop;
 			named = true;
 		}
 	}
+	if (too_big)
+		too_big_drop(w, ev, n, main, c, too_big);
 	if (w->attached)
 		check_evidence(c, "verify adds nothing to a live host: no nftrace table, so the kernel's account here is "
 			       "the iptables-legacy rules' counters before and after the probe, nothing else");

@@ -180,6 +180,24 @@ static void rule_text(const struct walk *w, size_t off, const char *chain, const
 		put(buf, len, &used, " -j %s", target);
 }
 
+/* The entry's addresses, masks, protocol and inversions, for judging what it may match. */
+static void matches_of(const struct walk *w, size_t off, struct fw_legacy_rule *r)
+{
+	const uint8_t *e = w->blob + off;
+	const struct layout *l = w->lay;
+
+	memset(r->src, 0, sizeof(r->src));
+	memset(r->smsk, 0, sizeof(r->smsk));
+	memset(r->dst, 0, sizeof(r->dst));
+	memset(r->dmsk, 0, sizeof(r->dmsk));
+	memcpy(r->src, e + l->src, l->addr_len);
+	memcpy(r->smsk, e + l->smsk, l->addr_len);
+	memcpy(r->dst, e + l->dst, l->addr_len);
+	memcpy(r->dmsk, e + l->dmsk, l->addr_len);
+	r->proto = u16_at(e, l->proto);
+	r->invflags = e[l->invflags];
+}
+
 /* ---- the walk ---- */
 
 static int add(struct fw_legacy *out, const struct fw_legacy_rule *r)
@@ -257,6 +275,7 @@ int fw_legacy_parse(int family, const char *table, unsigned valid_hooks, const u
 		if (!builtin && is_error(&w, next))
 			continue;   /* a user chain's implicit RETURN: no rule of anyone's */
 		target_name(&w, off, r.target, sizeof(r.target));
+		matches_of(&w, off, &r);
 		memcpy(&r.packets, w.blob + off + w.lay->counters + offsetof(struct xt_counters, pcnt), sizeof(r.packets));
 		if (r.policy)
 			snprintf(r.text, sizeof(r.text), ":%s %s", r.chain, r.target);
@@ -382,16 +401,64 @@ static bool drops(const struct fw_legacy_rule *r)
 	return !strcmp(r->target, "DROP") || (!r->policy && !strcmp(r->target, "REJECT"));
 }
 
-const struct fw_legacy_rule *fw_legacy_moved_drop(const struct fw_legacy *before, const struct fw_legacy *after,
-						  uint64_t *delta)
+static bool any_rule(const struct fw_legacy_rule *r, const void *arg)
+{
+	(void)r;
+	(void)arg;
+	return true;
+}
+
+const struct fw_legacy_rule *fw_legacy_moved_drop_if(const struct fw_legacy *before, const struct fw_legacy *after,
+						     bool (*may)(const struct fw_legacy_rule *r, const void *arg),
+						     const void *arg, uint64_t *delta)
 {
 	for (int policies = 0; policies < 2; policies++)
 		for (unsigned i = 0; i < after->n; i++) {
 			const struct fw_legacy_rule *r = &after->v[i];
 
-			if (r->policy == (bool)policies && drops(r) && (*delta = rise(before, r)))
+			if (r->policy == (bool)policies && drops(r) && may(r, arg) && (*delta = rise(before, r)))
 				return r;
 		}
 	*delta = 0;
 	return NULL;
+}
+
+const struct fw_legacy_rule *fw_legacy_moved_drop(const struct fw_legacy *before, const struct fw_legacy *after,
+						  uint64_t *delta)
+{
+	return fw_legacy_moved_drop_if(before, after, any_rule, NULL, delta);
+}
+
+/* Whether address a (of the rule's family) is in addr/mask. */
+static bool in_masked(const struct fw_legacy_rule *r, const uint8_t *addr, const uint8_t *mask, const struct addr *a)
+{
+	unsigned len = r->family == AF_INET6 ? 16 : 4;
+
+	for (unsigned i = 0; i < len; i++)
+		if ((a->bytes[i] & mask[i]) != (addr[i] & mask[i]))
+			return false;
+	return true;
+}
+
+/* Whether one of a[0..n) of the rule's family is in addr/mask, the rule's "!" (inv) applied. */
+static bool any_in(const struct fw_legacy_rule *r, const uint8_t *addr, const uint8_t *mask, bool inv,
+		   const struct addr *a, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (a[i].family == r->family && in_masked(r, addr, mask, &a[i]) != inv)
+			return true;
+	return false;
+}
+
+bool fw_legacy_may_match_icmp(const struct fw_legacy_rule *r, const struct addr *from, unsigned nfrom,
+			      const struct addr *to, unsigned nto)
+{
+	unsigned icmp = r->family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
+
+	if (r->policy)
+		return true;
+	if (r->proto && (r->proto == icmp) == (bool)(r->invflags & XT_INV_PROTO))
+		return false;
+	return any_in(r, r->src, r->smsk, r->invflags & IPT_INV_SRCIP, from, nfrom) &&
+	       any_in(r, r->dst, r->dmsk, r->invflags & IPT_INV_DSTIP, to, nto);
 }

@@ -11,6 +11,8 @@
 #ifndef NSH_FW_LEGACY_H
 #define NSH_FW_LEGACY_H
 
+#include "harness/base/addr.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +31,9 @@ struct fw_legacy_rule {
 	char text[FW_LEGACY_TEXT];       /* "-A FORWARD -i veth0 -o ens160 -p icmp -j REJECT": addresses,
 					  * interfaces, protocol and target only ("-m ..." matches are not worded:
 					  * iptables-legacy-save words them) */
+	uint8_t src[16], smsk[16], dst[16], dmsk[16];   /* its -s and -d (4 bytes each for AF_INET) */
+	uint16_t proto;                  /* its -p, 0 for any */
+	uint8_t invflags;                /* IPT_INV_SRCIP, IPT_INV_DSTIP, XT_INV_PROTO, ... */
 };
 
 /* Every rule of every legacy table of a namespace, both families, in table and chain order.  Owned. */
@@ -50,6 +55,17 @@ void fw_legacy_free(struct fw_legacy *l);
  * when family, table, chain, position and text are.  NULL when none moved.  Pure. */
 const struct fw_legacy_rule *fw_legacy_moved_drop(const struct fw_legacy *before, const struct fw_legacy *after,
 						  uint64_t *delta);
+
+/* Whether r may match an ICMP (AF_INET) or ICMPv6 (AF_INET6) packet from one of from[0..nfrom) to one of
+ * to[0..nto): its family, -s, -d and -p (with their "!") are judged; its interfaces and "-m" matches are not,
+ * so they may match.  A policy matches whatever reaches it.  Pure. */
+bool fw_legacy_may_match_icmp(const struct fw_legacy_rule *r, const struct addr *from, unsigned nfrom,
+			      const struct addr *to, unsigned nto);
+
+/* As fw_legacy_moved_drop, among the rules and policies for which may(r, arg) is true. */
+const struct fw_legacy_rule *fw_legacy_moved_drop_if(const struct fw_legacy *before, const struct fw_legacy *after,
+						     bool (*may)(const struct fw_legacy_rule *r, const void *arg),
+						     const void *arg, uint64_t *delta);
 
 /* ---- pure, for the unit tests ---- */
 

@@ -1,5 +1,6 @@
 /* fw_trace.c — nftrace for a probe's packets: the trace table, its socket, and the rules a trace names. */
 #include "harness/firewall/fw_trace.h"
+#include "probes/capture_nflog.h"
 #include "probes/closer.h"
 #include "harness/base/clock.h"
 #include "harness/base/nl.h"
@@ -32,6 +33,7 @@
  * period, 10 to 25 ms).  Past this many destinations, the chains are flushed and begun again. */
 #define TRACE_MAX_DSTS 16
 #define TRACE_MARKS 8             /* a probe and its replies: a few address pairs */
+#define TRACE_KNOWN 32            /* packets in flight at once whose later events lack the headers */
 
 struct fw_trace {
 	int nsfd;                 /* the namespace (the world's fd: it outlives this) */
@@ -109,7 +111,8 @@ static int on_table(const struct nlmsghdr *nlh, void *data)
 	struct nftnl_table *tb = nftnl_table_alloc();
 
 	if (tb && nftnl_table_nlmsg_parse(nlh, tb) == 0 &&
-	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), FW_TRACE_TABLE))
+	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), FW_TRACE_TABLE) &&
+	    strcmp(nftnl_table_get_str(tb, NFTNL_TABLE_NAME), CAPTURE_NFLOG_TABLE))
 		*other = true;
 	nftnl_table_free(tb);
 	return MNL_CB_OK;
@@ -482,12 +485,62 @@ static void header_addrs(struct fw_trace_event *ev, const struct nftnl_trace *tr
 	}
 	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
 		return;
-	h = nftnl_trace_get_data(tr, NFTNL_TRACE_TRANSPORT_HEADER, &len);
+	h = nftnl_trace_is_set(tr, NFTNL_TRACE_TRANSPORT_HEADER) ?
+	    nftnl_trace_get_data(tr, NFTNL_TRACE_TRANSPORT_HEADER, &len) : NULL;
 	if (h && len >= 4) {
 		ev->sport = (uint16_t)(h[0] << 8 | h[1]);
 		ev->dport = (uint16_t)(h[2] << 8 | h[3]);
 		ev->has_ports = true;
 	}
+}
+
+/* The ICMP type and code of an ICMP (IPv4, first fragment) or ICMPv6 (no extension header) packet, from its
+ * transport header. */
+static void header_icmp(struct fw_trace_event *ev, const struct nftnl_trace *tr)
+{
+	uint32_t nlen = 0, tlen = 0;
+	const uint8_t *h = nftnl_trace_get_data(tr, NFTNL_TRACE_NETWORK_HEADER, &nlen);
+	const uint8_t *th = nftnl_trace_is_set(tr, NFTNL_TRACE_TRANSPORT_HEADER) ?
+			    nftnl_trace_get_data(tr, NFTNL_TRACE_TRANSPORT_HEADER, &tlen) : NULL;
+	bool v4 = h && nlen >= 20 && h[0] >> 4 == 4, v6 = h && nlen >= 40 && h[0] >> 4 == 6;
+
+	if (!th || tlen < 2)
+		return;
+	if (v4 && h[9] == IPPROTO_ICMP && !(((h[6] & 0x1f) << 8) | h[7])) {
+		ev->has_icmp = true;
+		ev->too_big = th[0] == 3 && th[1] == 4;
+	} else if (v6 && h[6] == IPPROTO_ICMPV6) {
+		ev->has_icmp = true;
+		ev->too_big = th[0] == 2;
+	}
+	if (ev->has_icmp) {
+		ev->icmp_type = th[0];
+		ev->icmp_code = th[1];
+	}
+}
+
+/* Gives ev (without headers) the packet facts of the latest of known[0..n) with its id; false when none has. */
+static bool fill_packet(struct fw_trace_event *ev, const struct fw_trace_event *known, unsigned n)
+{
+	for (unsigned j = n; j-- > 0;)
+		if (known[j].id == ev->id && known[j].has_addrs) {
+			ev->has_addrs = true;
+			ev->src = known[j].src;
+			ev->dst = known[j].dst;
+			ev->has_icmp = known[j].has_icmp;
+			ev->icmp_type = known[j].icmp_type;
+			ev->icmp_code = known[j].icmp_code;
+			ev->too_big = known[j].too_big;
+			return true;
+		}
+	return false;
+}
+
+void fw_trace_fill_packets(struct fw_trace_event *ev, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!ev[i].has_addrs)
+			fill_packet(&ev[i], ev, i);
 }
 
 /* Keeps ev's mark for its addresses: the last prerouting event of a packet saw every prerouting mark. */
@@ -531,8 +584,10 @@ int fw_trace_parse(const void *msg, struct fw_trace_event *ev)
 		if (nftnl_trace_is_set(tr, NFTNL_TRACE_MARK))
 			ev->mark = nftnl_trace_get_u32(tr, NFTNL_TRACE_MARK);
 		ev->before_routing = nftnl_trace_is_set(tr, NFTNL_TRACE_IIF) && !nftnl_trace_is_set(tr, NFTNL_TRACE_OIF);
-		if (nftnl_trace_is_set(tr, NFTNL_TRACE_NETWORK_HEADER))
+		if (nftnl_trace_is_set(tr, NFTNL_TRACE_NETWORK_HEADER)) {
 			header_addrs(ev, tr);
+			header_icmp(ev, tr);
+		}
 		ret = 0;
 	}
 	nftnl_trace_free(tr);
@@ -568,7 +623,8 @@ bool fw_trace_nat(const struct fw_trace *t, struct addr *dst, uint16_t *dport)
 unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	unsigned n = 0;
+	struct fw_trace_event known[TRACE_KNOWN];   /* the latest events with headers, the trace table's too */
+	unsigned n = 0, nknown = 0;
 	int len;
 
 	t->nmarks = 0;
@@ -581,6 +637,14 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 
 			if (fw_trace_parse(h, &ev))
 				continue;
+			if (ev.has_addrs) {
+				if (nknown == TRACE_KNOWN)
+					memmove(known, known + 1, --nknown * sizeof(known[0]));
+				known[nknown++] = ev;
+			} else
+				fill_packet(&ev, known, nknown);
+			if (!strcmp(ev.table, CAPTURE_NFLOG_TABLE))
+				continue;   /* the captures' chains: they log, and decide nothing */
 			if (ev.before_routing && ev.has_addrs)
 				keep_mark(t, &ev);
 			keep_flow(t, &ev);
@@ -601,10 +665,23 @@ bool fw_trace_route_mark(const struct fw_trace *t, const struct addr *src, const
 	return false;
 }
 
+static bool drops(const struct fw_trace_event *ev)
+{
+	return (ev->type == FW_TRACE_RULE || ev->type == FW_TRACE_POLICY) && ev->verdict == NF_DROP;
+}
+
 const struct fw_trace_event *fw_trace_first_drop(const struct fw_trace_event *ev, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		if ((ev[i].type == FW_TRACE_RULE || ev[i].type == FW_TRACE_POLICY) && ev[i].verdict == NF_DROP)
+		if (drops(&ev[i]))
+			return &ev[i];
+	return NULL;
+}
+
+const struct fw_trace_event *fw_trace_first_too_big_drop(const struct fw_trace_event *ev, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (drops(&ev[i]) && ev[i].too_big)
 			return &ev[i];
 	return NULL;
 }

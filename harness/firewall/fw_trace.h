@@ -37,6 +37,12 @@ struct fw_trace_event {
 	struct addr src, dst;
 	bool has_ports;               /* a TCP or UDP packet's ports, read from its transport header */
 	uint16_t sport, dport;
+	bool has_icmp;                /* an ICMP or ICMPv6 packet whose transport header the event carried (or an
+				       * earlier event of the same packet did: the kernel sends the headers once
+				       * per chain it walks) */
+	uint8_t icmp_type, icmp_code;
+	bool too_big;                 /* that is ICMP "fragmentation needed" (type 3 code 4) or ICMPv6 "packet too
+				       * big" (type 2): a router's answer to a packet too big for its next hop */
 };
 
 /* What a rule does to a packet it matches, read from its expressions. */
@@ -92,5 +98,13 @@ int fw_trace_parse(const void *nlh, struct fw_trace_event *ev);
 
 /* The first event that dropped a packet (a rule's or a policy's verdict NF_DROP), or NULL. */
 const struct fw_trace_event *fw_trace_first_drop(const struct fw_trace_event *ev, unsigned n);
+
+/* The first event that dropped an ICMP "fragmentation needed" / ICMPv6 "packet too big" (too_big), or NULL:
+ * never one that dropped another packet. */
+const struct fw_trace_event *fw_trace_first_too_big_drop(const struct fw_trace_event *ev, unsigned n);
+
+/* Gives the events without headers (has_addrs false) the packet facts (addresses, ICMP type and code) of the
+ * latest earlier event with the same packet id that had them.  Pure. */
+void fw_trace_fill_packets(struct fw_trace_event *ev, unsigned n);
 
 #endif

@@ -57,6 +57,33 @@ size_t stage_evidence_memory(unsigned nends)
 	return share < CAPTURE_MEMORY ? share : CAPTURE_MEMORY;
 }
 
+/* A veth end the scenario made, in a world nsharness built, in a namespace where no user's program runs (it
+ * could add a qdisc, netdev chains, or move the device): its captures may read nsharness's own NFLOG group
+ * (probes/capture_nflog.h).  Anything else, and every interface in verify mode, gets a packet socket.  So does
+ * every capture of a scenario that sends bulk TCP (expect tcp ... bytes N): TCP hands the device segments
+ * of up to 64 KiB that the kernel cuts to the MSS after the egress hook, where packet sockets see them cut. */
+unsigned capture_flags_for(const struct world *w, const struct ifref *where)
+{
+	const struct scenario *s = w->sc;
+	bool veth = false;
+
+	if (w->attached)
+		return 0;
+	for (unsigned i = 0; i < s->nexpects; i++)
+		if (s->expects[i].kind == EXPECT_TCP && s->expects[i].u.conn.bytes)
+			return 0;
+	for (unsigned i = 0; i < s->nsteps; i++) {
+		const struct step *st = &s->steps[i];
+
+		if ((st->kind == STEP_EXEC || st->kind == STEP_SCRIPT || st->kind == STEP_SERVICE) && st->ns == where->ns)
+			return 0;
+		if (st->kind == STEP_VETH)
+			veth = veth || (st->u.veth.a.ns == where->ns && !strcmp(st->u.veth.a.name, where->name)) ||
+			       (st->u.veth.b.ns == where->ns && !strcmp(st->u.veth.b.name, where->name));
+	}
+	return veth ? CAPTURE_OWN_DEVICE : 0;
+}
+
 /* The tap on where, opened on first use with mem bytes for its frames.  Returns its index. */
 static int tap_get(struct world *w, struct stage_captures *sc, const struct ifref *where, const char *filter,
 		   size_t mem)
@@ -68,7 +95,7 @@ static int tap_get(struct world *w, struct stage_captures *sc, const struct ifre
 		return i;
 	t = &sc->taps[sc->ntaps];
 	t->where = *where;
-	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, mem, t->error, sizeof(t->error));
+	t->cap = capture_open(w->ns[where->ns].fd, where->name, filter, mem, capture_flags_for(w, where), t->error, sizeof(t->error));
 	return (int)sc->ntaps++;
 }
 

@@ -34,6 +34,11 @@ struct stage_captures {
 	unsigned nflows;          /* the stage's probe flows (expectations that send traffic) */
 };
 
+/* capture_open's flags for a capture on where: CAPTURE_OWN_DEVICE for a veth end of the scenario's own, in a
+ * world nsharness built, in a namespace where no user's program runs, in a scenario that sends no bulk TCP
+ * (expect tcp ... bytes N); 0 otherwise (verify mode too). */
+unsigned capture_flags_for(const struct world *w, const struct ifref *where);
+
 /* Opens the captures the stage's expectations ask for, and with all_links every veth end's too.
  * 0, or -ENOMEM (then nothing is left open). */
 int stage_captures_open(struct world *w, const struct stage *stage, bool all_links, struct stage_captures *sc);

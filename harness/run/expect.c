@@ -76,7 +76,7 @@ static enum check_status run_forwarded(struct world *w, const struct expect *e, 
 	struct forwarded_probe p = {
 		.client_nsfd = w->ns[e->ns].fd, .dst = e->u.forwarded.dst, .router_nsfd = w->ns[out->ns].fd,
 		.router = w->sc->netns[out->ns].name, .uplink = out->name,
-		.timeout_ms = wait_within(w->waits.capture_ms, w->deadline),
+		.timeout_ms = wait_within(w->waits.capture_ms, w->deadline), .capture_flags = capture_flags_for(w, out),
 	};
 
 	return probe_forwarded(&p, c);
@@ -99,7 +99,7 @@ static enum check_status run_spread(struct world *w, const struct expect *e, str
 
 		snprintf(where[i], sizeof(where[i]), "%s/%s", w->sc->netns[eg->ns].name, eg->name);
 		p.egress[i] = (struct spread_egress){ .nsfd = w->ns[eg->ns].fd, .where = where[i], .ifname = eg->name,
-						      .hash_key = key };
+						      .hash_key = key, .capture_flags = capture_flags_for(w, eg) };
 	}
 	return probe_spread(&p, c);
 }
@@ -271,10 +271,12 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		dispatch(w, e, c);
 	}
 	if (traffic && c->status == CHECK_FAIL) {
+		struct cause too_big = cause_of(CAUSE_NONE);   /* asked for a size-aware probe only */
+
 		fw_explain(&w->fw, &before, c);
-		diagnose_trace(w, c);
+		diagnose_trace(w, c, pmtu && pmtu->family ? &too_big : NULL);
 		if (pmtu)
-			diagnose_pmtu(w, e, pmtu, c);
+			diagnose_pmtu(w, e, pmtu, &too_big, c);
 	}
 	free(pmtu);
 	return finish(e, c);

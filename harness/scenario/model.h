@@ -65,7 +65,7 @@ enum step_kind {
 	STEP_MASTER,              /* master NS/IF NS/MASTER: a port of a bridge, bond or vrf */
 	STEP_MTU,                 /* mtu NS/IF N */
 	STEP_REQUIRES,            /* requires kernel FEATURE... | requires program NAME... (one step per word) */
-	STEP_NEXTHOP,             /* nexthop NS id N via ADDR [dev IF] [onlink] | dev IF | blackhole
+	STEP_NEXTHOP,             /* nexthop NS id N via ADDR [dev IF] [onlink] | dev IF [inet6] | blackhole [inet6]
 	                           * | group ID[,W]/ID[,W]... (parse_nexthop.c) */
 	STEP_WIREGUARD,           /* wireguard NS/IF NS/IF endpoints ADDR ADDR [port N] [allowed-ips LIST LIST]
 	                           * (parse_wireguard.c) */
@@ -201,6 +201,8 @@ struct step {
 		struct {                         /* nexthop: an object routes name by id (`ip nexthop add`) */
 			uint32_t id;                 /* 1.. */
 			bool has_via, onlink, blackhole;
+			int family;                  /* a device alone or a blackhole: AF_INET, or AF_INET6 ("inet6");
+						      * with via: via's; a group: 0 (its members') */
 			struct addr via;
 			char dev[IFNAMSIZ];          /* "" = none */
 			unsigned ngroup;             /* > 0: a group of the members below, nothing else */

@@ -1,7 +1,8 @@
 /* parse_nexthop.c — nexthop objects, written with `ip nexthop add`'s own words:
  *
- *   nexthop NS id N via ADDR [dev IF] [onlink]     one path (`dev IF` alone: a path on link, IPv4)
- *   nexthop NS id N blackhole                      a path that drops
+ *   nexthop NS id N via ADDR [dev IF] [onlink]     one path
+ *   nexthop NS id N dev IF [inet|inet6]            a path on link, IPv4 unless `inet6` (`ip -6 nexthop`)
+ *   nexthop NS id N blackhole [inet|inet6]         a path that drops, IPv4 unless `inet6`
  *   nexthop NS id N group ID[,WEIGHT]/ID[,WEIGHT]  a group of paths declared before it (weights 1..256)
  *
  * and what a route that names one (`route NS DEST nhid N`, parse_route.c) must find.  Everything the kernel
@@ -21,10 +22,10 @@
 
 typedef typeof(((struct step *)0)->u.nexthop) nexthop_step;
 
-enum { NO_ID, NO_VIA, NO_DEV, NO_ONLINK, NO_BLACKHOLE, NO_GROUP };
+enum { NO_ID, NO_VIA, NO_DEV, NO_ONLINK, NO_BLACKHOLE, NO_GROUP, NO_INET6, NO_INET };
 static const struct optdef nexthop_opts[] = {
 	OPT("id", "N"), OPT("via", "ADDR"), OPT("dev", "IF"), OPT("onlink", NULL), OPT("blackhole", NULL),
-	OPT("group", "ID[,WEIGHT]/..."), OPT_END
+	OPT("group", "ID[,WEIGHT]/..."), OPT_ONE_OF("inet6", NULL, 1), OPT_ONE_OF("inet", NULL, 1), OPT_END
 };
 
 const struct step *nexthop_declared(const struct scenario *s, unsigned ns, uint32_t id)
@@ -116,11 +117,27 @@ static int group_arg(struct stmt *st, unsigned ns, const struct token *t, nextho
 	return 0;
 }
 
+/* `inet` or `inet6` (famt): the family of a device alone or a blackhole, as `ip -4`/`ip -6 nexthop add`
+ * says it; a gateway's own family must agree; a group takes its members'. */
+static int family_word(struct stmt *st, const struct token *famt, nexthop_step *nh)
+{
+	int family = !strcmp(famt->s, "inet6") ? AF_INET6 : AF_INET;
+	char gw[ADDR_STRLEN];
+
+	if (nh->ngroup)
+		return serr(st, famt->col, "a group takes the family of its members: no '%s'", famt->s);
+	if (nh->has_via && nh->via.family != family)
+		return serr(st, famt->col, "'%s', but gateway %s is %s: a nexthop with a gateway is of its family",
+			    famt->s, addr_str(&nh->via, gw, sizeof(gw)), nh->via.family == AF_INET6 ? "IPv6" : "IPv4");
+	nh->family = family;
+	return 0;
+}
+
 int st_nexthop(struct stmt *st)
 {
 	struct step step = { .kind = STEP_NEXTHOP };
 	typeof(step.u.nexthop) *nh = &step.u.nexthop;
-	const struct token *arg = NULL, *idt = NULL;
+	const struct token *arg = NULL, *idt = NULL, *famt = NULL;
 	const struct step *first;
 	uint32_t id;
 	int k;
@@ -138,6 +155,8 @@ int st_nexthop(struct stmt *st)
 			ret = dev_arg(st, step.ns, arg, nh->dev);
 		else if (k == NO_GROUP)
 			ret = group_arg(st, step.ns, arg, nh);
+		else if (k == NO_INET || k == NO_INET6)
+			famt = &st->l->tok[st->i - 1];
 		if (ret)
 			return -1;
 	}
@@ -148,6 +167,7 @@ int st_nexthop(struct stmt *st)
 	nh->has_via = st->seen & 1u << NO_VIA;
 	nh->onlink = st->seen & 1u << NO_ONLINK;
 	nh->blackhole = st->seen & 1u << NO_BLACKHOLE;
+	nh->family = nh->ngroup ? 0 : nh->has_via ? nh->via.family : AF_INET;
 	if ((nh->ngroup || nh->blackhole) && (nh->has_via || nh->dev[0] || nh->onlink || (nh->ngroup && nh->blackhole)))
 		return uerr(st, end_col(st), "a %s takes no 'via', 'dev', 'onlink'%s", nh->ngroup ? "group" : "blackhole",
 			    nh->ngroup ? " or 'blackhole'" : "");
@@ -155,21 +175,24 @@ int st_nexthop(struct stmt *st)
 		return uerr(st, end_col(st), "missing 'via ADDR', 'dev IF', 'blackhole' or 'group ID/ID...'");
 	if (nh->onlink && !nh->dev[0])
 		return uerr(st, end_col(st), "'onlink' needs 'dev IF'");
+	if (famt && family_word(st, famt, nh))
+		return -1;
 	if ((first = nexthop_declared(st->p->s, step.ns, nh->id)))
 		return serr(st, idt->col, "a second nexthop id %u in %s (the first at %u:%u): the kernel refuses it as "
 			    "'File exists'", nh->id, st->p->s->netns[step.ns].name, first->loc.line, first->loc.col);
 	return add_whole_step(st, &step);
 }
 
-/* The family of a nexthop's gateway: IPv6 when it (or any member of a group) has an IPv6 gateway. */
+/* The family of a nexthop: its gateway's, or its word's (`inet6`) for a device alone or a blackhole; IPv6 for
+ * a group when any member is. */
 static int nexthop_family(const struct scenario *s, unsigned ns, const struct step *nh)
 {
 	if (!nh->u.nexthop.ngroup)
-		return nh->u.nexthop.has_via ? nh->u.nexthop.via.family : AF_INET;
+		return nh->u.nexthop.family;
 	for (unsigned k = 0; k < nh->u.nexthop.ngroup; k++) {
 		const struct step *m = nexthop_declared(s, ns, nh->u.nexthop.group[k]);
 
-		if (m && m->u.nexthop.has_via && m->u.nexthop.via.family == AF_INET6)
+		if (m && m->u.nexthop.family == AF_INET6)
 			return AF_INET6;
 	}
 	return AF_INET;

@@ -491,7 +491,8 @@ const struct step_kind_desc step_kinds[STEP_KIND_COUNT] = {
 	[STEP_MASTER] = { "master", "NS/IF NS/MASTER", st_master, 0, NULL },
 	[STEP_MTU] = { "mtu", "NS/IF N", st_mtu, 0, NULL },
 	[STEP_REQUIRES] = { "requires", "kernel FEATURE... | program NAME...", st_requires, STEP_F_REQUIREMENT, NULL },
-	[STEP_NEXTHOP] = { "nexthop", "NS id N via ADDR [dev IF] [onlink] | dev IF | blackhole | group ID[,W]/ID[,W]...",
+	[STEP_NEXTHOP] = { "nexthop", "NS id N via ADDR [dev IF] [onlink] | dev IF [inet6] | blackhole [inet6] | "
+			   "group ID[,W]/ID[,W]...",
 			   st_nexthop, 0, NULL },
 	[STEP_WIREGUARD] = { "wireguard", "NS/IF NS/IF endpoints ADDR ADDR [port N] [allowed-ips PREFIX,... PREFIX,...]",
 			     st_wireguard, 0, NULL },

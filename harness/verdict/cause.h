@@ -37,7 +37,7 @@ enum cause_kind {
 	CAUSE_GATEWAY_IS_LOCAL,       /* addr (the gateway), ns */
 	CAUSE_GATEWAY_UNRESOLVABLE,   /* addr, err */
 	CAUSE_GATEWAY_UNANSWERED,     /* addr, family, word (neighbour states), ms */
-	CAUSE_ROUTE_NONE,             /* ns, addr, flag: and no default route */
+	CAUSE_ROUTE_NONE,             /* ns, addr, flag: and no default route of addr's family */
 
 	/* ---- probes/icmp.c: addr (the destination), addr2 (who answered) ---- */
 	CAUSE_PING_SEND_REFUSED,      /* addr, err (ENETUNREACH, EHOSTUNREACH, EACCES, EINVAL, EPERM, ENETDOWN,
@@ -232,7 +232,8 @@ enum cause_kind {
 /* Why a router's source NAT rules leave a packet untranslated (diagnose_fw.c's dg_nat_for). */
 enum nat_miss_kind {
 	NAT_MISS_NONE,
-	NAT_MISS_NO_RULE,             /* ns (the router) has no rule of family */
+	NAT_MISS_NO_RULE,             /* ns (the router) has no rule of family; rule (line: nsharness's, 0: a
+				       * user's) and rule_family: its first rule of the other family, if any */
 	NAT_MISS_NOT_MATCHING,        /* the first rule of the family (text, line) does not match: mismatch */
 	NAT_MISS_NO_FLOW,             /* the same, and the rule has counted no packet */
 	NAT_MISS_OLD_FLOW,            /* the rule (line) matches, but a conntrack entry older than it (flow)

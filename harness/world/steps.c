@@ -326,7 +326,8 @@ static int do_nexthop(struct world *w, const struct step *st, char *msg, size_t 
 	const typeof(st->u.nexthop) *n = &st->u.nexthop;
 	struct rtnl_nh_member members[NEXTHOP_MAX_GROUP];
 	struct rtnl_nh req = { .id = n->id, .via = n->has_via ? &n->via : NULL, .onlink = n->onlink,
-			       .blackhole = n->blackhole, .group = members, .ngroup = n->ngroup };
+			       .blackhole = n->blackhole, .family = n->family, .group = members,
+			       .ngroup = n->ngroup };
 
 	for (unsigned k = 0; k < n->ngroup; k++)
 		members[k] = (struct rtnl_nh_member){ .id = n->group[k], .weight = n->weight[k] };

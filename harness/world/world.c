@@ -3,6 +3,7 @@
 #include "harness/world/world.h"
 #include "harness/base/netns.h"
 #include "harness/base/rtnl_msg.h"
+#include "probes/capture_nflog.h"
 #include "probes/conn.h"
 #include "harness/base/rtnl_link.h"
 #include "harness/sandbox/sandbox_owner.h"
@@ -208,6 +209,7 @@ void world_destroy(struct world *w)
 	w->nlisteners = 0;
 	firewall_release(&w->fw);
 	for (unsigned i = 0; i < w->nns; i++) {
+		capture_nflog_forget(w->ns[i].fd);
 		nl_close(&w->ns[i].rtnl);
 		if (w->ns[i].ioctl_fd >= 0)
 			close(w->ns[i].ioctl_fd);

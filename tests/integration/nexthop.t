@@ -31,6 +31,27 @@ ok $? "a route naming an undeclared nhid: where, and which" || diag "$tmp/err"
 [ ! -s "$tmp/out" ]
 ok $? "nothing said on stdout"
 
+cat >"$tmp/nh6.scn" <<'SCN'
+scenario nh6
+netns host
+veth host/a host/b
+nexthop host id 1 dev a
+route host 2001:db8::/32 nhid 1
+nexthop host id 2 via 10.9.0.1 dev a inet6
+nexthop host id 3 blackhole inet6
+route host 2001:db8:1::/48 nhid 3
+stage s
+  expect link host/a up
+SCN
+"$NSHARNESS" check "$tmp/nh6.scn" >"$tmp/out" 2>"$tmp/err"
+ok $(( $? == 2 ? 0 : 1 )) "check refuses an IPv6 route over an IPv4 device-only object (exit 2)"
+grep -qxF "$tmp/nh6.scn:5:31: nhid 1 is an IPv4 nexthop: an IPv6 route cannot use one" "$tmp/err"
+ok $? "a device alone is IPv4 unless inet6: where, and which" || diag "$tmp/err"
+grep -qxF "$tmp/nh6.scn:6:38: 'inet6', but gateway 10.9.0.1 is IPv4: a nexthop with a gateway is of its family" "$tmp/err"
+ok $? "inet6 against an IPv4 gateway: where, and why" || diag "$tmp/err"
+[ "$(wc -l <"$tmp/err")" -eq 2 ]
+ok $? "an inet6 blackhole serves an IPv6 route: no third error" || diag "$tmp/err"
+
 skip_unless_namespaces
 "$NSHARNESS" run "$example" >"$tmp/tap" 2>"$tmp/err" && ! grep -q '^not ok\|# SKIP' "$tmp/tap"
 ok $? "the example passes: lookup, ping and spread over nexthop group 10" || diag "$tmp/tap" "$tmp/err"
@@ -55,5 +76,15 @@ SCN
 	sed -i '/^  exec/s|group 1/2,2|group 1,2/2|' "$tmp/shown.scn"
 	"$NSHARNESS" run "$tmp/shown.scn" >"$tmp/tap" 2>"$tmp/err"
 	ok $(( $? == 1 ? 0 : 1 )) "and the same read-back fails for weights it was not given" || diag "$tmp/tap" "$tmp/err"
+
+	# the IPv6 objects: ip -6 lists them (it filters by the object's family) and the routes over them
+	cp "$example" "$tmp/shown6.scn"
+	cat >>"$tmp/shown6.scn" <<'SCN'
+stage shown6
+  exec host sh -c "ip -6 nexthop show | grep -qx 'id 4 dev ens160 scope link ' && ip -6 nexthop show | grep -qx 'id 5 blackhole ' && ! ip -4 nexthop show | grep -q '^id [45] ' && ip -6 route show 2001:db8:100::/64 | grep -q '^2001:db8:100::/64 nhid 4 dev ens160' && ip -6 route show 2001:db8:dead::/64 | grep -q '^blackhole 2001:db8:dead::/64 nhid 5'"
+  expect link host/ens160 up
+SCN
+	"$NSHARNESS" run "$tmp/shown6.scn" >"$tmp/tap" 2>"$tmp/err" && ! grep -q '^not ok' "$tmp/tap"
+	ok $? "ip -6 nexthop and ip -6 route read back the IPv6 objects and the routes over them" || diag "$tmp/tap" "$tmp/err"
 fi
 done_testing

@@ -211,7 +211,7 @@ static void test_capture_write(void)
 	if (ns < 0)
 		return;
 	CU_ASSERT_EQUAL_FATAL(capture_filter_for(filter, sizeof(filter), &v4, IPPROTO_TCP, PORT_OPEN), 0);
-	cap = capture_open(ns, "lo", filter, 1 << 20, err, sizeof(err));
+	cap = capture_open(ns, "lo", filter, 1 << 20, 0, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cap);
 	l = listener_open(ns, IPPROTO_TCP, PORT_OPEN, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(l);
@@ -248,13 +248,13 @@ static void test_capture_limits(void)
 
 	if (ns < 0)
 		return;
-	CU_ASSERT_PTR_NULL(capture_open(ns, "nope0", NULL, 1 << 20, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(capture_open(ns, "nope0", NULL, 1 << 20, 0, err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "nope0"));
-	CU_ASSERT_PTR_NULL(capture_open(ns, "lo", "tcp and and", 1 << 20, err, sizeof(err)));
+	CU_ASSERT_PTR_NULL(capture_open(ns, "lo", "tcp and and", 1 << 20, 0, err, sizeof(err)));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "filter"));
 
 	/* nothing fits in 0 bytes: every frame is counted as missed */
-	cap = capture_open(ns, "lo", "", 0, err, sizeof(err));
+	cap = capture_open(ns, "lo", "", 0, 0, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cap);
 	check_init(&c);
 	probe_tcp(ns, &v4, PORT_CLOSED, 1000, &r, &c);

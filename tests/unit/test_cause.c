@@ -237,6 +237,14 @@ static void test_variants(void)
 	CU_ASSERT_STRING_EQUAL(text, "host has no route to 10.1.1.1: no default route, and no subnet of its own holds "
 				     "it; host/veth1 is 10.1.2.1/24, host/veth2 is 10.1.3.1/24");
 
+	c = sample(CAUSE_ROUTE_NONE);
+	c.flag = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route to 10.1.1.1 (and no IPv4 default route)");
+	CU_ASSERT_EQUAL(addr_parse("2001:db8:100::2", &c.addr), ADDR_OK);
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route to 2001:db8:100::2 (and no IPv6 default route)");
+
 	c = sample(CAUSE_RP_FILTER_SOURCE);
 	c.dev2[0] = '\0';
 	cause_render(&c, text, sizeof(text));
@@ -378,6 +386,22 @@ static void test_variants(void)
 	c.nat.family = AF_INET;
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule");
+	CAUSE_COPY(c.nat.rule, "masquerade host from 2001:db8:1::/64 oif ens160");
+	c.nat.line = 31;
+	c.nat.rule_family = AF_INET6;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule; its "
+				     "'masquerade host from 2001:db8:1::/64 oif ens160' (line 31) is for IPv6 only");
+	CAUSE_COPY(c.nat.rule, "-A POSTROUTING -o ens160 -j MASQUERADE");
+	c.nat.line = 0;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv4 masquerade or snat rule; its "
+				     "rule '-A POSTROUTING -o ens160 -j MASQUERADE' is for IPv6 only");
+	c.nat.family = AF_INET6;
+	c.nat.rule_family = AF_INET;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: host has no IPv6 masquerade or snat rule; its "
+				     "rule '-A POSTROUTING -o ens160 -j MASQUERADE' is for IPv4 only");
 
 	c = sample(CAUSE_PATH_LINK_DOWN);
 	CAUSE_COPY(c.word, "bridge");

@@ -126,5 +126,58 @@ static void test_moved(void)
 	fw_legacy_free(&same);
 }
 
+static struct addr ip(const char *text)
+{
+	struct addr a;
+
+	CU_ASSERT_EQUAL_FATAL(addr_parse(text, &a), ADDR_OK);
+	return a;
+}
+
+static bool may_from(const struct fw_legacy_rule *r, const void *arg)
+{
+	struct addr to = ip("10.1.1.1");
+
+	return fw_legacy_may_match_icmp(r, arg, 1, &to, 1);
+}
+
+/* Which rules may match ICMP from a router's address to the client: -s, -d, -p and their "!". */
+static void test_may_match_icmp(void)
+{
+	struct fw_legacy before, after;
+	struct fw_legacy_rule r;
+	struct addr in = ip("10.1.1.2"), out = ip("10.2.2.2"), to = ip("10.1.1.1"), v6 = ip("2001:db8::1");
+	const struct fw_legacy_rule *moved;
+	uint64_t delta;
+
+	read_filter(&before, 4, 10);
+	read_filter(&after, 5, 13);
+	r = after.v[1];   /* -A FORWARD -s 10.1.1.0/24 -i veth0 -o ens160 -p icmp -j REJECT */
+	CU_ASSERT(fw_legacy_may_match_icmp(&r, &in, 1, &to, 1));
+	CU_ASSERT(!fw_legacy_may_match_icmp(&r, &out, 1, &to, 1));
+	CU_ASSERT(!fw_legacy_may_match_icmp(&r, &v6, 1, &to, 1));
+	CU_ASSERT(fw_legacy_may_match_icmp(&r, (struct addr[]){ out, in }, 2, &to, 1));
+	r.invflags |= IPT_INV_SRCIP;   /* ! -s 10.1.1.0/24 */
+	CU_ASSERT(!fw_legacy_may_match_icmp(&r, &in, 1, &to, 1));
+	CU_ASSERT(fw_legacy_may_match_icmp(&r, &out, 1, &to, 1));
+	r.invflags = 0;
+	r.proto = IPPROTO_UDP;
+	CU_ASSERT(!fw_legacy_may_match_icmp(&r, &in, 1, &to, 1));
+	r.invflags = XT_INV_PROTO;    /* ! -p udp */
+	CU_ASSERT(fw_legacy_may_match_icmp(&r, &in, 1, &to, 1));
+	r.proto = IPPROTO_ICMP;       /* ! -p icmp */
+	CU_ASSERT(!fw_legacy_may_match_icmp(&r, &in, 1, &to, 1));
+	CU_ASSERT(fw_legacy_may_match_icmp(&after.v[2], &out, 1, &to, 1));   /* a policy takes whatever reaches it */
+
+	/* both moved: the REJECT from 10.1.1.0/24 cannot match ICMP from 10.2.2.2, the policy can */
+	moved = fw_legacy_moved_drop_if(&before, &after, may_from, &out, &delta);
+	CU_ASSERT(moved && moved->policy && delta == 3);
+	moved = fw_legacy_moved_drop_if(&before, &after, may_from, &in, &delta);
+	CU_ASSERT(moved && !moved->policy && delta == 1);
+	fw_legacy_free(&before);
+	fw_legacy_free(&after);
+}
+
 UNIT_SUITE(fw_legacy, { "parse: a table's entries as the kernel lays them out", test_parse },
-	   { "moved: the dropping rule or policy whose counter rose", test_moved })
+	   { "moved: the dropping rule or policy whose counter rose", test_moved },
+	   { "which rules may match ICMP errors from a router to a client", test_may_match_icmp })

@@ -87,7 +87,8 @@ static void test_model(void)
 	scenario_free(s);
 }
 
-#define NH_USAGE "'nexthop' takes NS id N via ADDR [dev IF] [onlink] | dev IF | blackhole | group ID[,W]/ID[,W]...: "
+#define NH_USAGE "'nexthop' takes NS id N via ADDR [dev IF] [onlink] | dev IF [inet6] | blackhole [inet6] | " \
+		 "group ID[,W]/ID[,W]...: "
 #define ROUTE_USAGE "'route' takes NS DEST [via ADDR] [dev IF] [options]: "
 
 static void test_errors(void)
@@ -247,11 +248,90 @@ static void test_fib_reads_nhid(void)
 			       "198.51.100.0/25 nhid 1 via 192.0.2.2 dev ens161");
 }
 
+/* `inet6` makes a device alone or a blackhole IPv6 (`ip -6 nexthop add`), so IPv6 routes can use it. */
+static void test_model_inet6(void)
+{
+	struct scenario *s = parse_ok(
+		ROUTER
+		"nexthop host id 1 dev eth1 inet6\n"
+		"nexthop host id 2 blackhole inet6\n"
+		"nexthop host id 3 inet6 blackhole\n"
+		"nexthop host id 4 dev eth1 inet\n"
+		"nexthop host id 5 via 2001:db8::1 dev eth1 inet6\n"
+		"nexthop host id 6 group 1/5\n"
+		"route host 2001:db8:100::/64 nhid 1\n"
+		"route host 2001:db8:200::/64 nhid 2 table 100\n"
+		"route host default nhid 3\n"
+		"route host 10.9.0.0/16 nhid 4\n"
+		"route host 2001:db8:300::/64 nhid 6\n"
+		STAGE);
+	const struct step *st = s->steps + 2;
+
+	CU_ASSERT(st[0].u.nexthop.family == AF_INET6 && !st[0].u.nexthop.has_via);
+	CU_ASSERT(st[1].u.nexthop.family == AF_INET6 && st[1].u.nexthop.blackhole);
+	CU_ASSERT(st[2].u.nexthop.family == AF_INET6 && st[2].u.nexthop.blackhole);
+	CU_ASSERT_EQUAL(st[3].u.nexthop.family, AF_INET);
+	CU_ASSERT_EQUAL(st[4].u.nexthop.family, AF_INET6);
+	CU_ASSERT_EQUAL(st[5].u.nexthop.family, 0);
+	CU_ASSERT_EQUAL(st[6].u.route.dst.addr.family, AF_INET6);
+	CU_ASSERT_EQUAL(st[8].u.route.dst.addr.family, AF_INET6);   /* "default" takes the object's family */
+	CU_ASSERT_EQUAL(st[9].u.route.dst.addr.family, AF_INET);
+	scenario_free(s);
+}
+
+static void test_errors_inet6(void)
+{
+	CHECK_ERRORS(ROUTER "nexthop host id 1 dev eth1\nroute host 2001:db8::/32 nhid 1\n" STAGE,
+		     "t.scn:6:31: nhid 1 is an IPv4 nexthop: an IPv6 route cannot use one\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 blackhole inet\nroute host 2001:db8::/32 nhid 1\n" STAGE,
+		     "t.scn:6:31: nhid 1 is an IPv4 nexthop: an IPv6 route cannot use one\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 blackhole inet inet6\n" STAGE,
+		     "t.scn:5:34: " NH_USAGE "'inet6' conflicts with 'inet'\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 dev eth1 inet6 inet6\n" STAGE,
+		     "t.scn:5:34: " NH_USAGE "'inet6' given twice\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 via 10.1.1.1 inet6\n" STAGE,
+		     "t.scn:5:32: 'inet6', but gateway 10.1.1.1 is IPv4: a nexthop with a gateway is of its family\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 via 2001:db8::1 dev eth1 inet\n" STAGE,
+		     "t.scn:5:44: 'inet', but gateway 2001:db8::1 is IPv6: a nexthop with a gateway is of its family\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 dev eth1 inet6\nnexthop host id 2 group 1 inet6\n" STAGE,
+		     "t.scn:6:27: a group takes the family of its members: no 'inet6'\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 inet6\n" STAGE,
+		     "t.scn:5:24: " NH_USAGE "missing 'via ADDR', 'dev IF', 'blackhole' or 'group ID/ID...'\n");
+	CHECK_ERRORS(ROUTER "nexthop host id 1 blackhole inet7\n" STAGE,
+		     "t.scn:5:29: " NH_USAGE "unexpected 'inet7' after 'blackhole'; did you mean 'inet6'?\n");
+}
+
+/* ip -6 nexthop add id 7 dev veth0 (ifindex 3); ip -6 nexthop add id 8 blackhole: the bytes iproute2 6.1 sent
+ * (strace -e write=3, in an `unshare -n` namespace), its sequence number zeroed */
+static void test_msg_inet6(void)
+{
+	static const unsigned char dev[] = {
+		0x28, 0x00, 0x00, 0x00, 0x68, 0x00, 0x05, 0x06, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x00,
+		0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,             /* AF_INET6 */
+		0x08, 0x00, 0x01, 0x00, 0x07, 0x00, 0x00, 0x00,             /* NHA_ID 7 */
+		0x08, 0x00, 0x05, 0x00, 0x03, 0x00, 0x00, 0x00,             /* NHA_OIF 3 */
+	};
+	static const unsigned char blackhole[] = {
+		0x24, 0x00, 0x00, 0x00, 0x68, 0x00, 0x05, 0x06, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0x00,
+		0x0a, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,             /* AF_INET6 */
+		0x08, 0x00, 0x01, 0x00, 0x08, 0x00, 0x00, 0x00,             /* NHA_ID 8 */
+		0x04, 0x00, 0x04, 0x00,                                     /* NHA_BLACKHOLE */
+	};
+	struct rtnl_nh d = { .id = 7, .oif = 3, .family = AF_INET6 }, bh = { .id = 8, .blackhole = true,
+									   .family = AF_INET6 };
+
+	assert_bytes(rtnl_msg_nexthop_new(buf, &d), dev, sizeof(dev));
+	assert_bytes(rtnl_msg_nexthop_new(buf, &bh), blackhole, sizeof(blackhole));
+}
+
 UNIT_SUITE(nexthop,
 	   { "nexthop and route nhid: the model", test_model },
 	   { "exact errors: ids, groups, routes", test_errors },
 	   { "RTM_NEWNEXTHOP via, onlink", test_msg_via_onlink },
 	   { "RTM_NEWNEXTHOP group with weights", test_msg_group },
 	   { "RTM_NEWNEXTHOP blackhole, device, IPv6", test_msg_blackhole_dev_v6 },
+	   { "inet6: a device alone or a blackhole for IPv6 routes", test_model_inet6 },
+	   { "inet6: exact errors", test_errors_inet6 },
+	   { "RTM_NEWNEXTHOP -6 device, -6 blackhole", test_msg_inet6 },
 	   { "RTM_NEWROUTE nhid", test_msg_route_nhid },
 	   { "a route dump's RTA_NH_ID read back", test_fib_reads_nhid })
