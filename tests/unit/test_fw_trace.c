@@ -230,7 +230,7 @@ static void test_first_too_big_drop(void)
 
 UNIT_SUITE(fw_trace, { "parse: a rule's verdict", test_parse_rule }, { "parse: a chain's policy", test_parse_policy },
 	   { "parse: not a trace", test_parse_other }, { "the first drop", test_first_drop },
-	   { "parse: addresses and ports", test_parse_headers });
+	   { "parse: addresses and ports", test_parse_headers },
 	   { "parse: ICMP fragmentation needed, real bytes", test_parse_icmp_error },
 	   { "parse: ICMPv6 packet too big, real bytes", test_parse_icmpv6_error },
 	   { "the first drop of a too-big error", test_first_too_big_drop });
