@@ -1,11 +1,13 @@
 /* forwarded.c — the forwarding probe: an echo request sent from the client, looked for on the uplink. */
 #include "probes/forwarded.h"
 #include "harness/base/netns.h"
+#include "harness/base/rtnl_link.h"
 #include "probes/capture.h"
 #include "probes/flow.h"
 #include "probes/icmp_packet.h"
 
 #include <errno.h>
+#include <linux/if.h>       /* after net/if.h (rtnl_link.h): only what glibc lacks, IFF_LOWER_UP */
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +73,29 @@ static enum check_status seen(const struct forwarded_probe *p, struct capture *c
 	return check_set(c, CHECK_FAIL);
 }
 
+/* The uplink the expectation names, read back: down (administratively, or without carrier) is the world's
+ * doing, the failure's cause, and a capture on it may fail for it (ENETDOWN).  True when it named it. */
+static bool uplink_down(const struct forwarded_probe *p, struct check *c)
+{
+	struct link_state st;
+	struct cause *k;
+	struct nl nl;
+	int ret;
+
+	if (nl_open(&nl, p->router_nsfd, NETLINK_ROUTE, 0))
+		return false;
+	ret = link_state_read(&nl, p->uplink, 0, NULL, &st);
+	nl_close(&nl);
+	if (ret || ((st.flags & IFF_UP) && (st.flags & IFF_LOWER_UP)))
+		return false;
+	k = check_cause(c, CAUSE_PATH_LINK_DOWN);
+	snprintf(k->where, sizeof(k->where), "%s/%s", p->router, p->uplink);
+	CAUSE_COPY(k->word, st.kind);
+	k->addr = p->dst;
+	k->flag = !(st.flags & IFF_UP);
+	return true;
+}
+
 enum check_status probe_forwarded(const struct forwarded_probe *p, struct check *c)
 {
 	char filter[256], err[256], a[ADDR_STRLEN], fwd[16] = "?";
@@ -100,11 +125,13 @@ enum check_status probe_forwarded(const struct forwarded_probe *p, struct check 
 		check_set(c, ret == -ENETUNREACH || ret == -EHOSTUNREACH || ret == -EPERM ? CHECK_FAIL : CHECK_ERROR);
 	} else if (found < 0) {
 		check_got(c, "capture on %s/%s failed: %s", p->router, p->uplink, capture_error(cap));
-		check_set(c, CHECK_ERROR);
+		check_set(c, uplink_down(p, c) ? CHECK_FAIL : CHECK_ERROR);
 	} else if (seen(p, cap, c) == CHECK_FAIL) {
 		check_got(c, "not seen on %s/%s within %u ms (%u other packets of the flow)", p->router, p->uplink,
 			  p->timeout_ms, capture_count(cap));
-		if (strcmp(fwd, "0") == 0) {
+		if (uplink_down(p, c))
+			;
+		else if (strcmp(fwd, "0") == 0) {
 			struct cause *k = check_cause(c, CAUSE_FWD_SYSCTL_OFF);
 
 			CAUSE_COPY(k->ns, p->router);

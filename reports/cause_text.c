@@ -405,6 +405,68 @@ static int no_listener(const struct cause *k, const struct txt *t, char *buf, si
 			k->word, k->port, k->ns, k->ns, k->word, k->port);
 }
 
+/* A socket on the port, bound where the probe does not go. */
+static int listener_elsewhere(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	if (k->flag)
+		return snprintf(buf, len, "%s's %s socket on port %u is IPv6-only (IPV6_V6ONLY, bound to %s): nothing "
+				"takes IPv4 to %s there", k->ns, k->word, k->port, t->b, t->a);
+	return snprintf(buf, len, "%s's %s socket on port %u listens on %s only, not on %s", k->ns, k->word, k->port,
+			t->b, t->a);
+}
+
+static int nat_to_no_listener(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "nothing listens on %s port %u in %s: %s translated the destination %s port %d "
+			"to %s port %u (destination NAT, as %s shows)", k->word, k->port, k->ns, k->ns2, t->b,
+			k->value, t->a, k->port, k->flag ? "the kernel's trace of the probe" : "its conntrack entry");
+}
+
+/* An MTU mismatch on one link: no router there to answer. */
+static int link_mtu_mismatch(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s sends the %llu-byte packets to %s whole (its MTU is %d), but %s/%s on the "
+			"same link has MTU %u and drops them: an MTU mismatch on one link, where no router answers "
+			"\"fragmentation needed\"", k->ns, k->dev, k->count, t->a, k->value, k->ns2, k->dev2, k->port);
+}
+
+/* An address or route on a bridge's port: the answers go to the bridge. */
+static int address_on_bridge_port(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char holds[ADDR_STRLEN + 16] = "";
+
+	if (k->flag)
+		snprintf(holds, sizeof(holds), ", holds %s", t->a);
+	return snprintf(buf, len, "%s/%s is a port of bridge %s%s and asks %s for %s by it, but what comes in by a "
+			"port goes to the bridge, so no answer reaches %s: the address and routes belong on %s", k->ns,
+			k->dev, k->dev2, holds, ND_OR_ARP(k->family), t->b, k->dev, k->dev2);
+}
+
+static int vxlan_remote_nobody(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s/%s sends VXLAN %d to remote %s, an address no namespace has: its frames reach "
+			"no peer", k->ns, k->dev, k->value, t->a);
+}
+
+static int dnat_own_traffic(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	char rule[CAUSE_TEXT + 24];
+
+	if (k->line)
+		snprintf(rule, sizeof(rule), "'%s' (line %u)", k->text, k->line);
+	else
+		snprintf(rule, sizeof(rule), "'%s'", k->text);
+	return snprintf(buf, len, "%s's destination NAT rule %s is in prerouting, which %s's own connection to %s port "
+			"%u never crosses: its rule belongs in output", k->ns, rule, k->ns, t->a, k->port);
+}
+
+static int hairpin_no_snat(const struct cause *k, const struct txt *t, char *buf, size_t len)
+{
+	return snprintf(buf, len, "%s translates %s to %s (DNAT) and sends %s's flow back out of %s, where it came in, "
+			"keeping %s's source: %s answers %s directly, and %s drops the answer (a hairpin NAT needs a "
+			"source NAT on %s)", k->ns, t->a, t->b, k->ns2, k->dev, k->ns2, t->b, k->ns2, k->ns2, k->dev);
+}
+
 /* ---- diagnosis: the way back ---- */
 
 static int rp_filter_asymmetric(const struct cause *k, const struct txt *t, char *buf, size_t len)
@@ -423,7 +485,7 @@ static int rp_filter_drops(const struct cause *k, const struct txt *t, char *buf
 }
 
 /* Why there is no way back: nothing translated the source (flag), or the veth's two ends' prefixes differ. */
-static void back_why(const struct cause *k, char *buf, size_t len)
+static void back_why(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
 	char far[PREFIX_STRLEN], near[PREFIX_STRLEN], nat[200];
 	const struct back_miss *b = &k->back;
@@ -431,8 +493,11 @@ static void back_why(const struct cause *k, char *buf, size_t len)
 	buf[0] = '\0';
 	if (k->flag) {
 		nat_miss_render(&k->nat, nat, sizeof(nat));
-		snprintf(buf, len, ": %s", nat);
-	} else if (b->prefixes_differ)
+		if (nat[0])   /* a reason known: a rule that matches is no reason to name */
+			snprintf(buf, len, ": %s", nat);
+	} else if (k->flag2)
+		snprintf(buf, len, ": %s translates %s to it (source NAT)", k->ns2, t->b);
+	else if (b->prefixes_differ)
 		snprintf(buf, len, ": %s/%s is %s but %s/%s is %s (the prefixes differ)", b->ns, b->dev,
 			 prefix_str(&b->far, far, sizeof(far)), b->near_ns, b->near_dev,
 			 prefix_str(&b->near, near, sizeof(near)));
@@ -442,7 +507,7 @@ static int no_route_back(const struct cause *k, const struct txt *t, char *buf, 
 {
 	char why[224];
 
-	back_why(k, why, sizeof(why));
+	back_why(k, t, why, sizeof(why));
 	return snprintf(buf, len, "%s has no route back to %s%s", k->ns, t->a, why);
 }
 
@@ -647,6 +712,10 @@ static int router_other_oif(const struct cause *k, const struct txt *t, char *bu
 static int if_forwarding_off(const struct cause *k, const struct txt *t, char *buf, size_t len)
 {
 	(void)t;
+	if (k->flag)   /* the way there crosses an interface whose own forwarding is on */
+		return snprintf(buf, len, "%s does not forward %s arriving on %s, the way back (%s = %d): only %s's "
+				"forwarding is on (%s = %llu), so the way there works", k->ns, family_name(k->family),
+				k->dev, k->key, k->value, k->dev2, k->key2, k->count);
 	return snprintf(buf, len, "%s does not forward %s arriving on %s%s (%s = %d), %s %s = %llu", k->ns,
 			family_name(k->family), k->dev, k->flag2 ? ", the way back" : "", k->key, k->value,
 			k->count ? "though" : "and", k->key2, k->count);
@@ -923,6 +992,13 @@ static const cause_row rows[CAUSE_KINDS] = {
 	[CAUSE_ROUTER_NO_ROUTE_BACK] = router_no_route_back,
 	[CAUSE_SNAT_TO_NOWHERE] = snat_to_nowhere,
 	[CAUSE_BRIDGE_STP_WAIT] = bridge_stp_wait,
+	[CAUSE_LISTENER_ELSEWHERE] = listener_elsewhere,
+	[CAUSE_NAT_TO_NO_LISTENER] = nat_to_no_listener,
+	[CAUSE_LINK_MTU_MISMATCH] = link_mtu_mismatch,
+	[CAUSE_ADDRESS_ON_BRIDGE_PORT] = address_on_bridge_port,
+	[CAUSE_VXLAN_REMOTE_NOBODY] = vxlan_remote_nobody,
+	[CAUSE_DNAT_OWN_TRAFFIC] = dnat_own_traffic,
+	[CAUSE_HAIRPIN_NO_SNAT] = hairpin_no_snat,
 };
 
 bool cause_kind_rendered(enum cause_kind k)
@@ -986,6 +1062,9 @@ static void mismatch_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISMATCH_PROTO:
 		snprintf(buf, len, "it is for %s, the probe is %s", proto_name(m->rule_proto), proto_name(m->proto));
 		return;
+	case NAT_MISMATCH_UNREACHED:
+		snprintf(buf, len, "it is in chain %s of table %s, which no hook and no jump reaches", m->chain, m->table);
+		return;
 	case NAT_MISMATCH_UNKNOWN:
 		break;
 	}
@@ -1001,6 +1080,10 @@ void nat_miss_render(const struct nat_miss *m, char *buf, size_t len)
 	case NAT_MISS_NONE:
 	case NAT_MISS_OLD_FLOW:
 	case NAT_MISS_KINDS:
+		return;
+	case NAT_MISS_UNTRACKED:
+		snprintf(buf, len, "%s keeps no conntrack entry for the flow: it crossed untracked (a notrack rule), and "
+			 "NAT applies only to tracked flows", m->ns);
 		return;
 	case NAT_MISS_NO_RULE:
 		if (!m->rule[0] || !m->rule_family || m->rule_family == m->family)

@@ -6,6 +6,7 @@
 #include <linux/rtnetlink.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 struct link_read {
 	struct link_state *st;
@@ -32,6 +33,24 @@ static int port_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+static int vxlan_attr(const struct nlattr *a, void *data)
+{
+	struct link_state *st = data;
+	unsigned t = mnl_attr_get_type(a);
+
+	if (t == IFLA_VXLAN_ID && mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		st->vxlan_id = mnl_attr_get_u32(a);
+	if (t == IFLA_VXLAN_GROUP && mnl_attr_get_payload_len(a) == 4) {
+		st->vxlan_remote.family = AF_INET;
+		memcpy(st->vxlan_remote.bytes, mnl_attr_get_payload(a), 4);
+	}
+	if (t == IFLA_VXLAN_GROUP6 && mnl_attr_get_payload_len(a) == 16) {
+		st->vxlan_remote.family = AF_INET6;
+		memcpy(st->vxlan_remote.bytes, mnl_attr_get_payload(a), 16);
+	}
+	return MNL_CB_OK;
+}
+
 /* IFLA_LINKINFO: the kind comes before its data, the slave kind before the slave data. */
 static int linkinfo_attr(const struct nlattr *a, void *data)
 {
@@ -46,6 +65,8 @@ static int linkinfo_attr(const struct nlattr *a, void *data)
 		st->stp = 0;
 		mnl_attr_parse_nested(a, bridge_attr, st);
 	}
+	if (t == IFLA_INFO_DATA && !strcmp(st->kind, "vxlan") && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+		mnl_attr_parse_nested(a, vxlan_attr, st);
 	if (t == IFLA_INFO_SLAVE_DATA && !strcmp(st->slave_kind, "bridge") && mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
 		mnl_attr_parse_nested(a, port_attr, st);
 	return MNL_CB_OK;

@@ -2,6 +2,7 @@
 #ifndef NSH_RTNL_LINK_H
 #define NSH_RTNL_LINK_H
 
+#include "harness/base/addr.h"
 #include "harness/base/nl.h"
 
 #include <net/if.h>
@@ -18,6 +19,8 @@ struct link_state {
 	int port_state;           /* a bridge port's STP state (BR_STATE_*), -1 when it is none */
 	int stp;                  /* a bridge's IFLA_BR_STP_STATE (0 off), -1 when it is none */
 	unsigned forward_delay;   /* a bridge's forward delay, in hundredths of a second (USER_HZ) */
+	unsigned vxlan_id;        /* a vxlan's VNI (IFLA_VXLAN_ID), 0 for any other kind */
+	struct addr vxlan_remote; /* a vxlan's remote or group (IFLA_VXLAN_GROUP, _GROUP6); family 0 when none */
 };
 
 /* One link of a dump: its index, name and state. */

@@ -142,6 +142,8 @@ static bool cause_neighbour(struct dg *d, const struct dg_path *p, struct check 
 
 	if (p->nh_state <= 0 || !(p->nh_state & (NUD_FAILED | NUD_INCOMPLETE)))
 		return false;
+	if (dg_cause_bridge_port(d, p->client, p->cdev, p->dst.family, &p->nh, c))
+		return true;
 	k.flag = p->cr.has_gateway;
 	k.addr = p->nh;
 	CAUSE_COPY(k.ns, dg_ns(d, p->client));
@@ -181,14 +183,15 @@ static bool force_forwarding_other_if(struct dg *d, const struct dg_path *p, str
 	return true;
 }
 
-/* The global switch: IPv4's ip_forward; IPv6's conf.all.forwarding, unless the incoming interface's
- * force_forwarding lets this packet through anyway. */
+/* The global switch: IPv4's ip_forward, unless the incoming interface's own conf.IN.forwarding is 1 (the
+ * kernel reads that one: ip_forward only sets every interface's when written); IPv6's conf.all.forwarding,
+ * unless the incoming interface's force_forwarding lets this packet through anyway. */
 static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check *c)
 {
 	int other = p->dst.family == AF_INET6 ? AF_INET : AF_INET6;
 	struct cause k = cause_of(CAUSE_FORWARDING_OFF);
 
-	if (p->router < 0 || strcmp(p->fwd, "0") || (p->dst.family == AF_INET6 && !strcmp(p->fwd_in, "1")))
+	if (p->router < 0 || strcmp(p->fwd, "0") || !strcmp(p->fwd_in, "1"))
 		return false;
 	if (force_forwarding_other_if(d, p, c))
 		return true;
@@ -202,9 +205,10 @@ static bool cause_forwarding(struct dg *d, const struct dg_path *p, struct check
 	return true;
 }
 
-/* One interface's forwarding stops the packet although the global switch is on (IPv4: conf.IF.forwarding = 0
- * on the interface it comes in by), or, for IPv6 with conf.all.forwarding = 0, the interface it comes in by
- * has no force_forwarding.  back: the replies, coming in by the router's outgoing interface. */
+/* One interface's forwarding stops the packet (IPv4: conf.IF.forwarding = 0 on the interface it comes in by,
+ * whatever ip_forward says: the way there may cross an interface set to 1 alone), or, for IPv6 with
+ * conf.all.forwarding = 0, the interface it comes in by has no force_forwarding.  back: the replies, coming in
+ * by the router's outgoing interface. */
 static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back, struct check *c)
 {
 	const char *dev = back ? p->roif : p->riif, *key = back ? p->fwd_back_key : p->fwd_in_key;
@@ -215,7 +219,7 @@ static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back
 	if (p->router < 0 || !dev[0] || !key[0])
 		return false;
 	if (v6 ? strcmp(p->fwd, "0") || strcmp(p->fwd_in, "1") || !strcmp(value, "1") || !back
-	       : strcmp(p->fwd, "1") || strcmp(value, "0"))
+	       : strcmp(value, "0") || (strcmp(p->fwd, "1") && (!back || strcmp(p->fwd_in, "1"))))
 		return false;
 	k.family = p->dst.family;
 	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
@@ -225,6 +229,9 @@ static bool if_forwarding_stops(struct dg *d, const struct dg_path *p, bool back
 	CAUSE_COPY(k.key2, dg_forwarding_key(p->dst.family));
 	k.count = (unsigned long long)atoi(p->fwd);
 	k.flag2 = back;
+	k.flag = back && !v6 && strcmp(p->fwd, "1") && !strcmp(p->fwd_in, "1");   /* the way there's own is on */
+	if (k.flag)
+		CAUSE_COPY(k.dev2, p->riif);
 	dg_cause(c, true, &k);
 	return true;
 }
@@ -402,14 +409,24 @@ static void explain_failed(struct dg *d, const struct expect *e, struct check *c
 
 	dg_path_build(d, e, &p);
 	dg_path_evidence(d, &p, c);
-	if (cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) || cause_duplicate(d, &p, c) ||
-	    cause_link_down(d, &p, c) || cause_neighbour(d, &p, c) || cause_forwarding(d, &p, c) ||
+	/* the probe found the interface it was to leave by down: the routes out of it went with it */
+	if (c->cause.kind == CAUSE_PATH_LINK_DOWN)
+		return;
+	/* the client's own destination NAT rule in prerouting: the flow left untranslated before anything else */
+	if (dg_cause_dnat_own_traffic(d, e, &p, c) || cause_no_route(d, &p, c) || cause_lo_down(d, &p, c) ||
+	    cause_duplicate(d, &p, c) ||
+	    cause_link_down(d, &p, c) || (!p.route_err && dg_cause_vxlan_remote(d, p.client, p.cdev, c)) ||
+	    cause_neighbour(d, &p, c) || cause_forwarding(d, &p, c) ||
 	    cause_if_forwarding(d, &p, c) || cause_rp_source(d, &p, c) || cause_router_route(d, &p, c) ||
 	    cause_router_neighbour(d, &p, c) || cause_other_oif(d, e, &p, c))
 		return;
 	if (e->kind != EXPECT_FORWARDED && if_forwarding_stops(d, &p, true, c))
 		return;
 	/* A forwarded probe needs no way back, but rp_filter may drop it on its way there. */
+	if (dg_cause_listener(d, e, &p, c) || dg_cause_link_mtu(d, e, &p, c) || dg_cause_hairpin(d, e, &p, c)) {
+		dg_conntrack_evidence(d, &p, c);
+		return;
+	}
 	if (!dg_cause_rp_filter(d, &p, c) && e->kind != EXPECT_FORWARDED && !dg_cause_way_back(d, &p, c) &&
 	    !cause_router_way_back(d, &p, c) && !dg_cause_dnat_unmatched(d, e, &p, c) &&
 	    !dg_cause_user_dnat_unmatched(d, e, &p, c, &user_dnat) && !user_dnat)

@@ -158,6 +158,10 @@ static void no_route_back(struct dg *d, const struct dg_path *p, const struct ba
 	} else if (p->router >= 0 && !p->nat && !p->snat_ct) {
 		k.flag = true;
 		k.nat = p->nat_why;
+	} else if (p->router >= 0 && !addr_equal(&p->rsrc, &p->seen)) {   /* a translation the router made */
+		k.flag2 = true;
+		CAUSE_COPY(k.ns2, dg_ns(d, (unsigned)p->router));
+		k.addr2 = p->rsrc;
 	} else if (p->router < 0)
 		prefix_mismatch(d, p, &k.back);
 	dg_cause(c, false, &k);
@@ -247,6 +251,8 @@ bool dg_cause_way_back(struct dg *d, const struct dg_path *p, struct check *c)
 		dg_cause(c, false, &nowhere);
 		return true;
 	}
+	if (dg_cause_vxlan_remote(d, b.w, b.dev, c) || dg_cause_bridge_port(d, b.w, b.dev, p->seen.family, &b.nh, c))
+		return true;
 	if (!arp_filtered(d, p, &b, c)) {
 		struct cause k = cause_of(CAUSE_WAY_BACK_UNANSWERED);
 

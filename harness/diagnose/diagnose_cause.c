@@ -48,3 +48,18 @@ void dg_own_rule(struct cause *k, struct check *c)
 	CAUSE_COPY(own.word, k->word);
 	*k = own;
 }
+
+static bool refusal(enum cause_kind k)
+{
+	return k == CAUSE_CONN_TCP_RESET || k == CAUSE_CONN_UDP_REFUSED || k == CAUSE_CONN_PORT_UNREACHABLE;
+}
+
+bool dg_refused(const struct check *c)
+{
+	if (refusal(c->cause.kind))
+		return true;
+	for (unsigned i = 0; i < c->nnotes && i < CHECK_NOTES; i++)
+		if (c->notes[i].role == NOTE_OWN_FINDING && refusal(c->notes[i].cause.kind))
+			return true;
+	return false;
+}

@@ -22,4 +22,8 @@ void dg_icmp_got(const struct check *c, struct cause *k);
  * backend put the rule, and its counter, go to c's evidence. */
 void dg_own_rule(struct cause *k, struct check *c);
 
+/* True when the probe's own finding (c's cause, or displaced among its notes) is a refusal from the far end: a
+ * TCP reset, a UDP port unreachable.  The flow then went there and an answer came back. */
+bool dg_refused(const struct check *c);
+
 #endif

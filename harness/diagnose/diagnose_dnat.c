@@ -124,3 +124,78 @@ bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const st
 	free(rules);
 	return n && !may;
 }
+
+/* ---- a destination NAT rule in prerouting, for the namespace's own traffic ---- */
+
+/* One of the client's own dnat steps (applied by now) that would take the probe, or NULL. */
+static const struct step *own_dnat_for(const struct dg *d, unsigned ns, const struct dg_dnat_packet *pk)
+{
+	unsigned end = d->stage->first_step + d->stage->nsteps;
+
+	for (unsigned i = 0; i < end && i < d->w->sc->nsteps; i++) {
+		const struct step *s = &d->w->sc->steps[i];
+
+		if (s->kind == STEP_DNAT && s->ns == ns && s->u.dnat.proto == pk->proto && pk->dport >= s->u.dnat.port &&
+		    pk->dport <= s->u.dnat.port_hi && (!s->u.dnat.has_dst || addr_equal(&s->u.dnat.dst, &pk->dst)))
+			return s;
+	}
+	return NULL;
+}
+
+bool dg_cause_dnat_own_traffic(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_DNAT_OWN_TRAFFIC);
+	struct dg_dnat_packet pk;
+	struct dg_saved_nat *rules;
+	const struct step *own;
+	bool named = false;
+	unsigned n;
+
+	if ((e->kind != EXPECT_TCP && e->kind != EXPECT_UDP) || e->u.conn.outcome != CONN_CONNECTED)
+		return false;
+	/* the probe's destination as sent: the client's own traffic is translated (in output) or not at all */
+	pk = (struct dg_dnat_packet){ p->dst.family, "", p->dnat ? p->dnat_from : p->dst,
+				      e->kind == EXPECT_TCP ? IPPROTO_TCP : IPPROTO_UDP, e->u.conn.port };
+	CAUSE_COPY(k.ns, dg_ns(d, p->client));
+	k.addr = pk.dst;
+	k.port = e->u.conn.port;
+	if ((own = own_dnat_for(d, p->client, &pk))) {
+		CAUSE_COPY(k.text, own->text);
+		k.line = own->loc.line;
+		named = true;
+	} else if ((rules = calloc(DG_MAX_USER_NAT, sizeof(*rules)))) {
+		n = dg_saved_dnat_read(d->w, p->client, pk.family, rules, DG_MAX_USER_NAT);
+		for (unsigned i = 0; i < n && !named; i++) {
+			struct nat_miss why = { 0 };
+
+			/* a rule with matches this reading cannot judge may not be meant for this flow */
+			if (!rules[i].unjudged && rules[i].proto == pk.proto && rules[i].dport &&
+			    dg_saved_dnat_matches(&rules[i], &pk, &why)) {
+				CAUSE_COPY(k.text, rules[i].text);
+				named = true;
+			}
+		}
+		free(rules);
+	}
+	if (named)
+		dg_cause(c, true, &k);
+	return named;
+}
+
+/* ---- a hairpin without a source NAT ---- */
+
+bool dg_cause_hairpin(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c)
+{
+	struct cause k = cause_of(CAUSE_HAIRPIN_NO_SNAT);
+
+	if ((e->kind != EXPECT_TCP && e->kind != EXPECT_UDP && e->kind != EXPECT_PING) || !p->dnat || p->router < 0 ||
+	    !p->riif[0] || strcmp(p->riif, p->roif) || p->nat || p->snat_ct || p->rroute_err)
+		return false;
+	CAUSE_COPY(k.ns, dg_ns(d, (unsigned)p->router));
+	CAUSE_COPY(k.ns2, dg_ns(d, p->client));
+	CAUSE_COPY(k.dev, p->riif);
+	k.addr = p->dnat_from;
+	k.addr2 = p->dst;
+	dg_cause(c, false, &k);
+	return true;
+}

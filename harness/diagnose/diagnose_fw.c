@@ -193,8 +193,14 @@ void dg_explain_capture(struct dg *d, const struct expect *e, struct check *c)
 				snprintf(c->cause.nat.flow, sizeof(c->cause.nat.flow), "%.*s",
 					 (int)strcspn(line, "|") - 1, line);
 			}
-		} else
+		} else {
 			c->cause.nat = why;
+			/* a user's rule may take it, yet conntrack holds nothing from it: it crossed untracked */
+			if (any && why.kind == NAT_MISS_NONE && !d->w->attached && !dg_flow_tracked(d, where->ns, a, NULL)) {
+				c->cause.nat.kind = NAT_MISS_UNTRACKED;
+				CAUSE_COPY(c->cause.nat.ns, dg_ns(d, where->ns));
+			}
+		}
 		return;
 	}
 }

@@ -47,6 +47,9 @@ struct dg_saved_nat {
 	struct prefix to;         /* -d */
 	int proto;                /* -p (IPPROTO_*; 0 any) */
 	unsigned dport;           /* --dport (0 any) */
+	/* a rule written with nft: where it is, and whether any packet can reach it */
+	char table[CAUSE_NAME], chain[CAUSE_NAME];   /* "ip nat", "post" */
+	bool unreached;           /* in a regular chain (no hook) that no rule jumps or goes to */
 };
 
 /* Parses one line of `iptables-save -c -t nat` (with or without its "[P:B] " counter) for family.  Pure.  True

@@ -17,6 +17,7 @@
 #include "probes/capture_nflog.h"
 
 #include <arpa/inet.h>
+#include <libnftnl/chain.h>
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <linux/netfilter.h>
@@ -25,6 +26,7 @@
 #include <linux/netfilter/nfnetlink.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -406,6 +408,13 @@ static int table_family(uint32_t nfproto)
 	       nfproto == NFPROTO_INET ? 0 : -1;
 }
 
+/* nft's word for a table's family. */
+static const char *family_word(uint32_t nfproto)
+{
+	return nfproto == NFPROTO_IPV4 ? "ip" : nfproto == NFPROTO_IPV6 ? "ip6" : nfproto == NFPROTO_INET ? "inet" :
+	       nfproto == NFPROTO_BRIDGE ? "bridge" : nfproto == NFPROTO_ARP ? "arp" : "netdev";
+}
+
 /* One rule of a dump, read for family: false when it is not one (another family, nsharness's own table, an
  * iptables-nft rule unless compat).  r says which kind of NAT it does. */
 static bool nft_rule_read(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r)
@@ -425,6 +434,8 @@ static bool nft_rule_read(const struct nlmsghdr *nlh, int family, bool compat, s
 	if (rd.family < 0 || !table || !chain || !strcmp(table, NFT_TABLE) || !strcmp(table, FW_TRACE_TABLE) ||
 	    !strcmp(table, CAPTURE_NFLOG_TABLE))
 		goto out;
+	snprintf(r->table, sizeof(r->table), "%s %s", family_word(nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY)), table);
+	snprintf(r->chain, sizeof(r->chain), "%s", chain);
 	nftnl_expr_foreach(rule, on_expr, &rd);
 	flush_proto(&rd);
 	if (rd.compat && rd.target[0])
@@ -464,20 +475,88 @@ bool dg_nft_dnat_parse(const struct nlmsghdr *nlh, int family, bool compat, stru
 	return dnat_parse(nlh, family, compat, r);
 }
 
+/* Chains that packets reach: base chains (a hook), and the targets of jumps and gotos. */
+#define REACHED_MAX 256
+struct reached {
+	char name[REACHED_MAX][2 * CAUSE_NAME];   /* "ip nat post" */
+	unsigned n;
+};
+
+static void reached_add(struct reached *r, uint32_t nfproto, const char *table, const char *chain)
+{
+	if (r->n < REACHED_MAX && table && chain)
+		snprintf(r->name[r->n++], sizeof(r->name[0]), "%s %s %s", family_word(nfproto), table, chain);
+}
+
+static bool reached_has(const struct reached *r, const char *table, const char *chain)
+{
+	char name[2 * CAUSE_NAME];
+
+	snprintf(name, sizeof(name), "%s %s", table, chain);
+	for (unsigned i = 0; i < r->n; i++)
+		if (!strcmp(r->name[i], name))
+			return true;
+	return false;
+}
+
 struct nft_dump {
 	int family;
 	bool compat;
 	bool (*parse)(const struct nlmsghdr *nlh, int family, bool compat, struct dg_saved_nat *r);
 	struct dg_saved_nat *out;
 	unsigned max, n;
+	struct reached *reached;  /* NULL: not asked */
 };
+
+struct jump_find {
+	struct reached *reached;
+	uint32_t nfproto;
+	const char *table;
+};
+
+static int on_jump(struct nftnl_expr *e, void *data)
+{
+	struct jump_find *j = data;
+
+	if (!strcmp(nftnl_expr_get_str(e, NFTNL_EXPR_NAME), "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_CHAIN))
+		reached_add(j->reached, j->nfproto, j->table, nftnl_expr_get_str(e, NFTNL_EXPR_IMM_CHAIN));
+	return 0;
+}
+
+/* The chains a rule jumps or goes to. */
+static void rule_jumps(const struct nlmsghdr *nlh, struct reached *reached)
+{
+	struct nftnl_rule *rule = nftnl_rule_alloc();
+
+	if (rule && NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWRULE && nftnl_rule_nlmsg_parse(nlh, rule) >= 0) {
+		struct jump_find j = { reached, nftnl_rule_get_u32(rule, NFTNL_RULE_FAMILY),
+				       nftnl_rule_get_str(rule, NFTNL_RULE_TABLE) };
+
+		nftnl_expr_foreach(rule, on_jump, &j);
+	}
+	nftnl_rule_free(rule);
+}
 
 static int on_rule(const struct nlmsghdr *nlh, void *data)
 {
 	struct nft_dump *d = data;
 
+	if (d->reached)
+		rule_jumps(nlh, d->reached);
 	if (d->n < d->max && d->parse(nlh, d->family, d->compat, &d->out[d->n]))
 		d->n++;
+	return MNL_CB_OK;
+}
+
+static int on_chain(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_chain *c = nftnl_chain_alloc();
+
+	if (c && NFNL_MSG_TYPE(nlh->nlmsg_type) == NFT_MSG_NEWCHAIN && nftnl_chain_nlmsg_parse(nlh, c) >= 0 &&
+	    nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM))
+		reached_add(data, nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY), nftnl_chain_get_str(c, NFTNL_CHAIN_TABLE),
+			    nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+	nftnl_chain_free(c);
 	return MNL_CB_OK;
 }
 
@@ -491,10 +570,24 @@ static unsigned nft_read(struct world *w, unsigned ns, struct nft_dump *d)
 	d->compat = w->attached;
 	if (w->ns[ns].fd < 0 || !d->max || nl_open(&nl, w->ns[ns].fd, NETLINK_NETFILTER, 0))
 		return 0;
+	d->reached = calloc(1, sizeof(*d->reached));
+	if (d->reached && nl_talk(&nl, nftnl_chain_nlmsg_build_hdr(buf, NFT_MSG_GETCHAIN, NFPROTO_UNSPEC, NLM_F_DUMP, 0),
+				  on_chain, d->reached, msg, sizeof(msg))) {
+		free(d->reached);   /* without the chains, no rule is said to be out of reach */
+		d->reached = NULL;
+	}
+	memset(buf, 0, sizeof(buf));
 	if (nl_talk(&nl, nftnl_rule_nlmsg_build_hdr(buf, NFT_MSG_GETRULE, NFPROTO_UNSPEC, NLM_F_DUMP, 0), on_rule,
 		    d, msg, sizeof(msg)))
 		d->n = 0;   /* a dump cut short is no account of the rules */
 	nl_close(&nl);
+	/* a rule in a chain no hook and no jump reaches translates nothing (the kernel checks a masquerade's
+	 * chain only once a nat chain jumps to it) */
+	for (unsigned i = 0; d->reached && i < d->n; i++)
+		d->out[i].unreached = d->out[i].chain[0] && d->reached->n < REACHED_MAX &&
+				      !reached_has(d->reached, d->out[i].table, d->out[i].chain);
+	free(d->reached);
+	d->reached = NULL;
 	return d->n;
 }
 

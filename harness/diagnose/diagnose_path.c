@@ -118,6 +118,24 @@ static int snat_entry(const struct ct_entry *e, void *arg)
 	return 1;
 }
 
+struct track_find {
+	const struct addr *src, *dst;
+};
+
+static int track_entry(const struct ct_entry *e, void *arg)
+{
+	const struct track_find *f = arg;
+
+	return addr_equal(&e->orig.src, f->src) && (!f->dst || addr_equal(&e->orig.dst, f->dst));
+}
+
+bool dg_flow_tracked(struct dg *d, unsigned ns, const struct addr *src, const struct addr *dst)
+{
+	struct track_find f = { src, dst };
+
+	return conntrack_dump(d->w->ns[ns].fd, track_entry, &f) != 0;
+}
+
 static void router_nat(struct dg *d, struct dg_path *p)
 {
 	struct dg_packet pk = { p->dst.family, p->riif, p->roif, p->rsrc, p->dst, CT_NEW };
@@ -127,6 +145,12 @@ static void router_nat(struct dg *d, struct dg_path *p)
 	p->nat = dg_nat_for(d->w, (unsigned)p->router, &pk, &p->nat_rules, &p->nat_why);
 	if (!p->nat) {   /* the kernel's own account: what conntrack says was done to the probe */
 		conntrack_dump(d->w->ns[p->router].fd, snat_entry, &f);
+		/* a user's rule may take the flow, yet conntrack holds nothing of it: it crossed untracked */
+		if (!p->snat_ct && p->nat_rules && p->nat_why.kind == NAT_MISS_NONE && !d->w->attached &&
+		    !dg_flow_tracked(d, (unsigned)p->router, &p->rsrc, &f.sent_to)) {
+			p->nat_why.kind = NAT_MISS_UNTRACKED;
+			CAUSE_COPY(p->nat_why.ns, dg_ns(d, (unsigned)p->router));
+		}
 		return;
 	}
 	if (p->nat->kind == STEP_SNAT)

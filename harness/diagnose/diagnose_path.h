@@ -102,6 +102,10 @@ const char *dg_forwarding_key(int family);
  * "unresolved" (the evidence keeps the state); any other state its own name. */
 void dg_neigh_word(int state, char *word, size_t len);
 
+/* Whether namespace ns's conntrack holds an entry whose original direction is from src (to dst, unless NULL);
+ * a conntrack that cannot be read says yes. */
+bool dg_flow_tracked(struct dg *d, unsigned ns, const struct addr *src, const struct addr *dst);
+
 /* The namespace's name in the scenario. */
 const char *dg_ns(const struct dg *d, unsigned ns);
 
@@ -134,6 +138,42 @@ bool dg_cause_dnat_unmatched(struct dg *d, const struct expect *e, const struct 
  * when it named one. */
 bool dg_cause_user_dnat_unmatched(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c,
 				  bool *any);
+
+/* ---- diagnose_listen.c: a refused connection and the destination's sockets ---- */
+
+/* A tcp or udp probe the destination refused (a reset, a port unreachable), where its socket table shows a
+ * socket of the protocol on the port bound elsewhere (another address, IPv6 only: CAUSE_LISTENER_ELSEWHERE),
+ * or, after a destination NAT conntrack shows (DNAT, REDIRECT), no socket on the translated port
+ * (CAUSE_NAT_TO_NO_LISTENER).  True when it named one. */
+bool dg_cause_listener(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
+/* ---- diagnose_mtu.c: an MTU mismatch on one link ---- */
+
+/* A ping of size N the client sends whole (its interface's MTU takes it) that an interface receiving it on
+ * the same link (the client's veth peer, or the next hop's own interface) is too small for: names both MTUs
+ * (CAUSE_LINK_MTU_MISMATCH).  True when it did. */
+bool dg_cause_link_mtu(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
+/* ---- diagnose_port.c: neighbours asked by a bridge's port ---- */
+
+/* Namespace ns asks its neighbour nh by dev, unanswered, and dev is a port of a bridge (its answers go to the
+ * bridge): names it (CAUSE_ADDRESS_ON_BRIDGE_PORT), with the address dev holds of family.  True when it did. */
+bool dg_cause_bridge_port(struct dg *d, unsigned ns, const char *dev, int family, const struct addr *nh,
+			  struct check *c);
+
+/* dev of ns is a vxlan whose remote no namespace of the world holds (run mode only): names it
+ * (CAUSE_VXLAN_REMOTE_NOBODY).  True when it did. */
+bool dg_cause_vxlan_remote(struct dg *d, unsigned ns, const char *dev, struct check *c);
+
+/* A tcp or udp probe from a namespace that holds a destination NAT rule in prerouting (its own dnat step, or
+ * a user's rule whose matches all judge it) that would take the probe's flow, were it arriving: the
+ * namespace's own traffic never crosses prerouting (CAUSE_DNAT_OWN_TRAFFIC).  True when it named one. */
+bool dg_cause_dnat_own_traffic(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
+
+/* A probe a router DNATs back out of the interface it came in by, its source untranslated (no snat step, no
+ * SNAT in conntrack): the new destination answers the client directly (CAUSE_HAIRPIN_NO_SNAT).  True when it
+ * named it. */
+bool dg_cause_hairpin(struct dg *d, const struct expect *e, const struct dg_path *p, struct check *c);
 
 /* ---- diagnose_fw.c: firewall and NAT explanations ---- */
 

@@ -8,6 +8,8 @@
 #include "harness/sandbox/sandbox.h"
 #include "harness/scenario/kinds.h"
 #include "harness/world/statedump.h"
+#include "harness/base/rtnl_link.h"
+#include "probes/route.h"
 
 #include <inttypes.h>
 #include <linux/netfilter.h>
@@ -19,9 +21,27 @@
 #define TRACE_EVENTS 512
 #define CHAIN_RULES 256
 
+/* The underlay's destination when the client reaches dst over a vxlan with a remote: its frames go there
+ * encapsulated (UDP), and a firewall on the way sees only those.  False when not. */
+static bool vxlan_underlay(struct world *w, unsigned ns, const struct addr *dst, struct addr *remote)
+{
+	struct route_info r;
+	struct link_state st;
+	char msg[128];
+
+	if (route_lookup(&w->ns[ns].rtnl, dst, &r, msg, sizeof(msg)) || !r.oif ||
+	    link_state_read(&w->ns[ns].rtnl, NULL, r.oif, NULL, &st) || strcmp(st.kind, "vxlan") ||
+	    !st.vxlan_remote.family)
+		return false;
+	*remote = st.vxlan_remote;
+	return true;
+}
+
 void diagnose_trace_arm(struct world *w, const struct expect *e)
 {
 	struct expect_flow f;
+	struct addr remote;
+	bool under;
 	char err[256];
 
 	if (!expect_flow_of(e, &f))
@@ -29,9 +49,14 @@ void diagnose_trace_arm(struct world *w, const struct expect *e)
 	dg_legacy_before(w);   /* reading counters creates nothing: verify mode too */
 	if (w->attached)
 		return;   /* verify adds nothing to a live host */
+	/* a probe over a vxlan is traced in its underlay too: the encapsulated packets to and from its remote */
+	under = vxlan_underlay(w, e->ns, f.dst, &remote);
 	for (unsigned i = 0; i < w->nns; i++)
-		if (w->ns[i].fd >= 0)
+		if (w->ns[i].fd >= 0) {
 			firewall_trace_arm(&w->fw, i, w->ns[i].fd, f.dst, err, sizeof(err));
+			if (under)
+				firewall_trace_arm(&w->fw, i, w->ns[i].fd, &remote, err, sizeof(err));
+		}
 }
 
 /* The Nth "-A CHAIN" line of iptables-nft-save's table, without its counter; false when that table or rule
@@ -171,7 +196,14 @@ static bool name_unmatched_nat(struct world *w, unsigned ns, const struct fw_tra
 
 		if (ev[i].type != FW_TRACE_POLICY || ev[i].verdict != NF_ACCEPT || !chain_rule(w, ns, &ev[i], 0, &r))
 			continue;
+		/* A flow the far end refused went there and was answered: no source NAT is why it failed. */
+		if (r.action != FW_ACT_DNAT && dg_refused(c))
+			continue;
 		name_rule(w, ns, &ev[i], &r, &k);
+		/* nsharness's own translation rules are judged by their counters, under every backend alike (the
+		 * trace sees them only where the backend is nft's): the trace adds nothing the others lack */
+		if (k.line)
+			continue;
 		CAUSE_COPY(k.word, r.action == FW_ACT_DNAT ? "destination" : "source");
 		dg_cause(c, true, &k);
 		return true;
@@ -217,6 +249,15 @@ void diagnose_trace(struct world *w, struct check *c, struct cause *too_big)
 	for (unsigned i = 0; i < w->nns; i++)
 		if (w->fw.trace[i] && (ev[i] = malloc(TRACE_EVENTS * sizeof(*ev[i]))))
 			n[i] = fw_trace_take(w->fw.trace[i], ev[i], TRACE_EVENTS);
+	for (unsigned i = 0; i < w->nns && !c->traced_nat; i++) {
+		uint16_t port;
+
+		if (w->fw.trace[i] && fw_trace_nat(w->fw.trace[i], &c->nat_dst, &port)) {
+			c->traced_nat = true;
+			c->nat_port = port;
+			c->nat_ns = i;
+		}
+	}
 	for (unsigned i = 0; i < w->nns && !named; i++) {
 		const struct fw_trace_event *drop = ev[i] ? fw_trace_first_drop(ev[i], n[i]) : NULL;
 

@@ -102,7 +102,7 @@ static bool dnat_option(struct dg_saved_nat *r, const char *opt, const char *arg
 		return arg && !*end && port > 0 && port < 65536 && (r->dport = (unsigned)port);
 	}
 	if (!strcmp(opt, "-j")) {
-		r->dnat = arg && !strcmp(arg, "DNAT");
+		r->dnat = arg && (!strcmp(arg, "DNAT") || !strcmp(arg, "REDIRECT"));   /* REDIRECT: DNAT to itself */
 		return true;
 	}
 	return false;
@@ -150,6 +150,12 @@ static bool oif_matches(const char *rule, const char *out)
 
 bool dg_saved_nat_matches(const struct dg_saved_nat *r, const struct dg_packet *pk, struct nat_miss *why)
 {
+	if (r->unreached) {
+		why->mismatch = NAT_MISMATCH_UNREACHED;
+		CAUSE_COPY(why->chain, r->chain);
+		CAUSE_COPY(why->table, r->table);
+		return false;
+	}
 	if (r->family != pk->family) {
 		why->mismatch = NAT_MISMATCH_FAMILY;
 		why->rule_family = r->family;

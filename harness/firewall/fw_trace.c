@@ -47,6 +47,9 @@ struct fw_trace {
 		uint32_t mark;
 	} marks[TRACE_MARKS];
 	unsigned nmarks;
+	/* the latest take's first TCP or UDP packet, as first seen and as last seen (after a destination NAT) */
+	bool has_flow, flow_nat;
+	struct fw_trace_event flow_first, flow_last;
 };
 
 /* Whether the trace already marks packets to and from dst. */
@@ -61,7 +64,11 @@ static bool trace_marks(const struct fw_trace *t, const struct addr *dst)
 static const struct {
 	const char *name;
 	unsigned hook;
-} trace_chains[] = { { "prerouting", NF_INET_PRE_ROUTING }, { "output", NF_INET_LOCAL_OUT } };
+} trace_chains[] = { { "prerouting", NF_INET_PRE_ROUTING }, { "output", NF_INET_LOCAL_OUT },
+		     /* no rules: a traced packet's passage after prerouting's destination NAT (a DNAT, a REDIRECT)
+		      * shows its translated header whatever else is there (an iptables-legacy forward chain is not) */
+		     { "input", NF_INET_LOCAL_IN }, { "forward", NF_INET_FORWARD } };
+#define MARKING_CHAINS 2   /* the first two mark the probe's packets; the others only see them pass */
 
 const char *fw_trace_family(int nfproto)
 {
@@ -254,6 +261,23 @@ static void put_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *chain,
 	next_msg(b);
 }
 
+/* A rule that matches every packet and does nothing to it (a counter): the kernel traces a traced packet's
+ * passage through a chain by the rules it evaluates, and an empty chain shows nothing. */
+static void put_pass_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *chain)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	struct nlmsghdr *nlh;
+
+	nftnl_rule_set_str(r, NFTNL_RULE_TABLE, FW_TRACE_TABLE);
+	nftnl_rule_set_str(r, NFTNL_RULE_CHAIN, chain);
+	add_expr(r, nftnl_expr_alloc("counter"));
+	nlh = nftnl_rule_nlmsg_build_hdr(mnl_nlmsg_batch_current(b), NFT_MSG_NEWRULE, NFPROTO_INET,
+					 NLM_F_CREATE | NLM_F_APPEND | NLM_F_ACK, seq);
+	nftnl_rule_nlmsg_build_payload(nlh, r);
+	nftnl_rule_free(r);
+	next_msg(b);
+}
+
 /* ---- ICMP errors about the probe's flow ---- */
 
 /* A router's "fragmentation needed" (ICMP type 3 code 4) or "packet too big" (ICMPv6 type 2) goes from the
@@ -400,14 +424,18 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 	if (!t->made) {
 		put_table(b, seq++);
 		acks++;
-		for (unsigned i = 0; i < 2; i++, acks++)
+		for (unsigned i = 0; i < sizeof(trace_chains) / sizeof(trace_chains[0]); i++, acks++)
 			put_chain(b, seq++, i);
+		for (unsigned i = MARKING_CHAINS; i < sizeof(trace_chains) / sizeof(trace_chains[0]); i++, acks++)
+			put_pass_rule(b, seq++, trace_chains[i].name);
 	} else if (t->ndsts == TRACE_MAX_DSTS) {
 		put_flush(b, seq++);
 		acks++;
+		for (unsigned i = MARKING_CHAINS; i < sizeof(trace_chains) / sizeof(trace_chains[0]); i++, acks++)
+			put_pass_rule(b, seq++, trace_chains[i].name);
 		t->ndsts = 0;
 	}
-	for (unsigned i = 0; i < 2; i++, acks += 3) {
+	for (unsigned i = 0; i < MARKING_CHAINS; i++, acks += 3) {
 		put_rule(b, seq++, trace_chains[i].name, dst, true);
 		put_rule(b, seq++, trace_chains[i].name, dst, false);
 		put_error_rule(b, seq++, trace_chains[i].name, dst);
@@ -435,11 +463,12 @@ static void addr_set(struct addr *a, int family, const uint8_t *bytes)
 	memcpy(a->bytes, bytes, family == AF_INET6 ? 16 : 4);
 }
 
-/* The source and destination of the traced packet's IPv4 or IPv6 header. */
+/* The source and destination of the traced packet's IPv4 or IPv6 header, and a TCP or UDP packet's ports. */
 static void header_addrs(struct fw_trace_event *ev, const struct nftnl_trace *tr)
 {
 	uint32_t len = 0;
 	const uint8_t *h = nftnl_trace_get_data(tr, NFTNL_TRACE_NETWORK_HEADER, &len);
+	int proto = 0;
 
 	if (!h || len < 20)
 		return;
@@ -447,10 +476,21 @@ static void header_addrs(struct fw_trace_event *ev, const struct nftnl_trace *tr
 		addr_set(&ev->src, AF_INET, h + 12);
 		addr_set(&ev->dst, AF_INET, h + 16);
 		ev->has_addrs = true;
+		proto = h[9];
 	} else if (h[0] >> 4 == 6 && len >= 40) {
 		addr_set(&ev->src, AF_INET6, h + 8);
 		addr_set(&ev->dst, AF_INET6, h + 24);
 		ev->has_addrs = true;
+		proto = h[6];   /* no extension header: what a probe sends */
+	}
+	if (proto != IPPROTO_TCP && proto != IPPROTO_UDP)
+		return;
+	h = nftnl_trace_is_set(tr, NFTNL_TRACE_TRANSPORT_HEADER) ?
+	    nftnl_trace_get_data(tr, NFTNL_TRACE_TRANSPORT_HEADER, &len) : NULL;
+	if (h && len >= 4) {
+		ev->sport = (uint16_t)(h[0] << 8 | h[1]);
+		ev->dport = (uint16_t)(h[2] << 8 | h[3]);
+		ev->has_ports = true;
 	}
 }
 
@@ -554,6 +594,32 @@ int fw_trace_parse(const void *msg, struct fw_trace_event *ev)
 	return ret;
 }
 
+/* The first TCP or UDP packet's passage, its own table's events included (its input and forward chains see
+ * it after prerouting's destination NAT): the same source and port with another destination or port is a
+ * translation. */
+static void keep_flow(struct fw_trace *t, const struct fw_trace_event *ev)
+{
+	if (!ev->has_addrs || !ev->has_ports)
+		return;
+	if (!t->has_flow) {
+		t->has_flow = true;
+		t->flow_first = t->flow_last = *ev;
+	} else if (addr_equal(&ev->src, &t->flow_first.src) && ev->sport == t->flow_first.sport &&
+		   (!addr_equal(&ev->dst, &t->flow_first.dst) || ev->dport != t->flow_first.dport)) {
+		t->flow_last = *ev;
+		t->flow_nat = true;
+	}
+}
+
+bool fw_trace_nat(const struct fw_trace *t, struct addr *dst, uint16_t *dport)
+{
+	if (!t || !t->flow_nat)
+		return false;
+	*dst = t->flow_last.dst;
+	*dport = t->flow_last.dport;
+	return true;
+}
+
 unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned max)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -562,6 +628,7 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 	int len;
 
 	t->nmarks = 0;
+	t->has_flow = t->flow_nat = false;
 	while (t->trace.sock && (len = (int)mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf))) > 0) {
 		const struct nlmsghdr *h;
 
@@ -580,6 +647,7 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 				continue;   /* the captures' chains: they log, and decide nothing */
 			if (ev.before_routing && ev.has_addrs)
 				keep_mark(t, &ev);
+			keep_flow(t, &ev);
 			if (n < max && strcmp(ev.table, FW_TRACE_TABLE))
 				out[n++] = ev;
 		}
@@ -636,6 +704,8 @@ static int expr_action(struct nftnl_expr *e, void *data)
 		r->packets = nftnl_expr_get_u64(e, NFTNL_EXPR_CTR_PACKETS);
 	} else if (!strcmp(name, "reject"))
 		r->action = FW_ACT_REJECT;
+	else if (!strcmp(name, "redir"))   /* redirect: a destination NAT to the namespace itself */
+		r->action = FW_ACT_DNAT;
 	else if (!strcmp(name, "masq"))
 		r->action = FW_ACT_MASQUERADE;
 	else if (!strcmp(name, "nat"))
@@ -647,7 +717,8 @@ static int expr_action(struct nftnl_expr *e, void *data)
 		const char *tg = nftnl_expr_get_str(e, NFTNL_EXPR_TG_NAME);
 
 		r->action = !strcmp(tg, "REJECT") ? FW_ACT_REJECT : !strcmp(tg, "MASQUERADE") ? FW_ACT_MASQUERADE :
-			    !strcmp(tg, "SNAT") ? FW_ACT_SNAT : !strcmp(tg, "DNAT") ? FW_ACT_DNAT : FW_ACT_OTHER;
+			    !strcmp(tg, "SNAT") ? FW_ACT_SNAT :
+			    !strcmp(tg, "DNAT") || !strcmp(tg, "REDIRECT") ? FW_ACT_DNAT : FW_ACT_OTHER;
 	}
 	return 0;
 }

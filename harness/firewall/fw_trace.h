@@ -35,6 +35,8 @@ struct fw_trace_event {
 	bool before_routing;          /* it came in (iif) and is not routed yet (no oif): prerouting */
 	bool has_addrs;               /* src and dst read from its network header */
 	struct addr src, dst;
+	bool has_ports;               /* a TCP or UDP packet's ports, read from its transport header */
+	uint16_t sport, dport;
 	bool has_icmp;                /* an ICMP or ICMPv6 packet whose transport header the event carried (or an
 				       * earlier event of the same packet did: the kernel sends the headers once
 				       * per chain it walks) */
@@ -74,6 +76,11 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 /* The mark the kernel routed a packet from src to dst by, as the last prerouting event of that packet in the
  * latest fw_trace_take saw it (every prerouting chain's marks applied by then): false when none was taken. */
 bool fw_trace_route_mark(const struct fw_trace *t, const struct addr *src, const struct addr *dst, uint32_t *mark);
+
+/* The latest take's destination NAT of the probe's first TCP or UDP packet: where it went (its destination and
+ * port after prerouting's translation, as the packet's own header showed it in a later hook).  False when
+ * the trace saw none (NULL t too). */
+bool fw_trace_nat(const struct fw_trace *t, struct addr *dst, uint16_t *dport);
 
 /* The rules of one chain now, in order, at most max; *count of them all.  0 or -errno. */
 int fw_trace_chain_rules(struct fw_trace *t, int nfproto, const char *table, const char *chain,

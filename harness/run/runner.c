@@ -36,17 +36,25 @@ static void log_steps(const struct scenario *sc, unsigned first, unsigned n)
 
 /* The stage's one-line reason: the first failed capture's cause, for what the wire showed is the most direct
  * evidence there is; else the first failed expectation's cause (or, lacking one, what it got).  A capture
- * that saw nothing showed nothing: it comes after the probes whose failure emptied it.  The runner chooses
- * the expectation; the reporters write the words. */
+ * that saw nothing showed nothing: it comes after the probes whose failure emptied it.  A capture whose cause
+ * only says what the wire showed (a source never seen, one left untranslated for no reason found) comes after
+ * a failed probe whose diagnosis found why.  The runner chooses the expectation; the reporters write the
+ * words. */
 static void choose_reason(struct stage_result *st)
 {
-	for (unsigned pass = 0; pass < 2 * st->nexpects; pass++) {
-		const struct expect_result *x = &st->expects[pass % st->nexpects];
-		bool wire = is_capture(x->expect) && !capture_saw_nothing(&x->check);
+	unsigned n = st->nexpects;
 
-		if (!check_failed(x->check.status) || (pass < st->nexpects && !wire))
+	for (unsigned pass = 0; pass < 4 * n; pass++) {
+		const struct expect_result *x = &st->expects[pass % n];
+		bool wire = is_capture(x->expect) && !capture_saw_nothing(&x->check);
+		bool symptom = cause_is_symptom(&x->check.cause);
+
+		if (!check_failed(x->check.status))
 			continue;
-		st->reason_expect = pass % st->nexpects + 1;
+		if ((pass < n && (!wire || symptom)) || (pass >= n && pass < 2 * n && (is_capture(x->expect) || symptom)) ||
+		    (pass >= 2 * n && pass < 3 * n && !wire))
+			continue;
+		st->reason_expect = pass % n + 1;
 		return;
 	}
 }

@@ -6,6 +6,7 @@
 #include "harness/sandbox/sandbox_keeper.h"
 #include "harness/sandbox/sandbox_owner.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/nsfs.h>
@@ -355,14 +356,90 @@ void sandbox_result_free(struct sandbox_result *r)
 		close_fd(&r->fds[i]);
 }
 
+/* A line that says nothing of its own: blank, or only a marker under the line above ("    ^^^^", "~~~"). */
+static bool line_is_marker(const char *s, const char *e, bool *caret)
+{
+	*caret = false;
+	for (; s < e; s++) {
+		if (isalnum((unsigned char)*s))
+			return false;
+		if (*s == '^' || *s == '~')
+			*caret = true;
+	}
+	return true;
+}
+
+/* GNU's usage hint after an error ("Try `iptables -h' or 'iptables --help' for more information."). */
+static bool line_is_usage_hint(const char *s, const char *e)
+{
+	size_t n = (size_t)(e - s);
+
+	return n > 4 && !strncmp(s, "Try ", 4) && memmem(s, n, "for more information", 20);
+}
+
+struct span {
+	const char *s, *e;
+};
+
+/* The non-blank lines of out, in order: at most max of the last ones; how many. */
+static unsigned last_lines(const char *out, struct span *v, unsigned max)
+{
+	const char *end = out + strlen(out);
+	unsigned n = 0;
+
+	while (end > out && n < max) {
+		const char *e = end, *s;
+
+		while (e > out && (e[-1] == '\n' || e[-1] == ' ' || e[-1] == '\r' || e[-1] == '\t'))
+			e--;
+		if (e == out)
+			break;
+		for (s = e; s > out && s[-1] != '\n'; s--)
+			;
+		v[n++] = (struct span){ s, e };
+		end = s;
+	}
+	for (unsigned i = 0; i < n / 2; i++) {   /* oldest first */
+		struct span t = v[i];
+
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
+	}
+	return n;
+}
+
+static bool is_caret(const struct span *l)
+{
+	bool caret;
+
+	return line_is_marker(l->s, l->e, &caret) && caret;
+}
+
+/* The last line that says something: a trailing usage hint is passed over, and so is a caret line with the
+ * echoed input it points into (nft's and compilers' "Error: ...", input, "   ^^^"), so that the message is
+ * the error's own words; of several such diagnostics in a row, the first, for the later ones follow from it
+ * (nft reports a syntax error, then what it could not parse after it).  Without such a line, the last
+ * non-empty one. */
 const char *sandbox_last_line(const char *out, char *buf, size_t len)
 {
-	const char *end = out + strlen(out), *start;
+	struct span v[64];
+	unsigned n = last_lines(out, v, 64);
+	int i = (int)n - 1;
+	bool caret;
 
-	while (end > out && (end[-1] == '\n' || end[-1] == ' '))
-		end--;
-	for (start = end; start > out && start[-1] != '\n'; start--)
-		;
-	snprintf(buf, len, "%.*s", (int)(end - start), start);
+	while (i >= 0 && (line_is_usage_hint(v[i].s, v[i].e) || (line_is_marker(v[i].s, v[i].e, &caret) && !caret)))
+		i--;
+	if (i >= 2 && is_caret(&v[i])) {
+		i -= 2;   /* the diagnostic's words, above its input line */
+		while (i >= 3 && is_caret(&v[i - 1]))
+			i -= 3;
+	}
+	if (i < 0)
+		i = (int)n - 1;
+	if (i < 0) {
+		snprintf(buf, len, "%s", "");
+		return buf;
+	}
+	snprintf(buf, len, "%.*s", (int)(v[i].e - v[i].s), v[i].s);
 	return buf;
 }

@@ -67,7 +67,8 @@ struct sandbox_result {
 int sandbox_exec(const struct sandbox_run *run, struct sandbox_result *r, char *err, size_t errlen);
 void sandbox_result_free(struct sandbox_result *r);
 
-/* The last non-empty line of a program's output, for a one-line message; returns buf. */
+/* The last line of a program's output that says something, for a one-line message: a trailing usage hint
+ * ("Try ... for more information.") and a caret line with the input line it marks are passed over; returns buf. */
 const char *sandbox_last_line(const char *output, char *buf, size_t len);
 
 #endif

@@ -22,3 +22,20 @@ void cause_copy(char *field, size_t size, const char *s)
 {
 	snprintf(field, size, "%s", s ? s : "");
 }
+
+bool cause_is_symptom(const struct cause *k)
+{
+	switch (k->kind) {
+	case CAUSE_NONE:
+	case CAUSE_PING_SILENT_DROP:
+	case CAUSE_CONN_NO_ANSWER:
+	case CAUSE_CAPTURE_SRC_UNSEEN:
+	case CAUSE_CAPTURE_DST_UNSEEN:
+	case CAUSE_CAPTURE_NO_PACKETS:
+		return true;
+	case CAUSE_CAPTURE_UNTRANSLATED:
+		return k->nat.kind == NAT_MISS_NONE;
+	default:
+		return false;
+	}
+}

@@ -94,7 +94,8 @@ enum cause_kind {
 	CAUSE_NO_LISTENER,            /* word (tcp, udp), port, ns */
 	CAUSE_RP_FILTER_ASYMMETRIC,   /* ns, count, addr, dev (replies come in), dev2 (routed out), value */
 	CAUSE_RP_FILTER_DROPS,        /* ns, count, value (conf.all.rp_filter) */
-	CAUSE_NO_ROUTE_BACK,          /* ns (the destination), addr (the source it saw); nat, or back (why) */
+	CAUSE_NO_ROUTE_BACK,          /* ns (the destination), addr (the source it saw); nat, or back (why); flag2:
+				       * ns2 (a router) translated addr2 to addr */
 	CAUSE_ARP_IGNORED_NO_ROUTE,   /* ns (the filtering one), ns2 (the asker), addr2 (asked for), dev, addr
 				       * (asked from), value (rp_filter) */
 	CAUSE_ARP_IGNORED_ELSEWHERE,  /* as CAUSE_ARP_IGNORED_NO_ROUTE, and dev2 (where ns routes addr out) */
@@ -114,7 +115,8 @@ enum cause_kind {
 	CAUSE_ROUTER_OTHER_OIF,       /* ns, addr, dev (where the route sends it), dev2 (where it was expected),
 				       * word (the route), word2 (its table), flag/text (the user's rule that chose it) */
 	CAUSE_IF_FORWARDING_OFF,      /* family, ns, dev (the incoming interface), key (the sysctl that stops it,
-				       * value), key2 (the global one), value2 in count; flag2: on the way back */
+				       * value), key2 (the global one), value2 in count; flag2: on the way back;
+				       * flag: and the global is 0 but dev2, the way there's, forwards (IPv4) */
 	CAUSE_NO_ROUTE_BACK_DNAT,     /* ns (the new destination), addr (the source it saw), ns2 (who translated),
 				       * addr2 (the destination after DNAT) */
 	/* ---- harness/diagnose/diagnose_trace.c: the kernel's own account (nftrace), whoever installed the rule.
@@ -203,6 +205,27 @@ enum cause_kind {
 	/* ---- probes/link.c: a bridge without carrier because STP holds its ports ---- */
 	CAUSE_BRIDGE_STP_WAIT,        /* where (the bridge), where2 (one of its ports that is up), word (that port's
 				       * STP state), value (the forward delay, in seconds) */
+	/* ---- diagnose_listen.c: a refused connection, as the destination's socket table tells it ---- */
+	CAUSE_LISTENER_ELSEWHERE,     /* ns (the destination), word (tcp, udp), port, addr (where the probe went,
+				       * translated as conntrack says), addr2 (the address a socket on that port is
+				       * bound to), flag (that socket is IPv6-only and the probe IPv4) */
+	CAUSE_NAT_TO_NO_LISTENER,     /* ns (the translated destination's), word, port (translated), addr (the
+				       * translated destination), ns2 (who translated), addr2 (the destination the
+				       * probe was sent to), value (its port); flag: the kernel's trace of the probe
+				       * saw the translation (no conntrack entry was left: a refused TCP flow's goes) */
+	/* ---- diagnose_mtu.c: an MTU mismatch on one link ---- */
+	CAUSE_LINK_MTU_MISMATCH,      /* ns/dev (the sender's interface), value (its MTU), count (the packet's
+				       * bytes), ns2/dev2 (the receiving interface on the same link), port (its MTU),
+				       * addr (the destination) */
+	/* ---- diagnose_port.c: a namespace that asks its neighbours by a bridge's port ---- */
+	CAUSE_ADDRESS_ON_BRIDGE_PORT, /* ns, dev (the port), dev2 (its bridge), family, addr2 (the neighbour asked
+				       * for); flag: the port holds addr */
+	CAUSE_VXLAN_REMOTE_NOBODY,    /* ns, dev (a vxlan), value (its VNI), addr (its remote, held by no namespace) */
+	/* ---- diagnose_dnat.c: a destination NAT rule in prerouting that the namespace's own traffic never crosses ---- */
+	CAUSE_DNAT_OWN_TRAFFIC,       /* ns (the client, which holds the rule), text/line (the rule: line 0 a user's,
+				       * as iptables-save writes it), addr/port (the probe's destination) */
+	CAUSE_HAIRPIN_NO_SNAT,        /* ns (the router), ns2 (the client), dev (where the flow comes in and goes
+				       * back out), addr (the destination the client called), addr2 (the DNAT's) */
 	CAUSE_KINDS                   /* the number of kinds; not a kind */
 };
 
@@ -215,6 +238,8 @@ enum nat_miss_kind {
 	NAT_MISS_NO_FLOW,             /* the same, and the rule has counted no packet */
 	NAT_MISS_OLD_FLOW,            /* the rule (line) matches, but a conntrack entry older than it (flow)
 				       * keeps the source untranslated */
+	NAT_MISS_UNTRACKED,           /* a rule may translate it, but ns keeps no conntrack entry for the flow: it
+				       * crossed untracked (notrack), and NAT applies to tracked flows only */
 	NAT_MISS_KINDS
 };
 
@@ -230,6 +255,7 @@ enum nat_mismatch {
 	NAT_MISMATCH_DST,             /* it is for the destination to, the packet is to dst */
 	NAT_MISMATCH_PROTO,           /* it is for rule_proto (IPPROTO_*), the packet is proto */
 	NAT_MISMATCH_UNKNOWN,         /* the rule's matches that are read allow the packet: no reason known */
+	NAT_MISMATCH_UNREACHED,       /* it is in chain (of table), a regular chain no hook and no jump reaches */
 };
 
 #define CAUSE_NAME 32                 /* a namespace's name (NAME_MAX_LEN + 1) */
@@ -255,6 +281,7 @@ struct nat_miss {
 	int rule_proto, proto;        /* NAT_MISMATCH_PROTO */
 	struct prefix to;             /* NAT_MISMATCH_DST: the rule's destination */
 	struct addr dst;              /* NAT_MISMATCH_DST: the packet's */
+	char chain[CAUSE_NAME], table[CAUSE_NAME];   /* NAT_MISMATCH_UNREACHED: "post", "ip nat" */
 };
 
 /* Why the destination's way back has no route, when the source was not translated (no_route_back). */
@@ -297,6 +324,10 @@ struct cause cause_of(enum cause_kind k);
 
 /* True when a and b are the same finding (kind and payload). */
 bool cause_same(const struct cause *a, const struct cause *b);
+
+/* True when k only restates what a probe or capture saw (nothing came back, an address was or was not on the
+ * wire) without a reason found for it: a stage's one-line reason prefers a check whose cause says why. */
+bool cause_is_symptom(const struct cause *k);
 
 /* Copies a name or text into a payload field, truncating; the field must be an array. */
 #define CAUSE_COPY(field, s) cause_copy((field), sizeof(field), (s))

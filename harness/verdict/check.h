@@ -42,6 +42,11 @@ struct check {
 	struct cause_note notes[CHECK_NOTES];   /* displaced causes, in order; nnotes of them */
 	unsigned nnotes;
 	double value_ms;          /* a measurement (the RTT of a ping), < 0 when none */
+	/* the kernel's trace saw the probe's destination translated (DNAT, REDIRECT) to nat_dst port nat_port, in
+	 * the world's namespace nat_ns */
+	bool traced_nat;
+	struct addr nat_dst;
+	unsigned nat_port, nat_ns;
 };
 
 void check_init(struct check *c);

@@ -180,6 +180,22 @@ static const struct {
 	  "is FAILED; the forward delay is 1 s for listening and as long again for learning)" },
 	{ CAUSE_SNAT_TO_NOWHERE, "host translates 198.51.100.2 to 10.1.1.1 ('expect ping blue 198.51.100.2' (line 12)), "
 	  "an address no interface has" },
+	{ CAUSE_LISTENER_ELSEWHERE, "host's FAILED socket on port 8080 listens on 198.51.100.2 only, not on 10.1.1.1" },
+	{ CAUSE_NAT_TO_NO_LISTENER, "nothing listens on FAILED port 8080 in host: blue translated the destination "
+	  "198.51.100.2 port 1 to 10.1.1.1 port 8080 (destination NAT, as its conntrack entry shows)" },
+	{ CAUSE_LINK_MTU_MISMATCH, "host/veth0 sends the 3-byte packets to 10.1.1.1 whole (its MTU is 1), but "
+	  "blue/ens160 on the same link has MTU 8080 and drops them: an MTU mismatch on one link, where no router "
+	  "answers \"fragmentation needed\"" },
+	{ CAUSE_ADDRESS_ON_BRIDGE_PORT, "host/veth0 is a port of bridge ens160 and asks ARP for 198.51.100.2 by it, "
+	  "but what comes in by a port goes to the bridge, so no answer reaches veth0: the address and routes belong "
+	  "on ens160" },
+	{ CAUSE_VXLAN_REMOTE_NOBODY, "host/veth0 sends VXLAN 1 to remote 10.1.1.1, an address no namespace has: its "
+	  "frames reach no peer" },
+	{ CAUSE_DNAT_OWN_TRAFFIC, "host's destination NAT rule 'expect ping blue 198.51.100.2' (line 12) is in "
+	  "prerouting, which host's own connection to 10.1.1.1 port 8080 never crosses: its rule belongs in output" },
+	{ CAUSE_HAIRPIN_NO_SNAT, "host translates 10.1.1.1 to 198.51.100.2 (DNAT) and sends blue's flow back out of "
+	  "veth0, where it came in, keeping blue's source: 198.51.100.2 answers blue directly, and blue drops the answer "
+	  "(a hairpin NAT needs a source NAT on veth0)" },
 };
 
 /* Every kind has a row, and every row says what the table says. */
@@ -276,6 +292,56 @@ static void test_variants(void)
 	cause_render(&c, text, sizeof(text));
 	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
 				     "(net.ipv4.conf.ens160.forwarding = 0), though net.ipv4.ip_forward = 1");
+	/* a masquerade in a regular chain nothing reaches */
+	c = sample(CAUSE_CAPTURE_UNTRANSLATED);
+	c.nat.kind = NAT_MISS_NO_FLOW;
+	CAUSE_COPY(c.nat.ns, "host");
+	CAUSE_COPY(c.nat.rule, "oifname \"ens160\" masquerade");
+	c.nat.mismatch = NAT_MISMATCH_UNREACHED;
+	CAUSE_COPY(c.nat.chain, "post");
+	CAUSE_COPY(c.nat.table, "ip nat");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "source 10.1.1.1 was seen on host/veth0: it left untranslated; host's rule "
+				     "'oifname \"ens160\" masquerade' matched no flow: it is in chain post of table ip nat, "
+				     "which no hook and no jump reaches");
+
+	/* a refused TCP flow leaves no conntrack entry: the trace saw the translation */
+	c = sample(CAUSE_NAT_TO_NO_LISTENER);
+	c.flag = true;
+	CAUSE_COPY(c.word, "tcp");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "nothing listens on tcp port 8080 in host: blue translated the destination "
+				     "198.51.100.2 port 1 to 10.1.1.1 port 8080 (destination NAT, as the kernel's trace of "
+				     "the probe shows)");
+
+	/* a flow a notrack rule took out of tracking */
+	c = sample(CAUSE_CAPTURE_UNTRANSLATED);
+	c.nat.kind = NAT_MISS_UNTRACKED;
+	CAUSE_COPY(c.nat.ns, "host");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "source 10.1.1.1 was seen on host/veth0: it left untranslated; host keeps no "
+				     "conntrack entry for the flow: it crossed untracked (a notrack rule), and NAT applies "
+				     "only to tracked flows");
+
+	c = sample(CAUSE_NO_ROUTE_BACK);
+	c.flag2 = true;
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host has no route back to 10.1.1.1: blue translates 198.51.100.2 to it (source NAT)");
+
+	c = sample(CAUSE_IF_FORWARDING_OFF);
+	c.flag2 = true;
+	c.value = 0;
+	CAUSE_COPY(c.dev, "ens160");
+	CAUSE_COPY(c.key, "net.ipv4.conf.ens160.forwarding");
+	CAUSE_COPY(c.key2, "net.ipv4.ip_forward");
+	/* ip_forward 0, and only the way there's interface set to 1: the way there works, the way back not */
+	c.flag = true;
+	c.count = 0;
+	CAUSE_COPY(c.dev2, "veth1");
+	cause_render(&c, text, sizeof(text));
+	CU_ASSERT_STRING_EQUAL(text, "host does not forward IPv4 arriving on ens160, the way back "
+				     "(net.ipv4.conf.ens160.forwarding = 0): only veth1's forwarding is on "
+				     "(net.ipv4.ip_forward = 0), so the way there works");
 
 	c = sample(CAUSE_CONN_LOCAL_ERROR);
 	c.err = EPIPE;

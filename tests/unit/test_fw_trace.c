@@ -63,6 +63,26 @@ static void test_parse_policy(void)
 	CU_ASSERT_STRING_EQUAL(fw_trace_family(ev.nfproto), "inet");
 }
 
+/* The packet's headers: its addresses, and a TCP packet's ports (what a destination NAT changes). */
+static void test_parse_headers(void)
+{
+	static const uint8_t ip[20] = { 0x45, 0, 0, 60, 0, 0, 0x40, 0, 64, 6, 0, 0, 198, 51, 100, 2, 198, 51, 100, 1 };
+	static const uint8_t tcp[20] = { 0x94, 0x6a, 0x23, 0x8d };   /* 38 kB source port, destination 9101 */
+	char buf[512];
+	struct nlmsghdr *nlh = trace_msg(buf, NFPROTO_IPV4, "filter", "INPUT", NFT_TRACETYPE_POLICY, 0, NF_ACCEPT);
+	struct fw_trace_event ev;
+	struct addr want;
+
+	mnl_attr_put(nlh, NFTA_TRACE_NETWORK_HEADER, sizeof(ip), ip);
+	mnl_attr_put(nlh, NFTA_TRACE_TRANSPORT_HEADER, sizeof(tcp), tcp);
+	CU_ASSERT_EQUAL_FATAL(fw_trace_parse(nlh, &ev), 0);
+	CU_ASSERT(ev.has_addrs && ev.has_ports);
+	CU_ASSERT_EQUAL(addr_parse("198.51.100.1", &want), ADDR_OK);
+	CU_ASSERT(addr_equal(&ev.dst, &want));
+	CU_ASSERT_EQUAL(ev.sport, 0x946a);
+	CU_ASSERT_EQUAL(ev.dport, 9101);
+}
+
 /* A message of another kind (a new rule's notification) is no trace. */
 static void test_parse_other(void)
 {
@@ -210,6 +230,7 @@ static void test_first_too_big_drop(void)
 
 UNIT_SUITE(fw_trace, { "parse: a rule's verdict", test_parse_rule }, { "parse: a chain's policy", test_parse_policy },
 	   { "parse: not a trace", test_parse_other }, { "the first drop", test_first_drop },
+	   { "parse: addresses and ports", test_parse_headers },
 	   { "parse: ICMP fragmentation needed, real bytes", test_parse_icmp_error },
 	   { "parse: ICMPv6 packet too big, real bytes", test_parse_icmpv6_error },
 	   { "the first drop of a too-big error", test_first_too_big_drop });
