@@ -139,36 +139,12 @@ static void put_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *ifname
 	next_msg(b);
 }
 
-struct acks {
-	unsigned left;
-	int first;
-	char *err;
-	size_t errlen;
-};
-
-static int on_ack(const struct nlmsghdr *h, void *arg)
-{
-	struct acks *a = arg;
-	char msg[NL_MSG_LEN];
-	int ret;
-
-	if (h->nlmsg_type != NLMSG_ERROR)
-		return 0;
-	ret = nl_parse_error(h, msg, sizeof(msg));
-	if (ret && !a->first) {
-		a->first = ret;
-		snprintf(a->err, a->errlen, "capture table: %s", msg[0] ? msg : strerror(-ret));
-	}
-	return --a->left == 0;
-}
-
 /* The table (made by the first capture of the namespace), the device's two chains (by its first capture),
  * and this capture's two rules, in one batch. */
 static int install(struct capture_nflog *cn, const char *ifname, char *err, size_t errlen)
 {
 	char *buf = calloc(1, NFLOG_BATCH);   /* padding bytes go to the kernel too */
 	struct mnl_nlmsg_batch *b = buf ? mnl_nlmsg_batch_start(buf, NFLOG_BATCH) : NULL;
-	struct acks a = { .left = 5, .err = err, .errlen = errlen };
 	uint32_t seq = cn->nl.seq;
 	int ret;
 
@@ -186,12 +162,11 @@ static int install(struct capture_nflog *cn, const char *ifname, char *err, size
 	nftnl_batch_end(mnl_nlmsg_batch_current(b), seq++);
 	next_msg(b);
 	cn->nl.seq = seq;
-	ret = mnl_socket_sendto(cn->nl.sock, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0 ? -errno : 0;
-	if (!ret)
-		ret = nl_receive(&cn->nl, deadline_after(NFLOG_ACK_MS), on_ack, &a);
+	ret = nl_batch_talk(&cn->nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), 5,
+			    deadline_after(NFLOG_ACK_MS), "capture table", err, errlen);
 	mnl_nlmsg_batch_stop(b);
 	free(buf);
-	return ret ? ret : a.first;
+	return ret;
 }
 
 /* ---- the group ---- */

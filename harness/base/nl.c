@@ -221,3 +221,40 @@ int nl_receive(struct nl *nl, msec_t deadline, int (*fn)(const struct nlmsghdr *
 	}
 	return 0;
 }
+
+/* The answers to a batch: counts its acks down, keeping the first refusal. */
+struct batch_acks {
+	unsigned left;
+	int first;
+	const char *what;
+	char *err;
+	size_t errlen;
+};
+
+static int on_batch_ack(const struct nlmsghdr *h, void *arg)
+{
+	struct batch_acks *a = arg;
+	char msg[NL_MSG_LEN];
+	int ret;
+
+	if (h->nlmsg_type != NLMSG_ERROR)
+		return 0;
+	ret = nl_parse_error(h, msg, sizeof(msg));
+	if (ret && !a->first) {
+		a->first = ret;
+		snprintf(a->err, a->errlen, "%s: %s", a->what, msg[0] ? msg : strerror(-ret));
+	}
+	return --a->left == 0;
+}
+
+int nl_batch_talk(struct nl *nl, const void *buf, size_t len, unsigned acks, msec_t deadline, const char *what,
+		  char *err, size_t errlen)
+{
+	struct batch_acks a = { .left = acks, .what = what, .err = err, .errlen = errlen };
+	int ret;
+
+	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
+		return -errno;
+	ret = acks ? nl_receive(nl, deadline, on_batch_ack, &a) : 0;
+	return ret ? ret : a.first;
+}

@@ -40,6 +40,12 @@ int nl_talk(struct nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *data, char *
  * echoes).  0, -ETIMEDOUT at deadline, or -errno. */
 int nl_receive(struct nl *nl, msec_t deadline, int (*fn)(const struct nlmsghdr *nlh, void *arg), void *arg);
 
+/* Sends a batch of messages (buf, len: a netfilter batch, begin and end included) and reads the answers to the
+ * acks of them that ask for one (acks may be 0), until deadline.  The first refusal is returned as -errno, with
+ * "what: " and the kernel's words (or strerror) in err; 0 when every answer was an ack. */
+int nl_batch_talk(struct nl *nl, const void *buf, size_t len, unsigned acks, msec_t deadline, const char *what,
+		  char *err, size_t errlen);
+
 /* Reads an NLMSG_ERROR message: returns 0 for an ack, -errno for a refusal, and copies the extended ack
  * message (NLMSGERR_ATTR_MSG), if any, into msg (else msg is set to ""). */
 int nl_parse_error(const struct nlmsghdr *nlh, char *msg, size_t msglen);

@@ -349,42 +349,6 @@ static void put_error_rule(struct mnl_nlmsg_batch *b, uint32_t seq, const char *
 	next_msg(b);
 }
 
-/* The answers to a batch: counts its acks down, keeping the first refusal. */
-struct batch_acks {
-	unsigned left;
-	int first;
-	char *err;
-	size_t errlen;
-};
-
-static int on_batch_ack(const struct nlmsghdr *h, void *arg)
-{
-	struct batch_acks *a = arg;
-	char msg[NL_MSG_LEN];
-	int ret;
-
-	if (h->nlmsg_type != NLMSG_ERROR)
-		return 0;
-	ret = nl_parse_error(h, msg, sizeof(msg));
-	if (ret && !a->first) {
-		a->first = ret;
-		snprintf(a->err, a->errlen, "nftrace table: %s", msg[0] ? msg : strerror(-ret));
-	}
-	return --a->left == 0;
-}
-
-/* Sends the batch and reads an answer for each of its acked messages; the first refusal is returned. */
-static int batch_talk(struct nl *nl, const void *buf, size_t len, unsigned acks, char *err, size_t errlen)
-{
-	struct batch_acks a = { .left = acks, .err = err, .errlen = errlen };
-	int ret;
-
-	if (mnl_socket_sendto(nl->sock, buf, len) < 0)
-		return -errno;
-	ret = acks ? nl_receive(nl, deadline_after(TRACE_ACK_MS), on_batch_ack, &a) : 0;
-	return ret ? ret : a.first;
-}
-
 static void drain(struct fw_trace *t)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
@@ -443,7 +407,8 @@ int fw_trace_arm(struct fw_trace *t, const struct addr *dst, char *err, size_t e
 	nftnl_batch_end(mnl_nlmsg_batch_current(b), seq++);
 	next_msg(b);
 	t->query.seq = seq;
-	ret = batch_talk(&t->query, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), acks, err, errlen);
+	ret = nl_batch_talk(&t->query, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b), acks,
+			    deadline_after(TRACE_ACK_MS), "nftrace table", err, errlen);
 	mnl_nlmsg_batch_stop(b);
 	free(buf);
 	if (!ret) {
