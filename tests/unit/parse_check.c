@@ -31,3 +31,15 @@ void check_refused(const char *buf, size_t len, const char *want, int line)
 	scenario_free(s);
 	free(got);
 }
+
+struct scenario *parse_clean(const char *text)
+{
+	struct scenario *s = NULL;
+	char *got = parse_capture(text, strlen(text), &s);
+
+	if (*got)
+		fprintf(stderr, "\nunexpected errors:\n%s", got);
+	CU_ASSERT_FATAL(s && !*got);
+	free(got);
+	return s;
+}

@@ -13,6 +13,9 @@
 /* Parses buf[0..len) as "t.scn"; returns what it wrote as errors (the caller frees). */
 char *parse_capture(const char *buf, size_t len, struct scenario **out);
 
+/* Parses text as "t.scn", asserting (fatally) that it is accepted without a word of error; the scenario. */
+struct scenario *parse_clean(const char *text);
+
 /* Asserts (at the caller's line) that buf[0..len) is refused with exactly the errors want. */
 void check_refused(const char *buf, size_t len, const char *want, int line);
 

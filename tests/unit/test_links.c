@@ -4,6 +4,7 @@
 #include "harness/base/rtnl_newlink.h"
 #include "harness/scenario/kinds.h"
 #include "tests/unit/parse_check.h"
+#include "tests/unit/bytes_check.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
@@ -11,12 +12,6 @@
 #include <string.h>
 
 static char buf[NL_BUF_SIZE];
-
-static void assert_bytes(const struct nlmsghdr *nlh, const unsigned char *want, size_t len)
-{
-	CU_ASSERT_EQUAL_FATAL(nlh->nlmsg_len, len);
-	CU_ASSERT(memcmp(nlh, want, len) == 0);
-}
 
 #define NEWLINK_HEAD(len) \
 	(len), 0, 0, 0, 0x10, 0, 0x05, 0x06, 0, 0, 0, 0, 0, 0, 0, 0,   /* RTM_NEWLINK, create exclusive */ \
@@ -107,20 +102,10 @@ static void test_kind_rows(void)
 	CU_ASSERT(!link_kinds[LINK_BRIDGE].unknown_is_up && !link_kinds[LINK_VLAN].unknown_is_up);
 }
 
-static struct scenario *parse_ok(const char *text)
-{
-	struct scenario *s = NULL;
-	char *errors = parse_capture(text, strlen(text), &s);
-
-	CU_ASSERT_STRING_EQUAL(errors, "");
-	free(errors);
-	return s;
-}
-
 /* Links declared by their statements are named by every later one; bond's slaves become master steps. */
 static void test_statements(void)
 {
-	struct scenario *s = parse_ok(HEAD
+	struct scenario *s = parse_clean(HEAD
 		"bridge host/br0 stp on\n"
 		"master host/veth0 host/br0\n"
 		"vlan blue/v10 on veth1 id 10\n"
@@ -159,7 +144,7 @@ static void test_statements(void)
 /* exec ... makes NS/IF: the link is declared; a quoted "makes" is the program's own argument. */
 static void test_exec_makes(void)
 {
-	struct scenario *s = parse_ok(HEAD "exec host ip link add br0 type bridge makes host/br0\n"
+	struct scenario *s = parse_clean(HEAD "exec host ip link add br0 type bridge makes host/br0\n"
 				      "exec host echo \"makes\" x/y\naddress host/br0 10.1.1.2/24\n" STAGE);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);

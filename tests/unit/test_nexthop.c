@@ -8,6 +8,7 @@
 #include "harness/scenario/model.h"
 #include "probes/fib.h"
 #include "tests/unit/parse_check.h"
+#include "tests/unit/bytes_check.h"
 #include "tests/unit/unit.h"
 
 #include <linux/rtnetlink.h>
@@ -25,32 +26,11 @@ static struct addr ip(const char *s)
 	return a;
 }
 
-static void assert_bytes(const struct nlmsghdr *nlh, const unsigned char *want, size_t len)
-{
-	CU_ASSERT_EQUAL_FATAL(nlh->nlmsg_len, len);
-	for (size_t i = 0; i < len; i++)
-		if (((const unsigned char *)nlh)[i] != want[i])
-			fprintf(stderr, "\nbyte %zu: %u, want %u", i, ((const unsigned char *)nlh)[i], want[i]);
-	CU_ASSERT(memcmp(nlh, want, len) == 0);
-}
-
-static struct scenario *parse_ok(const char *text)
-{
-	struct scenario *s = NULL;
-	char *got = parse_capture(text, strlen(text), &s);
-
-	if (*got)
-		fprintf(stderr, "\nunexpected errors:\n%s", got);
-	CU_ASSERT_FATAL(s && !*got);
-	free(got);
-	return s;
-}
-
 #define ROUTER "scenario t\nnetns blue host\nveth host/veth0 blue/veth1\nveth host/eth1 blue/eth1\n"
 
 static void test_model(void)
 {
-	struct scenario *s = parse_ok(
+	struct scenario *s = parse_clean(
 		ROUTER
 		"nexthop host id 1 via 10.1.1.1 dev veth0\n"
 		"nexthop host id 2 via 10.2.2.1 dev eth1 onlink\n"
@@ -251,7 +231,7 @@ static void test_fib_reads_nhid(void)
 /* `inet6` makes a device alone or a blackhole IPv6 (`ip -6 nexthop add`), so IPv6 routes can use it. */
 static void test_model_inet6(void)
 {
-	struct scenario *s = parse_ok(
+	struct scenario *s = parse_clean(
 		ROUTER
 		"nexthop host id 1 dev eth1 inet6\n"
 		"nexthop host id 2 blackhole inet6\n"

@@ -9,20 +9,9 @@
 #include <string.h>
 
 /* Parses text, which must be valid; returns its scenario (the caller frees) or NULL after a failed assert. */
-static struct scenario *parse_ok(const char *text)
-{
-	struct scenario *s = NULL;
-	char *errors = parse_capture(text, strlen(text), &s);
-
-	CU_ASSERT_PTR_NOT_NULL(s);
-	CU_ASSERT_STRING_EQUAL(errors ? errors : "", "");
-	free(errors);
-	return s;
-}
-
 static void test_service_ready(void)
 {
-	struct scenario *s = parse_ok(HEAD "service host ready tcp 8000 python3 -m http.server \"8000\"\n" STAGE);
+	struct scenario *s = parse_clean(HEAD "service host ready tcp 8000 python3 -m http.server \"8000\"\n" STAGE);
 	const struct step *st;
 
 	if (!s)
@@ -43,7 +32,7 @@ static void test_service_ready(void)
 /* Without `ready`, every word after NS is the command; `ready` after the command is an argument. */
 static void test_service_plain(void)
 {
-	struct scenario *s = parse_ok(HEAD "service blue socat -u udp-recv:53 ready\n" STAGE);
+	struct scenario *s = parse_clean(HEAD "service blue socat -u udp-recv:53 ready\n" STAGE);
 	const struct step *st;
 
 	if (!s)
@@ -72,7 +61,7 @@ static void test_service_errors(void)
 
 static void test_script_args(void)
 {
-	struct scenario *s = parse_ok("scenario t\nnetns host\nscript host /etc/passwd lan \"10.7.0.2/24\" creates lan\n"
+	struct scenario *s = parse_clean("scenario t\nnetns host\nscript host /etc/passwd lan \"10.7.0.2/24\" creates lan\n"
 				      "stage s\n  expect ping lan 10.7.0.1\n");
 	const struct step *st;
 
@@ -87,7 +76,7 @@ static void test_script_args(void)
 	CU_ASSERT_EQUAL(st->u.script.creates, 1ull << 1);
 	scenario_free(s);
 	/* No arguments, as before: an empty list. */
-	s = parse_ok("scenario t\nnetns host\nscript host /etc/passwd\nstage s\n  expect link host/lo up\n");
+	s = parse_clean("scenario t\nnetns host\nscript host /etc/passwd\nstage s\n  expect link host/lo up\n");
 	if (s) {
 		CU_ASSERT_EQUAL(s->steps[0].u.script.nargs, 0);
 		CU_ASSERT_PTR_NULL(s->steps[0].u.script.args[0]);

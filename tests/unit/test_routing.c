@@ -6,6 +6,7 @@
 #include "harness/base/rtnl_msg.h"
 #include "harness/scenario/model.h"
 #include "tests/unit/parse_check.h"
+#include "tests/unit/bytes_check.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
@@ -25,33 +26,12 @@ static struct addr ip(const char *s)
 	return a;
 }
 
-static void assert_bytes(const struct nlmsghdr *nlh, const unsigned char *want, size_t len)
-{
-	CU_ASSERT_EQUAL_FATAL(nlh->nlmsg_len, len);
-	for (size_t i = 0; i < len; i++)
-		if (((const unsigned char *)nlh)[i] != want[i])
-			fprintf(stderr, "\nbyte %zu: %u, want %u", i, ((const unsigned char *)nlh)[i], want[i]);
-	CU_ASSERT(memcmp(nlh, want, len) == 0);
-}
-
-static struct scenario *parse_ok(const char *text)
-{
-	struct scenario *s = NULL;
-	char *got = parse_capture(text, strlen(text), &s);
-
-	if (*got)
-		fprintf(stderr, "\nunexpected errors:\n%s", got);
-	CU_ASSERT_FATAL(s && !*got);
-	free(got);
-	return s;
-}
-
 /* A router with two uplinks, for the statements below. */
 #define ROUTER "scenario t\nnetns blue host\nveth host/veth0 blue/veth1\nveth host/eth1 blue/eth1\n"
 
 static void test_route_model(void)
 {
-	struct scenario *s = parse_ok(
+	struct scenario *s = parse_clean(
 		ROUTER
 		"route host 203.0.113.0/24 nexthop via 10.1.1.1 dev veth0 nexthop via 10.2.2.1 dev eth1 weight 3\n"
 		"route host 198.51.100.0/25 type blackhole table 100 metric 10\n"
@@ -76,7 +56,7 @@ static void test_route_model(void)
 
 static void test_rule_model(void)
 {
-	struct scenario *s = parse_ok(
+	struct scenario *s = parse_clean(
 		ROUTER
 		"rule host iif veth0 table 100\n"
 		"rule host from 10.1.1.0/24 to all fwmark 0x10/0xff priority 100 table 200\n"
@@ -97,7 +77,7 @@ static void test_rule_model(void)
 
 static void test_expect_model(void)
 {
-	struct scenario *s = parse_ok(
+	struct scenario *s = parse_clean(
 		ROUTER "stage s\n"
 		"  expect route host 198.51.100.2 from 10.1.1.1 iif veth0 mark 7 table 100 via 10.2.2.1\n"
 		"  expect route host 198.51.100.2 type blackhole\n"
@@ -118,7 +98,7 @@ static void test_expect_model(void)
 
 static void test_mtu_model(void)
 {
-	struct scenario *s = parse_ok(
+	struct scenario *s = parse_clean(
 		ROUTER
 		"route host 203.0.113.0/24 via 10.1.1.1 mtu 1400\n"
 		"route host 2001:db8:9::/48 nexthop via 2001:db8:1::1 dev veth0 mtu 1280 metric 5\n"

@@ -4,18 +4,13 @@
  * sequence number zeroed (nl_talk stamps it) and the differences that are ours noted. */
 #include "harness/base/nl.h"
 #include "harness/base/rtnl_msg.h"
+#include "tests/unit/bytes_check.h"
 #include "tests/unit/unit.h"
 
 #include <arpa/inet.h>
 #include <string.h>
 
 static char buf[NL_BUF_SIZE];
-
-static void assert_bytes(const struct nlmsghdr *nlh, const unsigned char *want, size_t len)
-{
-	CU_ASSERT_EQUAL_FATAL(nlh->nlmsg_len, len);
-	CU_ASSERT(memcmp(nlh, want, len) == 0);
-}
 
 static struct addr v4(const char *s)
 {

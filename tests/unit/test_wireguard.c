@@ -7,6 +7,7 @@
 #include "harness/base/nl.h"
 #include "harness/scenario/model.h"
 #include "tests/unit/parse_check.h"
+#include "tests/unit/bytes_check.h"
 #include "tests/unit/unit.h"
 
 #include <errno.h>
@@ -17,15 +18,6 @@
 #include <string.h>
 
 static char buf[NL_BUF_SIZE];
-
-static void assert_bytes(const struct nlmsghdr *nlh, const unsigned char *want, size_t len)
-{
-	CU_ASSERT_EQUAL_FATAL(nlh->nlmsg_len, len);
-	for (size_t i = 0; i < len; i++)
-		if (((const unsigned char *)nlh)[i] != want[i])
-			fprintf(stderr, "\nbyte %zu: %u, want %u", i, ((const unsigned char *)nlh)[i], want[i]);
-	CU_ASSERT(memcmp(nlh, want, len) == 0);
-}
 
 static void test_clamp(void)
 {
