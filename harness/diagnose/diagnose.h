@@ -39,7 +39,7 @@ void diagnose_trace_arm(struct world *w, const struct expect *e);
 /* too_big (NULL: not asked) gets the drop, in the same words, of the first rule or policy whose verdict dropped
  * an ICMP "fragmentation needed" / ICMPv6 "packet too big" (the trace reads each packet's ICMP type and code):
  * CAUSE_NONE when none did, whatever else was dropped. */
-void diagnose_trace(struct world *w, struct check *c, struct cause *too_big);
+void diagnose_trace(struct world *w, const struct expect *e, struct check *c, struct cause *too_big);
 
 /* The PMTU black hole (diagnose_pmtu.c), around a size-aware probe (ping with size and df, tcp with bytes):
  * diagnose_pmtu_before, just before it, reads each namespace's SNMP counters (a router's packets too big to

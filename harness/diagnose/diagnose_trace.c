@@ -239,8 +239,10 @@ static void too_big_drop(struct world *w, struct fw_trace_event *const *ev, cons
 	}
 }
 
-void diagnose_trace(struct world *w, struct check *c, struct cause *too_big)
+void diagnose_trace(struct world *w, const struct expect *e, struct check *c, struct cause *too_big)
 {
+	struct expect_flow flow = { 0 };
+	bool conn = expect_flow_of(e, &flow) && flow.port;
 	struct fw_trace_event *ev[MAX_NETNS] = { 0 };
 	const struct fw_trace_event *main = NULL;
 	unsigned n[MAX_NETNS] = { 0 };
@@ -249,10 +251,10 @@ void diagnose_trace(struct world *w, struct check *c, struct cause *too_big)
 	for (unsigned i = 0; i < w->nns; i++)
 		if (w->fw.trace[i] && (ev[i] = malloc(TRACE_EVENTS * sizeof(*ev[i]))))
 			n[i] = fw_trace_take(w->fw.trace[i], ev[i], TRACE_EVENTS);
-	for (unsigned i = 0; i < w->nns && !c->traced_nat; i++) {
+	for (unsigned i = 0; conn && i < w->nns && !c->traced_nat; i++) {
 		uint16_t port;
 
-		if (w->fw.trace[i] && fw_trace_nat(w->fw.trace[i], &c->nat_dst, &port)) {
+		if (w->fw.trace[i] && fw_trace_nat(w->fw.trace[i], flow.dst, flow.port, &c->nat_dst, &port)) {
 			c->traced_nat = true;
 			c->nat_port = port;
 			c->nat_ns = i;

@@ -33,6 +33,7 @@
  * period, 10 to 25 ms).  Past this many destinations, the chains are flushed and begun again. */
 #define TRACE_MAX_DSTS 16
 #define TRACE_MARKS 8             /* a probe and its replies: a few address pairs */
+#define TRACE_FLOWS 8             /* the probe's flow and strays of earlier ones (late replies, retransmits) */
 #define TRACE_KNOWN 32            /* packets in flight at once whose later events lack the headers */
 
 struct fw_trace {
@@ -47,9 +48,13 @@ struct fw_trace {
 		uint32_t mark;
 	} marks[TRACE_MARKS];
 	unsigned nmarks;
-	/* the latest take's first TCP or UDP packet, as first seen and as last seen (after a destination NAT) */
-	bool has_flow, flow_nat;
-	struct fw_trace_event flow_first, flow_last;
+	/* the latest take's first TCP or UDP flows (by source and port), each's first packet as first seen and as
+	 * last seen (after a destination NAT) */
+	struct {
+		bool nat;
+		struct fw_trace_event first, last;
+	} flows[TRACE_FLOWS];
+	unsigned nflows;
 };
 
 /* Whether the trace already marks packets to and from dst. */
@@ -559,30 +564,36 @@ int fw_trace_parse(const void *msg, struct fw_trace_event *ev)
 	return ret;
 }
 
-/* The first TCP or UDP packet's passage, its own table's events included (its input and forward chains see
- * it after prerouting's destination NAT): the same source and port with another destination or port is a
- * translation. */
+/* A TCP or UDP packet's passage, its own table's events included (its input and forward chains see it after
+ * prerouting's destination NAT): the same source and port as a flow's first packet, with another destination
+ * or port, is that flow's translation. */
 static void keep_flow(struct fw_trace *t, const struct fw_trace_event *ev)
 {
+	unsigned i;
+
 	if (!ev->has_addrs || !ev->has_ports)
 		return;
-	if (!t->has_flow) {
-		t->has_flow = true;
-		t->flow_first = t->flow_last = *ev;
-	} else if (addr_equal(&ev->src, &t->flow_first.src) && ev->sport == t->flow_first.sport &&
-		   (!addr_equal(&ev->dst, &t->flow_first.dst) || ev->dport != t->flow_first.dport)) {
-		t->flow_last = *ev;
-		t->flow_nat = true;
+	for (i = 0; i < t->nflows; i++)
+		if (addr_equal(&ev->src, &t->flows[i].first.src) && ev->sport == t->flows[i].first.sport)
+			break;
+	if (i == t->nflows) {
+		if (t->nflows < TRACE_FLOWS)
+			t->flows[t->nflows++] = (typeof(t->flows[0])){ .first = *ev, .last = *ev };
+	} else if (!addr_equal(&ev->dst, &t->flows[i].first.dst) || ev->dport != t->flows[i].first.dport) {
+		t->flows[i].last = *ev;
+		t->flows[i].nat = true;
 	}
 }
 
-bool fw_trace_nat(const struct fw_trace *t, struct addr *dst, uint16_t *dport)
+bool fw_trace_nat(const struct fw_trace *t, const struct addr *to, uint16_t port, struct addr *dst, uint16_t *dport)
 {
-	if (!t || !t->flow_nat)
-		return false;
-	*dst = t->flow_last.dst;
-	*dport = t->flow_last.dport;
-	return true;
+	for (unsigned i = 0; t && i < t->nflows; i++)
+		if (t->flows[i].nat && addr_equal(&t->flows[i].first.dst, to) && t->flows[i].first.dport == port) {
+			*dst = t->flows[i].last.dst;
+			*dport = t->flows[i].last.dport;
+			return true;
+		}
+	return false;
 }
 
 unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned max)
@@ -593,7 +604,7 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
 	int len;
 
 	t->nmarks = 0;
-	t->has_flow = t->flow_nat = false;
+	t->nflows = 0;
 	while (t->trace.sock && (len = (int)mnl_socket_recvfrom(t->trace.sock, buf, sizeof(buf))) > 0) {
 		const struct nlmsghdr *h;
 

@@ -77,10 +77,12 @@ unsigned fw_trace_take(struct fw_trace *t, struct fw_trace_event *out, unsigned 
  * latest fw_trace_take saw it (every prerouting chain's marks applied by then): false when none was taken. */
 bool fw_trace_route_mark(const struct fw_trace *t, const struct addr *src, const struct addr *dst, uint32_t *mark);
 
-/* The latest take's destination NAT of the probe's first TCP or UDP packet: where it went (its destination and
- * port after prerouting's translation, as the packet's own header showed it in a later hook).  False when
- * the trace saw none (NULL t too). */
-bool fw_trace_nat(const struct fw_trace *t, struct addr *dst, uint16_t *dport);
+/* The latest take's destination NAT of the probe's TCP or UDP flow, the one whose first packet went to `to`
+ * port `port`: where it went (its destination and port after prerouting's translation, as the packet's own
+ * header showed it in a later hook).  Another flow's packets to the same address (the late reply of an earlier,
+ * masqueraded connection: its reverse translation looks alike) are never taken for it.  False when the trace
+ * saw no translation of that flow (NULL t too). */
+bool fw_trace_nat(const struct fw_trace *t, const struct addr *to, uint16_t port, struct addr *dst, uint16_t *dport);
 
 /* The rules of one chain now, in order, at most max; *count of them all.  0 or -errno. */
 int fw_trace_chain_rules(struct fw_trace *t, int nfproto, const char *table, const char *chain,

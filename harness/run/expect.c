@@ -274,7 +274,7 @@ enum check_status expect_run(struct world *w, const struct expect *e, struct che
 		struct cause too_big = cause_of(CAUSE_NONE);   /* asked for a size-aware probe only */
 
 		fw_explain(&w->fw, &before, c);
-		diagnose_trace(w, c, pmtu && pmtu->family ? &too_big : NULL);
+		diagnose_trace(w, e, c, pmtu && pmtu->family ? &too_big : NULL);
 		if (pmtu)
 			diagnose_pmtu(w, e, pmtu, &too_big, c);
 	}
